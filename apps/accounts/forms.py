@@ -1,0 +1,75 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from apps.accounts.models import User
+from apps.accounts.roles import ROLE_DESCRIPTIONS, Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": (
+            "That email and password don't match an account. Check both and try again; "
+            "after 5 failed attempts in a row, logging in is paused for an hour."
+        ),
+        "inactive": "This account is disabled. Ask your store owner.",
+    }
+
+    def clean_username(self):
+        return self.cleaned_data["username"].lower()
+
+
+def _role_choices():
+    return [(value, f"{label} — {ROLE_DESCRIPTIONS[value]}") for value, label in Role.choices]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(choices=_role_choices, initial=Role.SUPPORT)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class AcceptNewAccountForm(forms.Form):
+    full_name = forms.CharField(label="Your name", max_length=150)
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        candidate = User(email=self.email, full_name=self.data.get("full_name", ""))
+        password_validation.validate_password(password, candidate)
+        return password
+
+
+class AcceptExistingAccountForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Your account already exists: confirm it's you with its password.",
+    )
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        help_text="Where the key is used, e.g. “ERP sync” — so you know which to revoke later.",
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name"]
+        labels = {"full_name": "Name"}

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import ApiKey, Invitation, Membership, User
+from apps.core.models import Store
+
+
+def membership_for_handle(*, user: User, handle: str) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("store", "user")
+        .filter(user=user, store__handle=handle)
+        .first()
+    )
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("store").order_by("store__name")
+
+
+def membership_list(*, store: Store) -> QuerySet[Membership]:
+    return Membership.objects.filter(store=store).select_related("user").order_by("user__email")
+
+
+def membership_get(*, store: Store, membership_id: int) -> Membership:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(membership_list(store=store), pk=membership_id)
+
+
+def owner_count(*, store: Store) -> int:
+    return Membership.objects.filter(store=store, role="owner").count()
+
+
+def invitation_list_pending(*, store: Store) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.for_store(store)
+        .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("invited_by")
+    )
+
+
+def api_key_list(*, store: Store) -> QuerySet[ApiKey]:
+    return ApiKey.objects.for_store(store).select_related("created_by")
+
+
+def store_staff_counts(*, store: Store) -> dict[str, int]:
+    rows = Membership.objects.filter(store=store).values("role").annotate(n=Count("id"))
+    return {row["role"]: row["n"] for row in rows}

@@ -1,0 +1,255 @@
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts import selectors, services
+from apps.accounts.forms import (
+    AcceptExistingAccountForm,
+    AcceptNewAccountForm,
+    ApiKeyForm,
+    InviteForm,
+    LoginForm,
+    ProfileForm,
+    RoleForm,
+)
+from apps.accounts.models import User
+from apps.accounts.roles import ROLE_DESCRIPTIONS, Perm, Role
+from apps.core.exceptions import DomainError
+from apps.core.htmx import redirect_with_message, render_page
+from apps.core.tenancy import store_view
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+# --- staff ----------------------------------------------------------------------------------------
+def _staff_context(request, invite_form=None):
+    store = request.store
+    return {
+        "memberships": selectors.membership_list(store=store),
+        "invitations": selectors.invitation_list_pending(store=store),
+        "invite_form": invite_form or InviteForm(),
+        "roles": Role.choices,
+        "role_descriptions": ROLE_DESCRIPTIONS,
+    }
+
+
+@store_view(Perm.MANAGE_STAFF)
+def staff_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/staff_list.html", _staff_context(request))
+
+
+@store_view(Perm.MANAGE_STAFF)
+@require_POST
+def staff_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                store=request.store, invited_by=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            url = reverse("accounts:staff-list", kwargs={"handle": request.store.handle})
+            return redirect_with_message(
+                request, url, f"Invitation sent to {invitation.email}. The link works once."
+            )
+    return render_page(
+        request,
+        "accounts/staff_list.html",
+        _staff_context(request, invite_form=form),
+        partial="invite-form",
+        status=200 if request.htmx else 400,
+    )
+
+
+@store_view(Perm.MANAGE_STAFF)
+@require_POST
+def staff_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = selectors.membership_get(store=request.store, membership_id=membership_id)
+    form = RoleForm(request.POST)
+    url = reverse("accounts:staff-list", kwargs={"handle": request.store.handle})
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles: owner, manager or support.")
+        return redirect(url)
+    try:
+        services.membership_change_role(
+            store=request.store,
+            actor=request.user,
+            membership=membership,
+            role=form.cleaned_data["role"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(url)
+    return redirect_with_message(
+        request, url, f"{membership.user} is now {Role(form.cleaned_data['role']).label.lower()}."
+    )
+
+
+@store_view(Perm.MANAGE_STAFF)
+@require_POST
+def staff_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = selectors.membership_get(store=request.store, membership_id=membership_id)
+    url = reverse("accounts:staff-list", kwargs={"handle": request.store.handle})
+    try:
+        services.membership_remove(store=request.store, actor=request.user, membership=membership)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(url)
+    if membership.user_id == request.user.id:
+        return redirect_with_message(request, reverse("core:root"), "You left the store.")
+    return redirect_with_message(request, url, f"{membership.user} was removed from the staff.")
+
+
+@store_view(Perm.MANAGE_STAFF)
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(
+        selectors.invitation_list_pending(store=request.store), pk=invitation_id
+    )
+    services.invitation_revoke(store=request.store, actor=request.user, invitation=invitation)
+    url = reverse("accounts:staff-list", kwargs={"handle": request.store.handle})
+    return redirect_with_message(request, url, f"Invitation for {invitation.email} withdrawn.")
+
+
+# --- accepting an invitation ----------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_check(token=token)
+    except DomainError as error:
+        return render(
+            request, "accounts/invitation_invalid.html", {"message": error.message}, status=410
+        )
+    user = request.user if request.user.is_authenticated else None
+    existing = User.objects.filter(email__iexact=invitation.email).exists()
+    form_class = AcceptExistingAccountForm if existing and user is None else AcceptNewAccountForm
+    form = None
+    if user is None:
+        kwargs = {} if form_class is AcceptExistingAccountForm else {"email": invitation.email}
+        form = form_class(request.POST or None, **kwargs)
+    error_message = None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            membership = services.invitation_accept(
+                token=token, user=user, **(form.cleaned_data if form else {})
+            )
+        except DomainError as error:
+            if form is not None and error.field:
+                form.add_error(error.field, error.message)
+            else:
+                error_message = error.message
+        else:
+            if user is None:
+                login(
+                    request,
+                    membership.user,
+                    backend="django.contrib.auth.backends.ModelBackend",
+                )
+            url = reverse("core:home", kwargs={"handle": membership.store.handle})
+            return redirect_with_message(request, url, f"Welcome to {membership.store.name}!")
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "existing": existing,
+            "error_message": error_message,
+            "role_description": ROLE_DESCRIPTIONS[invitation.role],
+        },
+    )
+
+
+# --- API keys -------------------------------------------------------------------------------------
+@store_view(Perm.MANAGE_API_KEYS)
+@require_http_methods(["GET", "POST"])
+def api_key_list(request: HttpRequest) -> HttpResponse:
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_key, new_key = services.api_key_create(
+                store=request.store, actor=request.user, name=form.cleaned_data["name"]
+            )
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, f"API key “{api_key.name}” created. Copy it now.")
+            form = ApiKeyForm()
+    return render(
+        request,
+        "accounts/apikey_list.html",
+        {
+            "form": form,
+            "new_key": new_key,
+            "api_keys": selectors.api_key_list(store=request.store),
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@store_view(Perm.MANAGE_API_KEYS)
+@require_POST
+def api_key_revoke(request: HttpRequest, api_key_id: int) -> HttpResponse:
+    api_key = get_object_or_404(selectors.api_key_list(store=request.store), pk=api_key_id)
+    services.api_key_revoke(store=request.store, actor=request.user, api_key=api_key)
+    url = reverse("accounts:api-key-list", kwargs={"handle": request.store.handle})
+    return redirect_with_message(
+        request, url, f"API key “{api_key.name}” revoked; requests using it now fail."
+    )
+
+
+# --- profile --------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    profile_form = ProfileForm(
+        request.POST if "save_profile" in request.POST else None, instance=request.user
+    )
+    password_form = PasswordChangeForm(
+        request.user, request.POST if "change_password" in request.POST else None
+    )
+    if "save_profile" in request.POST and profile_form.is_valid():
+        User.objects.filter(pk=request.user.pk).update(
+            full_name=profile_form.cleaned_data["full_name"]
+        )
+        return redirect_with_message(request, reverse("accounts:profile"), "Profile saved.")
+    if "change_password" in request.POST and password_form.is_valid():
+        user = password_form.save()
+        update_session_auth_hash(request, user)
+        return redirect_with_message(request, reverse("accounts:profile"), "Password changed.")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"profile_form": profile_form, "password_form": password_form},
+    )
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password-reset-done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password-reset-complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

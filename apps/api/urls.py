@@ -1,0 +1,22 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from apps.api import views
+
+v1 = (
+    [
+        path("", views.ApiRootView.as_view(), name="root"),
+        path("store/", views.StoreView.as_view(), name="store"),
+    ],
+    "api",
+)
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[]),
+        name="swagger-ui",
+    ),
+]

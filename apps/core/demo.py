@@ -1,0 +1,81 @@
+"""The demo store: realistic data created through the product's own services.
+
+``seed_demo`` runs every area's seeder in order. A later area adds its seeder to DEMO_SEEDERS;
+each takes the store, a seeded ``random.Random``, the scale and a progress reporter, and must
+write only through services (or the bulk COPY path the product itself uses).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+DEMO_PASSWORD = "merchant-demo"  # noqa: S105 - documented demo login, dev only
+DEMO_STORE_HANDLE = "demo"
+DEMO_LOGINS = [
+    ("owner@demo.test", "Olivia Owner", "owner"),
+    ("manager@demo.test", "Max Manager", "manager"),
+    ("support@demo.test", "Sam Support", "support"),
+]
+SCALES = {"small": 1, "medium": 5, "large": 100}
+
+# "module:function" of each area's seeder, in dependency order
+DEMO_SEEDERS: list[str] = [
+    "apps.accounts.demo:seed",
+]
+
+
+class Progress:
+    """A one-line progress bar on stderr: ``[#####     ] 50% staff (3 of 6)``."""
+
+    def __init__(self, stream=None, width: int = 30):
+        self.stream = stream or sys.stderr
+        self.width = width
+
+    def step(self, label: str, done: int, total: int) -> None:
+        total = max(total, 1)
+        filled = int(self.width * done / total)
+        bar = "#" * filled + " " * (self.width - filled)
+        end = "\n" if done >= total else ""
+        self.stream.write(
+            f"\r[{bar}] {100 * done // total:3d}% {label} ({done:,} of {total:,}){end}"
+        )
+        self.stream.flush()
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    scale: str
+    progress: Progress
+    stores: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+
+    @property
+    def factor(self) -> int:
+        return SCALES[self.scale]
+
+
+def _resolve(path: str) -> Callable[[DemoContext], None]:
+    module, _, name = path.partition(":")
+    return getattr(import_module(module), name)
+
+
+def seed_all(*, seed: int, scale: str, progress: Progress | None = None) -> DemoContext:
+    from django.test import override_settings
+
+    context = DemoContext(rng=random.Random(seed), scale=scale, progress=progress or Progress())
+    # the demo's invitations and notifications go nowhere, not to the console
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for path in DEMO_SEEDERS:
+            _resolve(path)(context)
+    return context
+
+
+def demo_loaded() -> bool:
+    from apps.core.models import Store
+
+    return Store.objects.filter(handle=DEMO_STORE_HANDLE).exists()

