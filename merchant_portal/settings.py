@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.audit",
+    "apps.catalog",
     "apps.api",
 ]
 
@@ -134,6 +135,8 @@ DATABASE_IS_EMBEDDED = bool(os.environ.get("MERCHANT_PORTAL_EMBEDDED_DB"))
 _database = setting("DATABASE_URL", as_database_url)
 _database["CONN_MAX_AGE"] = setting("DATABASE_CONN_MAX_AGE", as_int, default=60)
 _database["CONN_HEALTH_CHECKS"] = True
+# several test runs can share one server when each names its own test database
+_database["TEST"] = {"NAME": setting("DATABASE_TEST_NAME", default=None)}
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -38,27 +38,33 @@ def pytest_configure(config):
 def _start_test_redis(settings):
     """A Redis of the tests' own (not the dev runner's), so queued tasks never leak into it."""
     global _redis_process
+    import subprocess
+
     from apps.core import embedded
     from merchant_portal.celery import app
 
-    socket = embedded.DATA_DIR / "redis-test.sock"
-    if not embedded.redis_is_running(socket):
-        import subprocess
-
-        _redis_process = embedded.redis_start(
-            socket, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+    socket = _test_redis_socket()
+    _redis_process = embedded.redis_start(
+        socket, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = embedded.redis_url(socket)
     settings.CELERY_BROKER_URL = url
     settings.CELERY_RESULT_BACKEND = url
     app.conf.update(broker_url=url, result_backend=url)
 
 
+def _test_redis_socket():
+    from apps.core import embedded
+
+    # one per test run, so parallel runs (and the dev runner) never share a queue
+    return embedded.DATA_DIR / f"redis-test-{os.getpid()}.sock"
+
+
 def pytest_unconfigure(config):
     if _redis_process is not None:
         from apps.core import embedded
 
-        embedded.redis_stop(_redis_process, embedded.DATA_DIR / "redis-test.sock")
+        embedded.redis_stop(_redis_process, _test_redis_socket())
 
 
 # --- common fixtures -----------------------------------------------------------------------------

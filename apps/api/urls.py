@@ -7,6 +7,7 @@ v1 = (
     [
         path("", views.ApiRootView.as_view(), name="root"),
         path("store/", views.StoreView.as_view(), name="store"),
+        path("", include("apps.catalog.api_urls")),
     ],
     "api",
 )

@@ -1,0 +1,233 @@
+"""Catalog: categories (a tree), products, variants, images, inventory history, imports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from apps.core.models import StoreOwnedModel
+
+ZERO = Decimal("0")
+
+
+class Category(StoreOwnedModel):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["store", "slug"], name="category_unique_store_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived"
+
+
+class Product(StoreOwnedModel):
+    title = models.CharField(max_length=255)
+    handle = models.SlugField(max_length=255)
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
+    )
+    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    vendor = models.CharField(max_length=120, blank=True)
+    seo_title = models.CharField(max_length=70, blank=True)
+    seo_description = models.CharField(max_length=320, blank=True)
+    low_stock_threshold = models.PositiveIntegerField(default=5)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "handle"], name="product_unique_store_handle"),
+        ]
+        indexes = [
+            models.Index(fields=["store", "status"]),
+            models.Index(fields=["store", "updated_at"]),
+            models.Index(fields=["store", "vendor"]),
+            GinIndex(fields=["tags"], name="product_tags_gin"),
+            GinIndex(
+                name="product_title_trgm",
+                fields=["title"],
+                opclasses=["gin_trgm_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def product_image_path(instance: ProductImage, filename: str) -> str:
+    return f"stores/{instance.store_id}/products/{instance.product_id}/{filename}"
+
+
+class ProductImage(StoreOwnedModel):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to=product_image_path)
+    thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
+    alt_text = models.CharField(max_length=255, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text or f"Image {self.pk}"
+
+
+class WeightUnit(models.TextChoices):
+    GRAM = "g", "g"
+    KILOGRAM = "kg", "kg"
+    POUND = "lb", "lb"
+    OUNCE = "oz", "oz"
+
+
+class Variant(StoreOwnedModel):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(max_length=64)
+    # e.g. {"Size": "M", "Colour": "Red"}; the product's options, in order
+    option_values = models.JSONField(default=dict, blank=True)
+    price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    compare_at_price = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    cost = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    weight = models.DecimalField(
+        max_digits=10, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    weight_unit = models.CharField(
+        max_length=2, choices=WeightUnit.choices, default=WeightUnit.GRAM
+    )
+    barcode = models.CharField(max_length=64, blank=True)
+    stock_quantity = models.IntegerField(default=0)
+    track_inventory = models.BooleanField(default=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "sku"], name="variant_unique_store_sku"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="variant_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(stock_quantity__gte=0) | Q(track_inventory=False),
+                name="variant_tracked_stock_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(compare_at_price__isnull=True) | Q(compare_at_price__gte=F("price")),
+                name="variant_compare_at_not_below_price",
+            ),
+        ]
+        indexes = [
+            GinIndex(name="variant_sku_trgm", fields=["sku"], opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["product", "position"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.sku
+
+
+class InventoryReason(models.TextChoices):
+    RECEIVED = "received", "Received stock"
+    CORRECTION = "correction", "Stock count correction"
+    DAMAGED = "damaged", "Damaged or lost"
+    RETURNED = "returned", "Customer return"
+    SOLD = "sold", "Sold"
+    IMPORT = "import", "Import"
+
+
+class InventoryMovement(StoreOwnedModel):
+    """One stock change: who, when, by how much, why. Append-only."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="movements")
+    delta = models.IntegerField()
+    quantity_after = models.IntegerField()
+    reason = models.CharField(max_length=16, choices=InventoryReason.choices)
+    note = models.CharField(max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["variant", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.delta:+d} {self.variant_id} ({self.reason})"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    VALIDATING = "validating", "Checking"
+    VALIDATED = "validated", "Checked"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportMode(models.TextChoices):
+    SKIP_BAD_ROWS = "skip", "Skip bad rows, import the rest"
+    ALL_OR_NOTHING = "all", "All or nothing"
+
+
+def import_file_path(instance: ImportJob, filename: str) -> str:
+    return f"stores/{instance.store_id}/imports/{filename}"
+
+
+class ImportJob(StoreOwnedModel):
+    """A catalog import: uploaded file → column mapping → dry run → run (Celery when large)."""
+
+    file = models.FileField(upload_to=import_file_path)
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=4)  # "csv" or "xlsx"
+    headers = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)  # file header -> catalog column
+    mode = models.CharField(
+        max_length=4, choices=ImportMode.choices, default=ImportMode.SKIP_BAD_ROWS
+    )
+    status = models.CharField(
+        max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    # dry-run / run summary: counts and the first errors, [{"row", "column", "message"}]
+    summary = models.JSONField(default=dict, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    errors_file = models.FileField(upload_to=import_file_path, blank=True)
+    failure_message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.original_name}"
