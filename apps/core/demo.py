@@ -25,6 +25,8 @@ SCALES = {"small": 1, "medium": 5, "large": 100}
 # "module:function" of each area's seeder, in dependency order
 DEMO_SEEDERS: list[str] = [
     "apps.accounts.demo:seed",
+    "apps.catalog.demo:seed",
+    "apps.catalog.demo_bulk:seed",
 ]
 
 

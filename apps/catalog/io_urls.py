@@ -1,0 +1,3 @@
+app_name = "catalog-io"
+
+urlpatterns: list = []
