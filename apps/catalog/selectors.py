@@ -1,0 +1,395 @@
+"""Catalog reads: the product list's search and filters, categories, stock.
+
+``product_filter(store=, params=)`` is the one place the product list's GET parameters
+(``q``, ``status``, ``category``, ``vendor``, ``stock``) turn into a queryset. The list page,
+its bulk actions ("all matching the filter"), the API and the export all call it, so they
+always agree on which products "the current filter" means.
+
+Stock state of a product (``stock=in|low|out``), decided per variant so that it can be
+answered with EXISTS subqueries on indexed columns instead of aggregating every variant:
+
+- a variant is *sellable* when it does not track inventory or has stock above zero;
+- a variant is *low* when it tracks inventory and its stock is at or below the product's
+  low-stock threshold (sold-out variants included);
+- **out**: no sellable variant; **low**: sellable, and at least one variant is low;
+  **in**: sellable, and no variant is low. Every product is in exactly one of the three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from apps.catalog.models import (
+    Category,
+    InventoryMovement,
+    Product,
+    ProductImage,
+    ProductStatus,
+    Variant,
+)
+from apps.core.models import Store
+
+STOCK_IN = "in"
+STOCK_LOW = "low"
+STOCK_OUT = "out"
+STOCK_CHOICES = [(STOCK_IN, "In stock"), (STOCK_LOW, "Low stock"), (STOCK_OUT, "Out of stock")]
+
+SEARCH_MIN_LENGTH = 1
+
+
+# -- search and filters --------------------------------------------------------------------------
+class ILikeContains(Func):
+    """``column ILIKE %q%``: unlike ``icontains`` (``UPPER(col) LIKE``) it uses trigram GIN."""
+
+    arity = 2
+    arg_joiner = " ILIKE "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, column: str, needle: str):
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        super().__init__(F(column), Value(f"%{escaped}%"))
+
+
+def product_search(*, store: Store, queryset: QuerySet[Product], q: str) -> QuerySet[Product]:
+    """Products whose title, vendor or a variant's SKU contains ``q``, or tagged exactly ``q``.
+
+    Each branch is answered by its own index (trigram GIN on title, vendor and SKU, GIN on
+    tags); the union of the matching ids keeps PostgreSQL on those indexes instead of
+    scanning every product with an OR.
+    """
+    q = q.strip()
+    if len(q) < SEARCH_MIN_LENGTH:
+        return queryset
+    products = Product.objects.filter(store=store)
+    by_title = products.filter(ILikeContains("title", q)).order_by().values("pk")
+    by_vendor = products.filter(ILikeContains("vendor", q)).order_by().values("pk")
+    by_tag = products.filter(tags__overlap=sorted({q, q.lower()})).order_by().values("pk")
+    by_sku = (
+        Variant.objects.filter(store=store)
+        .filter(ILikeContains("sku", q))
+        .order_by()
+        .values("product_id")
+    )
+    matching = by_title.union(by_vendor, by_tag, by_sku, all=True)
+    return queryset.filter(pk__in=matching)
+
+
+def _sellable_variants() -> QuerySet[Variant]:
+    return Variant.objects.filter(product=OuterRef("pk")).filter(
+        Q(track_inventory=False) | Q(stock_quantity__gt=0)
+    )
+
+
+def _low_variants() -> QuerySet[Variant]:
+    return Variant.objects.filter(
+        product=OuterRef("pk"),
+        track_inventory=True,
+        stock_quantity__lte=OuterRef("low_stock_threshold"),
+    )
+
+
+def filter_stock(queryset: QuerySet[Product], value: str) -> QuerySet[Product]:
+    if value == STOCK_OUT:
+        return queryset.filter(~Exists(_sellable_variants()))
+    if value == STOCK_LOW:
+        return queryset.filter(Exists(_sellable_variants()), Exists(_low_variants()))
+    if value == STOCK_IN:
+        return queryset.filter(Exists(_sellable_variants()), ~Exists(_low_variants()))
+    return queryset
+
+
+def filter_status(queryset: QuerySet[Product], value: str) -> QuerySet[Product]:
+    if value in ProductStatus.values:
+        return queryset.filter(status=value)
+    return queryset
+
+
+def filter_vendor(queryset: QuerySet[Product], value: str) -> QuerySet[Product]:
+    return queryset.filter(vendor=value) if value else queryset
+
+
+def filter_category(*, store: Store, queryset: QuerySet[Product], value: str) -> QuerySet[Product]:
+    """Products in the category or any category below it; ``none`` = uncategorised."""
+    if value == "none":
+        return queryset.filter(category__isnull=True)
+    try:
+        category_id = int(value)
+    except (TypeError, ValueError):
+        return queryset
+    ids = category_descendant_ids(store=store, category_id=category_id)
+    if not ids:
+        return queryset.none()
+    return queryset.filter(category_id__in=ids)
+
+
+def product_filter(*, store: Store, params: Mapping[str, str]) -> QuerySet[Product]:
+    """The store's products narrowed by the list page's GET parameters.
+
+    ``params`` is ``request.GET`` or any mapping with the keys ``q`` (search), ``status``
+    (draft/active/archived), ``category`` (a category id, subcategories included, or
+    ``none``), ``vendor`` (exact) and ``stock`` (in/low/out). Unknown or empty values are
+    ignored. The result is ordered by title; callers may re-order it.
+    """
+    queryset = Product.objects.filter(store=store)
+    q = (params.get("q") or "").strip()
+    if q:
+        queryset = product_search(store=store, queryset=queryset, q=q)
+    queryset = filter_status(queryset, params.get("status") or "")
+    category = params.get("category") or ""
+    if category:
+        queryset = filter_category(store=store, queryset=queryset, value=category)
+    queryset = filter_vendor(queryset, params.get("vendor") or "")
+    queryset = filter_stock(queryset, params.get("stock") or "")
+    return queryset.order_by("title", "pk")
+
+
+# -- list rows -----------------------------------------------------------------------------------
+def with_list_annotations(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """Stock total, variant count and price range per product, as correlated subqueries.
+
+    Subqueries (not a JOIN + GROUP BY) so that PostgreSQL computes them only for the rows of
+    the page being shown, unless the list is sorted by one of them.
+    """
+    variants = Variant.objects.filter(product=OuterRef("pk")).order_by().values("product")
+    tracked = variants.filter(track_inventory=True)
+    return queryset.annotate(
+        stock_total=Coalesce(
+            Subquery(tracked.annotate(total=Sum("stock_quantity")).values("total")[:1]),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        variant_count=Coalesce(
+            Subquery(variants.annotate(n=Count("pk")).values("n")[:1]),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        price_min=Subquery(
+            Variant.objects.filter(product=OuterRef("pk")).order_by("price").values("price")[:1]
+        ),
+    )
+
+
+def product_list_queryset(*, store: Store, params: Mapping[str, str]) -> QuerySet[Product]:
+    """The product list page's rows: filtered, annotated, with what each row shows loaded."""
+    return with_list_annotations(product_filter(store=store, params=params)).select_related(
+        "category"
+    )
+
+
+def product_rows_prefetch(products: list[Product]) -> None:
+    """Load the variants and first image of a page of products in two queries."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(
+        products,
+        Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+    )
+
+
+def product_stock_state(product: Product) -> str:
+    """in/low/out for one product whose variants are loaded (same rules as ``filter_stock``)."""
+    variants = list(product.variants.all())
+    sellable = any(not v.track_inventory or v.stock_quantity > 0 for v in variants)
+    if not sellable:
+        return STOCK_OUT
+    low = any(
+        v.track_inventory and v.stock_quantity <= product.low_stock_threshold for v in variants
+    )
+    return STOCK_LOW if low else STOCK_IN
+
+
+# -- single objects ------------------------------------------------------------------------------
+def product_get(*, store: Store, product_id: int) -> Product | None:
+    return (
+        Product.objects.for_store(store)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+        )
+        .filter(pk=product_id)
+        .first()
+    )
+
+
+def variant_get(*, store: Store, variant_id: int) -> Variant | None:
+    return (
+        Variant.objects.for_store(store)
+        .select_related("product", "product__category")
+        .filter(pk=variant_id)
+        .first()
+    )
+
+
+def variant_list(*, store: Store, params: Mapping[str, str] | None = None) -> QuerySet[Variant]:
+    """Variants of the store; ``params`` may carry ``product`` (id), ``q`` (SKU or barcode)."""
+    params = params or {}
+    queryset = Variant.objects.for_store(store).select_related("product")
+    product = params.get("product") or ""
+    if product:
+        try:
+            queryset = queryset.filter(product_id=int(product))
+        except ValueError:
+            return queryset.none()
+    q = (params.get("q") or "").strip()
+    if q:
+        queryset = queryset.filter(Q(sku__icontains=q) | Q(barcode=q))
+    return queryset.order_by("product_id", "position", "id")
+
+
+def variant_movements(*, store: Store, variant: Variant) -> QuerySet[InventoryMovement]:
+    return (
+        InventoryMovement.objects.for_store(store)
+        .filter(variant=variant)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def low_stock_variants(*, store: Store) -> QuerySet[Variant]:
+    """Tracked variants at or below their product's low-stock threshold, emptiest first."""
+    return (
+        Variant.objects.for_store(store)
+        .filter(track_inventory=True, stock_quantity__lte=F("product__low_stock_threshold"))
+        .exclude(product__status=ProductStatus.ARCHIVED)
+        .select_related("product")
+        .order_by("stock_quantity", "product__title", "id")
+    )
+
+
+def product_vendors(*, store: Store) -> list[str]:
+    return list(
+        Product.objects.for_store(store)
+        .exclude(vendor="")
+        .order_by("vendor")
+        .values_list("vendor", flat=True)
+        .distinct()
+    )
+
+
+def product_tags(*, store: Store, limit: int = 200) -> list[str]:
+    rows = (
+        Product.objects.for_store(store)
+        .annotate(tag=Func(F("tags"), function="unnest"))
+        .order_by("tag")
+        .values_list("tag", flat=True)
+        .distinct()[:limit]
+    )
+    return list(rows)
+
+
+# -- categories ----------------------------------------------------------------------------------
+@dataclass
+class CategoryNode:
+    category: Category
+    depth: int
+    product_count: int  # products directly in this category
+    total_count: int  # including subcategories
+    children: list[CategoryNode]
+    is_first: bool = False
+    is_last: bool = False
+
+
+def category_list(*, store: Store) -> QuerySet[Category]:
+    return Category.objects.for_store(store).order_by("position", "name", "id")
+
+
+def category_get(*, store: Store, category_id: int) -> Category | None:
+    return Category.objects.for_store(store).filter(pk=category_id).first()
+
+
+def category_descendant_ids(*, store: Store, category_id: int) -> list[int]:
+    """The category and every category below it (empty if it is not the store's)."""
+    children: dict[int | None, list[int]] = {}
+    known: set[int] = set()
+    for pk, parent_id in Category.objects.for_store(store).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+        known.add(pk)
+    if category_id not in known:
+        return []
+    result, stack = [], [category_id]
+    while stack:
+        current = stack.pop()
+        result.append(current)
+        stack.extend(children.get(current, []))
+    return result
+
+
+def category_tree(*, store: Store) -> list[CategoryNode]:
+    """The store's categories as a tree with product counts, in two queries."""
+    counts = dict(
+        Product.objects.for_store(store)
+        .filter(category__isnull=False)
+        .order_by()
+        .values("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    nodes: dict[int, CategoryNode] = {}
+    categories = list(category_list(store=store))
+    for category in categories:
+        nodes[category.pk] = CategoryNode(category, 0, counts.get(category.pk, 0), 0, [])
+    roots: list[CategoryNode] = []
+    for category in categories:
+        node = nodes[category.pk]
+        parent = nodes.get(category.parent_id) if category.parent_id else None
+        (parent.children if parent else roots).append(node)
+
+    def finish(siblings: list[CategoryNode], depth: int) -> int:
+        total = 0
+        for index, node in enumerate(siblings):
+            node.depth = depth
+            node.is_first = index == 0
+            node.is_last = index == len(siblings) - 1
+            node.total_count = node.product_count + finish(node.children, depth + 1)
+            total += node.total_count
+        return total
+
+    finish(roots, 0)
+    return roots
+
+
+def category_flat(*, store: Store) -> list[CategoryNode]:
+    """The tree in display order (depth-first), for tables and select boxes."""
+    flat: list[CategoryNode] = []
+
+    def walk(siblings: list[CategoryNode]) -> None:
+        for node in siblings:
+            flat.append(node)
+            walk(node.children)
+
+    walk(category_tree(store=store))
+    return flat
+
+
+def category_choices(*, store: Store) -> list[tuple[str, str]]:
+    """(id, "Parent › Child") pairs in tree order, for filters and selects."""
+    paths: dict[int, str] = {}
+    choices = []
+    for node in category_flat(store=store):
+        category = node.category
+        prefix = paths.get(category.parent_id) if category.parent_id else None
+        path = f"{prefix} › {category.name}" if prefix else category.name
+        paths[category.pk] = path
+        choices.append((str(category.pk), path))
+    return choices
