@@ -23,13 +23,13 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data["username"].lower()
 
 
-def _role_choices():
-    return [(value, f"{label} — {ROLE_DESCRIPTIONS[value]}") for value, label in Role.choices]
+def _role_help() -> str:
+    return " ".join(f"{Role(value).label}: {text}" for value, text in ROLE_DESCRIPTIONS.items())
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    role = forms.ChoiceField(choices=_role_choices, initial=Role.SUPPORT)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.SUPPORT, help_text=_role_help())
 
 
 class RoleForm(forms.Form):

@@ -85,7 +85,7 @@ class Invitation(StoreOwnedModel):
         indexes = [models.Index(fields=["store", "email"])]
 
     def __str__(self) -> str:
-        return f"Invitation of {self.email} to {self.store_id}"
+        return f"Invitation of {self.email}"
 
     @property
     def is_pending(self) -> bool:
