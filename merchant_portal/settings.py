@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -268,6 +269,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# the DatabaseScheduler copies these into django-celery-beat rows on start
+CELERY_BEAT_SCHEDULE = {
+    "daily-cleanup": {
+        "task": "apps.core.tasks.cleanup_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

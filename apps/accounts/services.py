@@ -8,7 +8,6 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from apps.accounts.roles import Role
 from apps.audit.services import audit_record
 from apps.core.exceptions import DomainError
 from apps.core.models import Store
+from apps.core.tasks import send_email_task
 
 API_KEY_PREFIX = "mp_sk_"
 
@@ -63,18 +63,13 @@ def invitation_create(
         changes={"email": [None, email], "role": [None, role]},
     )
     link = invitation_url(token)
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You're invited to {store.name} on Merchant Portal",
-            message=(
-                f"{invited_by.display_name} invited you to join {store.name} as "
-                f"{Role(role).label.lower()}.\n\nAccept the invitation: {link}\n\n"
-                f"The link works once and expires in {settings.INVITATION_VALID_DAYS} days."
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
+    subject = f"You're invited to {store.name} on Merchant Portal"
+    body = (
+        f"{invited_by.display_name} invited you to join {store.name} as "
+        f"{Role(role).label.lower()}.\n\nAccept the invitation: {link}\n\n"
+        f"The link works once and expires in {settings.INVITATION_VALID_DAYS} days."
     )
+    transaction.on_commit(lambda: send_email_task.delay(to=[email], subject=subject, body=body))
     return invitation, token
 
 

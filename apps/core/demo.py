@@ -69,11 +69,19 @@ def _resolve(path: str) -> Callable[[DemoContext], None]:
 def seed_all(*, seed: int, scale: str, progress: Progress | None = None) -> DemoContext:
     from django.test import override_settings
 
+    from merchant_portal.celery import app
+
     context = DemoContext(rng=random.Random(seed), scale=scale, progress=progress or Progress())
-    # the demo's invitations and notifications go nowhere, not to the console
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        for path in DEMO_SEEDERS:
-            _resolve(path)(context)
+    # the demo's invitations and notifications go nowhere, not to the console: tasks queued
+    # while seeding run here, with the in-memory mail backend (and need no broker)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            for path in DEMO_SEEDERS:
+                _resolve(path)(context)
+    finally:
+        app.conf.task_always_eager = eager
     return context
 
 

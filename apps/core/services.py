@@ -30,7 +30,8 @@ def store_create(*, owner: User, name: str, handle: str, **fields) -> Store:
 
 @transaction.atomic
 def store_update(*, store: Store, actor: User, **fields) -> Store:
-    before = {name: getattr(store, name) for name in STORE_SETTINGS_FIELDS}
+    # from the database: a bound ModelForm has already copied its input onto ``store``
+    before = Store.objects.filter(pk=store.pk).values(*STORE_SETTINGS_FIELDS).get()
     for name, value in fields.items():
         if name not in STORE_SETTINGS_FIELDS:
             raise ValueError(f"{name} is not a store setting")
