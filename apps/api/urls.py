@@ -1,3 +1,5 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -17,7 +19,10 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[]),
+        # Swagger UI injects <style> elements; scripts stay 'self'-only
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[])
+        ),
         name="swagger-ui",
     ),
 ]

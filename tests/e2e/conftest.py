@@ -42,23 +42,41 @@ def browser():
         browser.close()
 
 
+def _watch(page: Page) -> Page:
+    """Collect uncaught script errors and Content-Security-Policy violations on the page."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"console: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    page.js_errors = errors
+    return page
+
+
 @pytest.fixture
 def browser_page(browser, live_server) -> Page:
-    """A fresh browser context (no cookies) at desktop size, with base_url = live_server."""
+    """A fresh browser context (no cookies) at desktop size, with base_url = live_server.
+
+    The test fails if a page threw a script error or broke the Content-Security-Policy.
+    """
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.js_errors = errors
+    page = _watch(context.new_page())
     yield page
     context.close()
+    assert page.js_errors == [], "the page logged script errors or CSP violations"
 
 
 @pytest.fixture
 def new_page(browser, live_server):
     """``new_page()``: another independent browser context (e.g. a second person)."""
     contexts = []
+    pages = []
 
     def make(width: int = 1280, height: int = 900) -> Page:
         context = browser.new_context(
@@ -66,11 +84,14 @@ def new_page(browser, live_server):
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = _watch(context.new_page())
+        pages.append(page)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert [e for p in pages for e in p.js_errors] == [], "script errors or CSP violations"
 
 
 def login(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
