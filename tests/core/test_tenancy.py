@@ -120,7 +120,9 @@ def _create_one_of_everything(store, user):
     )
     ApiKey.objects.create(store=store, name="B key", prefix="bbbbbbbb", key_hash="1" * 64)
     category = Category.objects.create(store=store, name="B things", slug="b-things")
-    product = Product.objects.create(store=store, title="B shirt", handle="b-shirt", category=category)
+    product = Product.objects.create(
+        store=store, title="B shirt", handle="b-shirt", category=category
+    )
     variant = Variant.objects.create(store=store, product=product, sku="B-1", price=Decimal("9"))
     InventoryMovement.objects.create(
         store=store, variant=variant, delta=1, quantity_after=1, reason="received"
