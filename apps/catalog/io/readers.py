@@ -1,0 +1,260 @@
+"""Uploaded files → a header row and a stream of text rows. Constant memory for any size.
+
+CSV must be UTF-8 (with or without a byte-order mark); anything else is refused with a message
+that says how to save the file properly. XLSX is read with openpyxl's streaming reader.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+CHUNK = 1024 * 1024
+FIELD_SIZE_LIMIT = 131072  # the csv module's default: 128 KiB in one cell
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class ImportFileError(Exception):
+    """The file as a whole can't be read; ``message`` says why and what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def check_size(size: int, *, limit: int = MAX_UPLOAD_BYTES) -> None:
+    if size > limit:
+        raise ImportFileError(
+            f"The file is {human_size(size)}; the limit is {human_size(limit)}. "
+            "Split it into smaller files and import them one after the other."
+        )
+    if size == 0:
+        raise ImportFileError("The file is empty.")
+
+
+def detect_format(name: str, head: bytes) -> str:
+    """``"csv"`` or ``"xlsx"`` from the content first, the file name second."""
+    lower = name.lower()
+    if head.startswith(XLSX_MAGIC):
+        if lower.endswith((".xlsx", ".xlsm")) or not lower.endswith(".csv"):
+            return "xlsx"
+        raise ImportFileError(
+            "This file is named .csv but is a spreadsheet workbook. Upload it as .xlsx, "
+            "or save it from your spreadsheet as “CSV UTF-8”."
+        )
+    if lower.endswith(".xls") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            "Old Excel files (.xls) can't be imported. Save the sheet as .xlsx or “CSV UTF-8”."
+        )
+    if lower.endswith((".xlsx", ".xlsm")):
+        raise ImportFileError("This file is named .xlsx but isn't an Excel workbook.")
+    return "csv"
+
+
+def check_csv_encoding(stream: IO[bytes]) -> None:
+    """Refuse anything but UTF-8 text, reading the whole file in 1 MB chunks."""
+    stream.seek(0)
+    head = stream.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFileError(
+            "This CSV is saved as UTF-16 (“Unicode text”). Save it as “CSV UTF-8” and upload again."
+        )
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    line = 1
+    while chunk := stream.read(CHUNK):
+        if b"\x00" in chunk:
+            raise ImportFileError(
+                "This file contains binary data, not text: it isn't a CSV file. "
+                "Export your products as CSV (UTF-8) or XLSX and upload that."
+            )
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as error:
+            bad = offset + error.start
+            line += chunk[: error.start].count(b"\n")
+            sample = chunk[error.start : error.start + 1]
+            hint = (
+                " It looks like Windows-1252/Latin-1 (Excel's plain “CSV” format)."
+                if sample and 0x80 <= sample[0] <= 0xFF
+                else ""
+            )
+            raise ImportFileError(
+                f"This CSV isn't UTF-8 text: the byte at position {bad:,} (line {line:,}) "
+                f"can't be read.{hint} Save it as “CSV UTF-8” and upload again."
+            ) from None
+        line += chunk.count(b"\n")
+        offset += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            "This CSV isn't UTF-8 text: it ends in the middle of a character. "
+            "Save it as “CSV UTF-8” and upload again."
+        ) from None
+    stream.seek(0)
+
+
+def estimate_rows(stream: IO[bytes], file_format: str) -> int:
+    """Data rows, counted cheaply (line breaks for CSV, the sheet's dimension for XLSX)."""
+    stream.seek(0)
+    if file_format == "xlsx":
+        with open_catalog_file(stream, "xlsx") as catalog_file:
+            return catalog_file.estimated_rows
+    lines = 0
+    last = b""
+    while chunk := stream.read(CHUNK):
+        lines += chunk.count(b"\n")
+        last = chunk
+    if last and not last.endswith(b"\n"):
+        lines += 1
+    stream.seek(0)
+    return max(lines - 1, 0)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(Decimal(repr(value)), "f")
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+class CatalogFile:
+    """``headers`` and ``rows()`` → ``(row_number, [cell text, …])``; row 1 is the header.
+
+    Subclasses read one format each and define ``rows()``.
+    """
+
+    headers: list[str]
+    estimated_rows: int = 0
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> CatalogFile:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+class CsvFile(CatalogFile):
+    def __init__(self, stream: IO[bytes]):
+        stream.seek(0)
+        self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        sample = self._text.read(64 * 1024)
+        self._text.seek(0)
+        delimiter = ","
+        first_line = sample.split("\n", 1)[0]
+        if first_line.count(";") > first_line.count(",") and first_line.count(";") >= 2:
+            delimiter = ";"  # spreadsheets in many European locales
+        elif first_line.count("\t") > first_line.count(",") and first_line.count("\t") >= 2:
+            delimiter = "\t"
+        csv.field_size_limit(FIELD_SIZE_LIMIT)
+        self._reader = csv.reader(self._text, delimiter=delimiter)
+        try:
+            header_row = next(self._reader, None)
+        except csv.Error as error:
+            raise ImportFileError(
+                f"The first line can't be read as CSV ({error}). Is this a CSV file?"
+            ) from None
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                "This CSV isn't UTF-8 text. Save it as “CSV UTF-8” and upload again."
+            ) from None
+        if not header_row or not any(cell.strip() for cell in header_row):
+            raise ImportFileError("The first line is empty: it must hold the column headers.")
+        self.headers = [cell.strip() for cell in header_row]
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        row_number = 1
+        while True:
+            try:
+                row = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise ImportFileError(
+                    f"Row {row_number + 1:,} can't be read as CSV ({error}). "
+                    "Check for an unclosed quote or a cell over 128 KB."
+                ) from None
+            except UnicodeDecodeError:
+                raise ImportFileError(
+                    f"Row {row_number + 1:,} isn't UTF-8 text. Save the file as “CSV UTF-8”."
+                ) from None
+            row_number += 1
+            if not any(row):
+                continue
+            yield row_number, [cell.strip() for cell in row]
+
+    def close(self) -> None:
+        if not self._text.closed:
+            self._text.detach()
+
+
+class XlsxFile(CatalogFile):
+    def __init__(self, stream: IO[bytes]):
+        from openpyxl import load_workbook
+
+        stream.seek(0)
+        try:
+            self._workbook = load_workbook(stream, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+            raise ImportFileError(
+                f"This file isn't a readable Excel workbook ({type(error).__name__}). "
+                "Save it again as .xlsx, or as “CSV UTF-8”."
+            ) from None
+        if not self._workbook.worksheets:
+            raise ImportFileError("The workbook has no sheet.")
+        self._sheet = self._workbook.worksheets[0]
+        self._iterator = self._sheet.iter_rows(values_only=True)
+        header_row = next(self._iterator, None)
+        if not header_row or not any(cell not in (None, "") for cell in header_row):
+            raise ImportFileError(
+                "The first row of the first sheet is empty: it must hold the column headers."
+            )
+        self.headers = [_cell_text(cell) for cell in header_row]
+        while self.headers and not self.headers[-1]:
+            self.headers.pop()
+        self.estimated_rows = max((self._sheet.max_row or 1) - 1, 0)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        width = len(self.headers)
+        for row_number, row in enumerate(self._iterator, start=2):
+            cells = [_cell_text(cell) for cell in row[:width]]
+            if not any(cells):
+                continue
+            yield row_number, cells
+
+    def close(self) -> None:
+        self._workbook.close()
+
+
+def open_catalog_file(stream: IO[bytes], file_format: str) -> CatalogFile:
+    if file_format == "xlsx":
+        return XlsxFile(stream)
+    return CsvFile(stream)

@@ -1,0 +1,336 @@
+"""Import jobs: upload → column mapping → dry run → run. Every write to the catalog goes through
+``BulkImport.apply`` inside one transaction, with one audit entry per run.
+
+Small files are checked and imported during the request; larger ones by Celery tasks
+(``apps.catalog.tasks``), which report progress on the job row while they read.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from apps.audit.services import audit_record
+from apps.catalog.io.bulk import BulkImport, ImportSummary
+from apps.catalog.io.columns import (
+    COLUMN_NAMES,
+    COLUMNS_BY_NAME,
+    auto_map,
+    ignored_headers,
+    missing_required,
+)
+from apps.catalog.io.readers import (
+    ImportFileError,
+    check_csv_encoding,
+    check_size,
+    detect_format,
+    estimate_rows,
+    open_catalog_file,
+)
+from apps.catalog.models import ImportJob, ImportMode, ImportStatus
+from apps.core.exceptions import DomainError
+
+# files with more data rows than this are checked and imported by Celery, with a progress bar
+INLINE_MAX_ROWS = 2000
+PROGRESS_EVERY = 1000
+
+
+def _progress_recorder(job: ImportJob) -> Callable[[int], None]:
+    def record(rows_read: int) -> None:
+        job.processed_rows = rows_read
+        job.total_rows = max(job.total_rows, rows_read)
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed_rows=job.processed_rows, total_rows=job.total_rows
+        )
+
+    return record
+
+
+# --- upload ---------------------------------------------------------------------------------------
+def import_job_create(*, store, actor, upload: UploadedFile) -> ImportJob:
+    """Check the file can be read as a catalog, then keep it with the columns auto-mapped."""
+    try:
+        check_size(upload.size)
+        upload.seek(0)
+        file_format = detect_format(upload.name, upload.read(8))
+        if file_format == "csv":
+            check_csv_encoding(upload)
+        with open_catalog_file(upload, file_format) as catalog_file:
+            headers = catalog_file.headers
+        total = estimate_rows(upload, file_format)
+    except ImportFileError as error:
+        raise DomainError(error.message, field="file") from None
+    mapping = auto_map(headers)
+    if not mapping:
+        shown = ", ".join(f"“{header[:30]}”" for header in headers[:5] if header) or "none"
+        raise DomainError(
+            "This doesn't look like a product file: none of its column headers match the "
+            f"import columns (found {shown}). The first row must name the columns, e.g. "
+            "handle, title, sku, price.",
+            field="file",
+        )
+    if len(headers) != len(set(headers)):
+        duplicates = sorted({h for h in headers if headers.count(h) > 1})
+        raise DomainError(
+            f"The column {', '.join(duplicates)} appears more than once. Headers must be unique.",
+            field="file",
+        )
+    upload.seek(0)
+    job = ImportJob(
+        store=store,
+        original_name=os.path.basename(upload.name)[:255],
+        file_format=file_format,
+        headers=headers,
+        mapping=mapping,
+        total_rows=total,
+        created_by=actor,
+    )
+    job.file.save(f"{timezone.now():%Y%m%d-%H%M%S}-{file_format}.{file_format}", upload, save=False)
+    job.save()
+    return job
+
+
+# --- mapping and dry run --------------------------------------------------------------------------
+def import_job_configure(*, store, job: ImportJob, mapping: dict[str, str], mode: str) -> ImportJob:
+    """Save the column mapping and mode, then check the file (a dry run, nothing written)."""
+    if job.status in (ImportStatus.RUNNING, ImportStatus.DONE):
+        raise DomainError("This import has already run.", field="mode")
+    if mode not in ImportMode.values:
+        raise DomainError("Choose how to treat rows with errors.", field="mode")
+    clean = {header: column for header, column in mapping.items() if column}
+    for header, column in clean.items():
+        if header not in job.headers or column not in COLUMN_NAMES:
+            raise DomainError(f"“{column}” is not an import column.", field="mapping")
+    columns = list(clean.values())
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        labels = ", ".join(COLUMNS_BY_NAME[c].label for c in twice)
+        raise DomainError(f"Each column can be used once; {labels} is chosen twice.", "mapping")
+    missing = missing_required(clean)
+    if missing:
+        labels = ", ".join(COLUMNS_BY_NAME[c].label for c in missing)
+        raise DomainError(f"Choose the file's column for: {labels} (required).", field="mapping")
+    job.mapping = clean
+    job.mode = mode
+    job.status = ImportStatus.VALIDATING
+    job.processed_rows = 0
+    job.started_at = timezone.now()
+    job.failure_message = ""
+    job.save()
+    if job.total_rows <= INLINE_MAX_ROWS:
+        import_job_validate(job=job)
+    else:
+        from apps.catalog.tasks import import_validate_task
+
+        job_id = job.id
+        transaction.on_commit(lambda: import_validate_task.delay(job_id))
+    return job
+
+
+def _job_rows(job: ImportJob):
+    """Open the job's file: ``(catalog file, stream)``; the caller closes both."""
+    stream = job.file.storage.open(job.file.name, "rb")
+    try:
+        return open_catalog_file(stream, job.file_format), stream
+    except ImportFileError:
+        stream.close()
+        raise
+
+
+def import_job_validate(*, job: ImportJob) -> ImportJob:
+    """The dry run: read and check every row, count what would change; write nothing."""
+    try:
+        catalog_file, stream = _job_rows(job)
+        with stream, catalog_file, _bulk_for(job, catalog_file.headers) as bulk:
+            bulk.stage(catalog_file.rows(), progress=_progress_recorder(job))
+            bulk.check()
+            summary = bulk.summary()
+    except ImportFileError as error:
+        return _job_fail(job, error.message)
+    job.summary = {
+        **summary.as_dict(),
+        "ignored_columns": ignored_headers(job.headers, job.mapping),
+        "checked_at": timezone.now().isoformat(),
+    }
+    job.total_rows = summary.rows
+    job.processed_rows = summary.rows
+    job.error_count = summary.error_count
+    job.status = ImportStatus.VALIDATED
+    job.finished_at = None
+    job.save()
+    return job
+
+
+def _bulk_for(job: ImportJob, headers: Sequence[str]) -> BulkImport:
+    return BulkImport(store=job.store, headers=headers, mapping=job.mapping)
+
+
+def _job_fail(job: ImportJob, message: str) -> ImportJob:
+    job.status = ImportStatus.FAILED
+    job.failure_message = message
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+# --- run ------------------------------------------------------------------------------------------
+def import_job_start(*, store, job: ImportJob, actor) -> ImportJob:
+    """Start the checked import: inline when small, else on a Celery worker."""
+    if job.status != ImportStatus.VALIDATED:
+        raise DomainError("Check the file before importing it.")
+    if job.mode == ImportMode.ALL_OR_NOTHING and job.summary.get("error_rows"):
+        raise DomainError(
+            "This import is set to all or nothing and the file has rows with errors. "
+            "Fix them, or choose to skip bad rows."
+        )
+    job.status = ImportStatus.RUNNING
+    job.processed_rows = 0
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "processed_rows", "started_at", "updated_at"])
+    if job.total_rows <= INLINE_MAX_ROWS:
+        import_job_run(job_id=job.id, actor=actor)
+        job.refresh_from_db()
+    else:
+        from apps.catalog.tasks import import_run_task
+
+        job_id = job.id
+        transaction.on_commit(lambda: import_run_task.delay(job_id))
+    return job
+
+
+def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
+    """Read, check and write the whole file. Safe to call twice: a finished job is left alone."""
+    job = ImportJob.objects.select_related("store", "created_by").filter(pk=job_id).first()
+    if job is None or job.status != ImportStatus.RUNNING:
+        return job
+    actor = actor or job.created_by
+    try:
+        catalog_file, stream = _job_rows(job)
+        with stream, catalog_file, _bulk_for(job, catalog_file.headers) as bulk:
+            bulk.stage(catalog_file.rows(), progress=_progress_recorder(job))
+            bulk.check()
+            summary = bulk.summary()
+            errors_path = _write_error_rows(job, bulk) if summary.error_rows else None
+            if job.mode == ImportMode.ALL_OR_NOTHING and summary.error_rows:
+                _attach_errors(job, errors_path)
+                job.summary = {**job.summary, **summary.as_dict()}
+                job.error_count = summary.error_count
+                job.skipped_count = summary.error_rows
+                return _job_fail(
+                    job,
+                    f"Nothing was imported: {summary.error_rows:,} rows have errors and this "
+                    "import is all or nothing.",
+                )
+            with transaction.atomic():
+                locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+                if locked.status != ImportStatus.RUNNING:
+                    return locked
+                summary.stock_movements = bulk.apply(actor=actor, note=f"Import #{job.pk}")
+                summary.applied = True
+                _attach_errors(job, errors_path)
+                _job_finish(job, summary)
+                audit_record(
+                    store=job.store,
+                    actor=actor,
+                    action="catalog.imported",
+                    target=job,
+                    changes={
+                        key: [None, value]
+                        for key, value in summary.as_dict().items()
+                        if key not in {"errors", "applied"}
+                    },
+                )
+    except ImportFileError as error:
+        return _job_fail(job, error.message)
+    return job
+
+
+def _job_finish(job: ImportJob, summary: ImportSummary) -> None:
+    job.summary = {**job.summary, **summary.as_dict()}
+    job.total_rows = summary.rows
+    job.processed_rows = summary.rows
+    job.created_count = summary.variants_created
+    job.updated_count = summary.variants_updated
+    job.skipped_count = summary.error_rows
+    job.error_count = summary.error_count
+    job.status = ImportStatus.DONE
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def _write_error_rows(job: ImportJob, bulk: BulkImport) -> str:
+    """The rows that were refused, as they were in the file, with an ``errors`` column first."""
+    handle, path = tempfile.mkstemp(suffix=".csv")
+    catalog_file, stream = _job_rows(job)
+    with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out, stream, catalog_file:
+        writer = csv.writer(out)
+        writer.writerow(["row", "errors", *catalog_file.headers])
+        source = catalog_file.rows()
+        current = next(source, None)
+        for row_number, messages in bulk.error_rows():
+            while current is not None and current[0] < row_number:
+                current = next(source, None)
+            cells = current[1] if current is not None and current[0] == row_number else []
+            writer.writerow([row_number, messages, *cells])
+    return path
+
+
+def _attach_errors(job: ImportJob, path: str | None) -> None:
+    if path is None:
+        return
+    with open(path, "rb") as handle:
+        job.errors_file.save(f"import-{job.pk}-errors.csv", File(handle), save=False)
+    os.unlink(path)
+
+
+# --- the same bulk path, for generated rows (demo data, benchmark) --------------------------------
+def catalog_rows_load(
+    *,
+    store,
+    actor,
+    name: str,
+    rows: Iterable[Sequence[str]],
+    total: int,
+    progress: Callable[[int], None] | None = None,
+) -> ImportJob:
+    """Import rows in the file format (``COLUMN_NAMES`` order) without a file: one job, one
+    transaction, one audit entry, exactly as a skip-bad-rows import of the same CSV."""
+    job = ImportJob.objects.create(
+        store=store,
+        original_name=name,
+        file_format="csv",
+        headers=list(COLUMN_NAMES),
+        mapping={name: name for name in COLUMN_NAMES},
+        status=ImportStatus.RUNNING,
+        total_rows=total,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        started_at=timezone.now(),
+    )
+    numbered = ((index, cells) for index, cells in enumerate(rows, start=2))
+    with BulkImport(store=store, headers=job.headers, mapping=job.mapping) as bulk:
+        bulk.stage(numbered, progress=progress)
+        bulk.check()
+        summary = bulk.summary()
+        with transaction.atomic():
+            summary.stock_movements = bulk.apply(actor=actor, note=name)
+            summary.applied = True
+            _job_finish(job, summary)
+            audit_record(
+                store=store,
+                actor=actor,
+                action="catalog.imported",
+                target=job,
+                changes={
+                    key: [None, value]
+                    for key, value in summary.as_dict().items()
+                    if key not in {"errors", "applied"}
+                },
+            )
+    return job
