@@ -6,6 +6,7 @@ a traceback from deep inside a library.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,8 +28,13 @@ def setting(name: str, cast: Callable[[str], Any] = str, default: Any = _MISSING
         return cast(raw)
     except (ValueError, TypeError, ImproperlyConfigured) as error:
         raise ImproperlyConfigured(
-            f"The environment variable {name} is malformed ({raw!r}): {error}"
+            f"The environment variable {name} is malformed ({_without_password(raw)!r}): {error}"
         ) from error
+
+
+def _without_password(raw: str) -> str:
+    """The value as shown in an error message: a URL's password is masked."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", raw)
 
 
 def as_bool(raw: str) -> bool:

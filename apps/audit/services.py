@@ -7,6 +7,7 @@ import decimal
 import uuid
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from apps.audit.models import AuditEntry
@@ -48,14 +49,20 @@ def audit_record(
     target: models.Model,
     changes: dict[str, list] | None = None,
 ) -> AuditEntry:
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    # an API key acts too, but is no User row: it is named by its label only
+    is_user = isinstance(actor, get_user_model()) and actor.is_authenticated
+    label = getattr(actor, "email", None) if actor is not None else None
+    masked = {
+        name: (["•••", "•••"] if name in SECRET_FIELDS else pair)
+        for name, pair in (changes or {}).items()
+    }
     return AuditEntry.objects.create(
         store=store,
         actor=actor if is_user else None,
-        actor_label=(actor.email if is_user else str(actor or "system")),
+        actor_label=(label or str(actor or "system"))[:254],
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk or ""),
         target_repr=str(target)[:200],
-        changes=changes or {},
+        changes=masked,
     )

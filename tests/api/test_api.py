@@ -1,0 +1,164 @@
+"""The admin REST API: how a request finds its store, who may use it, and the docs."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from apps.accounts import services
+
+
+@pytest.fixture
+def api_key(store, owner):
+    _api_key, raw = services.api_key_create(store=store, actor=owner, name="ERP sync")
+    return raw
+
+
+def _bearer(raw):
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+# --- API key -----------------------------------------------------------------------------------
+def test_api_root_with_an_api_key_names_the_keys_store(api_key):
+    response = Client().get("/api/v1/", **_bearer(api_key))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "store": "alpha",
+        "resources": {
+            "store": "http://testserver/api/v1/store/",
+            "schema": "http://testserver/api/schema/",
+            "docs": "http://testserver/api/docs/",
+        },
+    }
+
+
+def test_store_endpoint_with_an_api_key_returns_the_store(store, api_key):
+    response = Client().get("/api/v1/store/", **_bearer(api_key))
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "handle": "alpha",
+        "name": "Alpha Goods",
+        "currency": "EUR",
+        "timezone": "Europe/Berlin",
+        "country": "DE",
+        "publishable_key": store.publishable_key,
+        "allowed_origins": [],
+        "abandonment_window_minutes": 60,
+    }
+
+
+def test_an_api_key_ignores_an_x_store_header_naming_another_store(api_key, other_store):
+    response = Client().get("/api/v1/store/", HTTP_X_STORE="bravo", **_bearer(api_key))
+
+    assert response.status_code == 200
+    assert response.json()["handle"] == "alpha"
+
+
+def test_a_revoked_api_key_is_refused_with_401(store, owner):
+    key, raw = services.api_key_create(store=store, actor=owner, name="ERP sync")
+    services.api_key_revoke(store=store, actor=owner, api_key=key)
+
+    response = Client().get("/api/v1/store/", **_bearer(raw))
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid or revoked API key."}
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_forged_api_key_with_a_real_prefix_is_refused_with_401(store, owner):
+    key, _raw = services.api_key_create(store=store, actor=owner, name="ERP sync")
+
+    response = Client().get("/api/v1/store/", **_bearer(f"mp_sk_{key.prefix}_{'x' * 43}"))
+
+    assert response.status_code == 401
+
+
+def test_no_credentials_is_refused_with_401(store):
+    response = Client().get("/api/v1/store/")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+# --- session -------------------------------------------------------------------------------------
+def test_session_with_the_x_store_header(store, owner, client_for):
+    response = client_for(owner).get("/api/v1/store/", HTTP_X_STORE="alpha")
+
+    assert response.status_code == 200
+    assert response.json()["handle"] == "alpha"
+
+
+def test_session_with_the_store_parameter(store, manager, client_for):
+    response = client_for(manager).get("/api/v1/", {"store": "alpha"})
+
+    assert response.status_code == 200
+    assert response.json()["store"] == "alpha"
+
+
+def test_session_naming_another_store_is_not_found(store, owner, other_store, client_for):
+    client = client_for(owner)
+
+    assert client.get("/api/v1/store/", HTTP_X_STORE="bravo").status_code == 404
+    assert client.get("/api/v1/store/", {"store": "no-such-store"}).status_code == 404
+
+
+def test_session_naming_no_store_is_a_400_that_says_how(store, owner, client_for):
+    response = client_for(owner).get("/api/v1/store/")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "store": ["Name the store with the X-Store header or a store=<handle> parameter."]
+    }
+
+
+def test_a_role_without_api_access_is_forbidden(store, support, client_for):
+    response = client_for(support).get("/api/v1/store/", HTTP_X_STORE="alpha")
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your role does not allow this."}
+
+
+def test_session_writes_need_the_csrf_token(store, owner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+
+    response = client.post("/api/v1/store/", {}, HTTP_X_STORE="alpha")
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+# --- schema and docs -----------------------------------------------------------------------------
+def test_schema_is_openapi_3_and_describes_the_endpoints(db):
+    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Merchant Portal API"
+    assert "/api/v1/" in schema["paths"]
+    assert "/api/v1/store/" in schema["paths"]
+    assert schema["components"]["securitySchemes"]["apiKey"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A store's secret API key.",
+    }
+
+
+def test_docs_render_swagger_ui_from_local_static_files(db):
+    response = Client().get("/api/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css" in page
+    for cdn in ["cdn.", "jsdelivr", "unpkg", "cdnjs", "googleapis"]:
+        assert cdn not in page
+    assert not re.search(r"<script>\s*\S", page), "inline script would break the CSP"
+    script = re.search(r'<script src="(/api/docs/\?script=[^"]*)"', page)
+    assert script, page
+    script_response = Client().get(script.group(1).replace("&amp;", "&"))
+    assert script_response.status_code == 200
+    assert b"SwaggerUIBundle" in script_response.content
