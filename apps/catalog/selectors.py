@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -45,6 +46,7 @@ from apps.catalog.models import (
     ProductStatus,
     Variant,
 )
+from apps.catalog.rules import compare_at_adjusted, price_adjusted
 from apps.core.models import Store
 
 STOCK_IN = "in"
@@ -393,3 +395,61 @@ def category_choices(*, store: Store) -> list[tuple[str, str]]:
         paths[category.pk] = path
         choices.append((str(category.pk), path))
     return choices
+
+
+# -- bulk price preview --------------------------------------------------------------------------
+@dataclass
+class PriceChange:
+    product_title: str
+    sku: str
+    options: str
+    price: Decimal
+    new_price: Decimal
+    compare_at_price: Decimal | None
+    new_compare_at_price: Decimal | None
+
+
+@dataclass
+class PricePreview:
+    product_count: int
+    variant_count: int
+    changes: list[PriceChange]
+    lowest_new_price: Decimal | None
+
+
+def bulk_price_preview(
+    *, store: Store, products: QuerySet[Product], mode: str, value: Decimal, limit: int = 10
+) -> PricePreview:
+    """What a price adjustment would do: counts, the first ``limit`` changes, the lowest result."""
+    from django.db.models import Min
+
+    variants = Variant.objects.for_store(store).filter(
+        product_id__in=products.order_by().values("pk")
+    )
+    summary = variants.aggregate(n=Count("pk"), products=Count("product_id", distinct=True))
+    lowest = variants.aggregate(low=Min("price"))["low"]
+    sample = variants.select_related("product").order_by("product__title", "position", "id")[:limit]
+    changes = []
+    for variant in sample:
+        new_price = price_adjusted(variant.price, mode=mode, value=value)
+        changes.append(
+            PriceChange(
+                product_title=variant.product.title,
+                sku=variant.sku,
+                options=" / ".join(str(v) for v in variant.option_values.values()),
+                price=variant.price,
+                new_price=new_price,
+                compare_at_price=variant.compare_at_price,
+                new_compare_at_price=compare_at_adjusted(
+                    variant.compare_at_price, new_price=new_price, mode=mode, value=value
+                ),
+            )
+        )
+    return PricePreview(
+        product_count=summary["products"],
+        variant_count=summary["n"],
+        changes=changes,
+        lowest_new_price=(
+            price_adjusted(lowest, mode=mode, value=value) if lowest is not None else None
+        ),
+    )

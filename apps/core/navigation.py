@@ -25,6 +25,13 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "core:home", Perm.VIEW_HOME, "home", ("core:home",)),
     NavItem(
+        "Catalog",
+        "catalog:product-list",
+        Perm.MANAGE_CATALOG,
+        "catalog",
+        ("catalog:", "catalog-io:"),
+    ),
+    NavItem(
         "Settings",
         "core:settings",
         Perm.MANAGE_SETTINGS,

@@ -47,7 +47,22 @@ def _api_key_created(store: Store) -> bool:
     return ApiKey.objects.for_store(store).exists()
 
 
+def _product_added(store: Store) -> bool:
+    from apps.catalog.models import Product
+
+    return Product.objects.for_store(store).exists()
+
+
 SETUP_STEPS: list[SetupStep] = [
+    SetupStep(
+        key="products",
+        title="Add your products",
+        description="Create your catalog: products with their variants, prices and stock.",
+        action_label="Add a product",
+        url_name="catalog:product-create",
+        perm=Perm.MANAGE_CATALOG,
+        is_done=_product_added,
+    ),
     SetupStep(
         key="staff",
         title="Invite your team",

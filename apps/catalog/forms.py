@@ -1,0 +1,310 @@
+"""Catalog forms: validation and shaping only; saving goes through ``apps.catalog.services``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from apps.catalog.models import InventoryReason, ProductStatus, WeightUnit
+from apps.catalog.rules import PRICE_MODES
+from apps.catalog.services import BULK_ACTIONS, IMAGE_MAX_BYTES
+from apps.core.exceptions import DomainError
+
+MONEY_ERRORS = {
+    "min_value": "The amount cannot be negative.",
+    "invalid": "Enter an amount like 19.90.",
+    "max_decimal_places": "Use at most two decimals, like 19.90.",
+}
+
+
+def _money_field(label: str, *, required: bool = False, help_text: str = "") -> forms.Field:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=help_text,
+        error_messages={
+            **MONEY_ERRORS,
+            "min_value": f"The {label.lower()} cannot be negative.",
+            "required": f"Enter a {label.lower()}.",
+        },
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+    )
+
+
+class ProductForm(forms.Form):
+    title = forms.CharField(max_length=255)
+    handle = forms.SlugField(
+        max_length=255,
+        required=False,
+        help_text="The product's address in your storefront, e.g. linen-shirt. "
+        "Made from the title when empty.",
+        error_messages={"invalid": "Use only lowercase letters, digits and hyphens."},
+    )
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    status = forms.ChoiceField(choices=ProductStatus.choices, initial=ProductStatus.DRAFT)
+    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    vendor = forms.CharField(max_length=120, required=False)
+    tags = forms.CharField(
+        required=False, help_text="Separate tags with commas, e.g. summer, linen, bestseller."
+    )
+    option1_name = forms.CharField(
+        label="First option", max_length=30, required=False, help_text="e.g. Size"
+    )
+    option2_name = forms.CharField(
+        label="Second option", max_length=30, required=False, help_text="e.g. Colour"
+    )
+    low_stock_threshold = forms.IntegerField(
+        min_value=0,
+        initial=5,
+        label="Low-stock threshold",
+        help_text="A variant at or below this many units shows as low stock.",
+        error_messages={"min_value": "The threshold cannot be negative."},
+    )
+    seo_title = forms.CharField(
+        label="SEO title",
+        max_length=70,
+        required=False,
+        help_text="Shown in search results; up to 70 characters. The title is used when empty.",
+    )
+    seo_description = forms.CharField(
+        label="SEO description",
+        max_length=320,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Up to 320 characters.",
+    )
+
+    def __init__(self, *args, category_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "No category"), *category_choices]
+
+    def clean_tags(self) -> list[str]:
+        from apps.catalog.services import clean_tags
+
+        try:
+            return clean_tags(self.cleaned_data["tags"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def product_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("option1_name", None)
+        data.pop("option2_name", None)
+        return data
+
+    def option_names(self) -> list[str]:
+        names = (self.cleaned_data.get("option1_name"), self.cleaned_data.get("option2_name"))
+        return [name for name in names if name]
+
+
+class VariantForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    option1 = forms.CharField(label="Option 1", max_length=60, required=False)
+    option2 = forms.CharField(label="Option 2", max_length=60, required=False)
+    sku = forms.CharField(label="SKU", max_length=64, error_messages={"required": "Enter a SKU."})
+    price = _money_field("Price", required=True)
+    compare_at_price = _money_field(
+        "Compare-at price", help_text="The crossed-out price; at least the price."
+    )
+    cost = _money_field("Cost")
+    stock_quantity = forms.IntegerField(
+        label="Stock",
+        initial=0,
+        min_value=0,
+        error_messages={
+            "min_value": "Stock cannot be negative.",
+            "required": "Enter the stock (0 if none).",
+        },
+    )
+    track_inventory = forms.BooleanField(label="Track stock", required=False, initial=True)
+    weight = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=10,
+        decimal_places=3,
+        error_messages={"min_value": "The weight cannot be negative."},
+        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0", "inputmode": "decimal"}),
+    )
+    weight_unit = forms.ChoiceField(label="Unit", choices=WeightUnit.choices, initial="g")
+    barcode = forms.CharField(max_length=64, required=False, help_text="GTIN, EAN or UPC")
+
+    def clean(self):
+        cleaned = super().clean()
+        price, compare = cleaned.get("price"), cleaned.get("compare_at_price")
+        if price is not None and compare is not None and compare < price:
+            self.add_error(
+                "compare_at_price",
+                f"The compare-at price must be at least the price ({price}), or left empty.",
+            )
+        return cleaned
+
+
+class BaseVariantFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen: dict[str, int] = {}
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            sku = (form.cleaned_data.get("sku") or "").strip()
+            if not sku:
+                continue
+            if sku in seen:
+                form.add_error("sku", f"The SKU {sku} is used by another row of this product.")
+            seen[sku] = 1
+
+    def rows(self, option_names: list[str]) -> list[dict]:
+        """The rows for ``product_save_with_variants``, in form order (index = form index)."""
+        rows = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data:
+                rows.append({"delete": True})
+                continue
+            options = {}
+            for index, name in enumerate(option_names[:2], start=1):
+                value = (data.get(f"option{index}") or "").strip()
+                if value:
+                    options[name] = value
+            row = {
+                "id": data.get("id"),
+                "delete": bool(data.get("DELETE")),
+                "sku": data.get("sku"),
+                "option_values": options,
+                "price": data.get("price"),
+                "compare_at_price": data.get("compare_at_price"),
+                "cost": data.get("cost"),
+                "weight": data.get("weight"),
+                "weight_unit": data.get("weight_unit") or WeightUnit.GRAM,
+                "barcode": data.get("barcode") or "",
+                "track_inventory": bool(data.get("track_inventory")),
+                "stock_quantity": data.get("stock_quantity") or 0,
+            }
+            rows.append(row)
+        return rows
+
+
+VariantFormSet = forms.formset_factory(
+    VariantForm,
+    formset=BaseVariantFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+)
+
+
+def apply_domain_error(error: DomainError, form: forms.Form, formset=None) -> None:
+    """Show a service's error on the field it names (``variants[i].sku`` → row i's SKU)."""
+    field = error.field or None
+    if field and field.startswith("variants[") and formset is not None:
+        index_text, _, name = field[len("variants[") :].partition("].")
+        try:
+            row = formset.forms[int(index_text)]
+        except (ValueError, IndexError):
+            form.add_error(None, error.message)
+            return
+        row.add_error(name if name in row.fields else None, error.message)
+        return
+    if field and field not in form.fields:
+        field = None
+    form.add_error(field, error.message)
+
+
+class StockAdjustForm(forms.Form):
+    delta = forms.IntegerField(
+        label="Change",
+        help_text="Units to add (e.g. 12) or remove (e.g. -3).",
+        error_messages={"required": "Enter how many units to add or remove."},
+    )
+    reason = forms.ChoiceField(choices=InventoryReason.choices)
+    note = forms.CharField(max_length=255, required=False)
+
+    def clean_delta(self):
+        delta = self.cleaned_data["delta"]
+        if delta == 0:
+            raise forms.ValidationError("Enter a change other than 0.")
+        return delta
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    parent = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Parent")
+
+    def __init__(self, *args, category_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", "None (top level)"), *category_choices]
+
+
+class CategoryParentForm(forms.Form):
+    parent = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Move under"
+    )
+
+    def __init__(self, *args, category_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", "Top level"), *category_choices]
+
+
+class ImageUploadForm(forms.Form):
+    image = forms.FileField(
+        help_text=f"JPEG, PNG, WebP or GIF, up to {IMAGE_MAX_BYTES // 1024 // 1024} MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+        error_messages={"required": "Choose an image file to upload."},
+    )
+    alt_text = forms.CharField(
+        max_length=255,
+        required=False,
+        label="Alt text",
+        help_text="Describes the image for people using screen readers.",
+    )
+
+
+class ImageAltForm(forms.Form):
+    alt_text = forms.CharField(max_length=255, required=False, label="Alt text")
+
+
+class IdListField(forms.TypedMultipleChoiceField):
+    """Product ids from checkboxes; whether each is the store's is checked by the query."""
+
+    def valid_value(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("", "Choose an action"), *BULK_ACTIONS.items()])
+    scope = forms.ChoiceField(
+        choices=[("selected", "Selected products"), ("all", "All matching the filter")],
+        initial="selected",
+    )
+    ids = IdListField(required=False, coerce=int)
+    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    tag = forms.CharField(max_length=50, required=False)
+    mode = forms.ChoiceField(choices=list(PRICE_MODES.items()), required=False)
+    value = forms.DecimalField(required=False, max_digits=12, decimal_places=2, label="By")
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, category_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "No category"), *category_choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if cleaned.get("scope") == "selected" and not cleaned.get("ids"):
+            raise forms.ValidationError("Select at least one product, or choose all matching.")
+        if action in {"add_tag", "remove_tag"} and not (cleaned.get("tag") or "").strip():
+            self.add_error("tag", "Enter a tag.")
+        if action == "adjust_price":
+            if not cleaned.get("mode"):
+                self.add_error("mode", "Choose percent or amount.")
+            if cleaned.get("value") in (None, 0):
+                self.add_error("value", "Enter a change other than 0, e.g. 10 or -5.")
+        return cleaned
