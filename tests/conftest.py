@@ -48,6 +48,8 @@ def _start_test_redis(settings):
         socket, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = embedded.redis_url(socket)
+    # Celery prefers this variable over app.conf (settings exported the dev Redis into it)
+    os.environ["CELERY_BROKER_URL"] = url
     settings.CELERY_BROKER_URL = url
     settings.CELERY_RESULT_BACKEND = url
     app.conf.update(broker_url=url, result_backend=url)
