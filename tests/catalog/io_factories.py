@@ -72,7 +72,7 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture
-def shirts(store):
+def make_shirts(store) -> Category:
+    """The category path "Apparel > Shirts"; returns Shirts."""
     apparel = Category.objects.create(store=store, name="Apparel", slug="apparel")
     return Category.objects.create(store=store, name="Shirts", slug="shirts", parent=apparel)

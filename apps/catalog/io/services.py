@@ -64,6 +64,8 @@ def import_job_create(*, store, actor, upload: UploadedFile) -> ImportJob:
             check_csv_encoding(upload)
         with open_catalog_file(upload, file_format) as catalog_file:
             headers = catalog_file.headers
+            first = next(catalog_file.rows(), None)
+            sample = [cell[:80] for cell in first[1]] if first else []
         total = estimate_rows(upload, file_format)
     except ImportFileError as error:
         raise DomainError(error.message, field="file") from None
@@ -91,6 +93,7 @@ def import_job_create(*, store, actor, upload: UploadedFile) -> ImportJob:
         mapping=mapping,
         total_rows=total,
         created_by=actor,
+        summary={"sample": sample},
     )
     job.file.save(f"{timezone.now():%Y%m%d-%H%M%S}-{file_format}.{file_format}", upload, save=False)
     job.save()
@@ -152,9 +155,11 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
             bulk.stage(catalog_file.rows(), progress=_progress_recorder(job))
             bulk.check()
             summary = bulk.summary()
+            _attach_errors(job, _write_error_rows(job, bulk) if summary.error_rows else None)
     except ImportFileError as error:
         return _job_fail(job, error.message)
     job.summary = {
+        "sample": job.summary.get("sample", []),
         **summary.as_dict(),
         "ignored_columns": ignored_headers(job.headers, job.mapping),
         "checked_at": timezone.now().isoformat(),
@@ -283,7 +288,9 @@ def _write_error_rows(job: ImportJob, bulk: BulkImport) -> str:
 
 
 def _attach_errors(job: ImportJob, path: str | None) -> None:
+    """Keep the error rows' CSV with the job (or forget an earlier one when there is none)."""
     if path is None:
+        job.errors_file = ""
         return
     with open(path, "rb") as handle:
         job.errors_file.save(f"import-{job.pk}-errors.csv", File(handle), save=False)

@@ -1,0 +1,397 @@
+"""The import path end to end in the database: dry run, upsert, modes, checks across rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from apps.audit.models import AuditEntry
+from apps.catalog.io import services
+from apps.catalog.models import (
+    ImportJob,
+    ImportStatus,
+    InventoryMovement,
+    Product,
+    Variant,
+)
+from apps.catalog.tasks import import_run_task, import_validate_task
+from apps.core.exceptions import DomainError
+from tests.catalog.io_factories import csv_bytes, make_shirts, media_root, row, upload  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("media_root")
+
+
+def checked(store, owner, rows, *, mode="skip", header=None, mapping=None):
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes(rows, header))
+    )
+    return services.import_job_configure(
+        store=store, job=job, mapping=mapping or job.mapping, mode=mode
+    )
+
+
+def imported(store, owner, rows, *, mode="skip", header=None):
+    job = checked(store, owner, rows, mode=mode, header=header)
+    services.import_job_start(store=store, job=job, actor=owner)
+    job.refresh_from_db()
+    return job
+
+
+def make_product(store, handle="linen-shirt", sku="LS-M", **variant):
+    product = Product.objects.create(store=store, handle=handle, title="Old title")
+    Variant.objects.create(
+        store=store,
+        product=product,
+        sku=sku,
+        price=variant.get("price", Decimal("10.00")),
+        stock_quantity=variant.get("stock", 3),
+        compare_at_price=variant.get("compare_at"),
+        option_values={"Size": "M"},
+    )
+    return product
+
+
+def error_list(job):
+    return [(e["row"], e["column"], e["message"]) for e in job.summary["errors"]]
+
+
+# --- dry run ---------------------------------------------------------------------------------
+def test_dry_run_counts_what_would_change_and_writes_nothing(store, owner):
+    make_product(store)
+    rows = [row(), row(sku="LS-L", option1_value="L"), row(handle="tote", title="Tote", sku="T-1")]
+
+    job = checked(store, owner, rows)
+
+    assert job.status == ImportStatus.VALIDATED
+    assert {k: job.summary[k] for k in ("rows", "valid_rows", "error_rows")} == {
+        "rows": 3,
+        "valid_rows": 3,
+        "error_rows": 0,
+    }
+    assert (job.summary["products_created"], job.summary["products_updated"]) == (1, 1)
+    assert (job.summary["variants_created"], job.summary["variants_updated"]) == (2, 1)
+    assert Product.objects.for_store(store).get().title == "Old title"
+    assert Variant.objects.for_store(store).count() == 1
+
+
+def test_dry_run_lists_every_invalid_row_with_row_column_and_message(store, owner):
+    make_shirts(store)
+    rows = [
+        row(category="Apparel > Shirts"),
+        row(sku="LS-L", option1_value="L", price="-5"),
+        row(sku="LS-S", option1_value="S", category="Garden"),
+        row(sku="LS-M", option1_value="XL"),
+    ]
+
+    job = checked(store, owner, rows)
+
+    assert error_list(job) == [
+        (3, "price", "Price can't be negative (got -5)."),
+        (
+            4,
+            "category",
+            "Unknown category “Garden”. Create it first, or use an existing path such as "
+            "“Apparel > Shirts”.",
+        ),
+        (5, "sku", "SKU “LS-M” is already used on row 2."),
+    ]
+    assert (job.summary["valid_rows"], job.summary["error_rows"]) == (1, 3)
+
+
+def test_missing_required_header_is_refused_at_mapping(store, owner):
+    header = ["handle", "title", "price"]
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row()], header))
+    )
+
+    with pytest.raises(DomainError) as error:
+        services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+    assert error.value.message == "Choose the file's column for: SKU (required)."
+    job.refresh_from_db()
+    assert job.status == ImportStatus.UPLOADED
+
+
+def test_extra_columns_are_ignored_and_reported(store, owner):
+    header = ["handle", "title", "sku", "price", "supplier_notes"]
+    rows = [{**row(), "supplier_notes": "call Tom"}]
+
+    job = checked(store, owner, rows, header=header)
+
+    assert job.summary["ignored_columns"] == ["supplier_notes"]
+    assert job.summary["error_rows"] == 0
+
+
+def test_upload_of_a_file_without_known_headers_is_refused(store, owner):
+    data = b"foo,bar,baz\n1,2,3\n"
+
+    with pytest.raises(DomainError) as error:
+        services.import_job_create(store=store, actor=owner, upload=upload(data))
+
+    assert error.value.field == "file"
+    assert error.value.message.startswith(
+        "This doesn't look like a product file: none of its column headers match"
+    )
+    assert ImportJob.objects.for_store(store).count() == 0
+
+
+def test_upload_of_a_latin1_csv_is_refused(store, owner):
+    data = "handle,title,sku,price\nsocke,Grüne Socke,S1,5\n".encode("latin-1")
+
+    with pytest.raises(DomainError, match="isn't UTF-8"):
+        services.import_job_create(store=store, actor=owner, upload=upload(data))
+
+
+# --- checks across rows and against the catalog ------------------------------------------------
+def test_sku_of_another_product_is_refused(store, owner):
+    make_product(store, handle="other", sku="TAKEN")
+
+    job = checked(store, owner, [row(sku="TAKEN")])
+
+    assert error_list(job) == [
+        (2, "sku", "SKU “TAKEN” already belongs to another product (“other”).")
+    ]
+
+
+def test_one_handle_with_two_titles_is_a_duplicate_handle(store, owner):
+    rows = [row(), row(sku="X-2", title="Canvas tote", option1_value="L")]
+
+    job = checked(store, owner, rows)
+
+    assert error_list(job) == [
+        (
+            3,
+            "handle",
+            "Handle “linen-shirt” is already used on row 2 for “Linen shirt”. Give this product "
+            "its own handle, or the same title if it is a variant of that product.",
+        )
+    ]
+
+
+def test_two_variants_with_the_same_options_are_refused(store, owner):
+    job = checked(store, owner, [row(), row(sku="LS-2")])
+
+    assert error_list(job) == [
+        (
+            3,
+            "option1_value",
+            "Same options as row 2 of product “linen-shirt”: each variant needs its own option "
+            "values.",
+        )
+    ]
+
+
+def test_a_product_needs_a_title_on_one_of_its_rows(store, owner):
+    job = checked(store, owner, [row(title=""), row(title="", sku="LS-L", option1_value="L")])
+
+    assert [e[:2] for e in error_list(job)] == [(2, "title"), (3, "title")]
+
+
+def test_price_above_an_existing_compare_at_is_refused_when_compare_at_is_not_imported(
+    store, owner
+):
+    make_product(store, price=Decimal("10.00"), compare_at=Decimal("12.00"))
+    header = ["handle", "title", "sku", "price"]
+
+    job = checked(store, owner, [row(price="15.00")], header=header)
+
+    assert error_list(job)[0][:2] == (2, "price")
+
+
+# --- run -----------------------------------------------------------------------------------------
+def test_import_creates_products_and_variants_and_records_stock(store, owner):
+    shirts = make_shirts(store)
+    rows = [
+        row(category="Apparel > Shirts"),
+        row(sku="LS-L", option1_value="L", stock_quantity="4"),
+    ]
+
+    job = imported(store, owner, rows)
+
+    assert job.status == ImportStatus.DONE
+    assert (job.created_count, job.updated_count, job.skipped_count) == (2, 0, 0)
+    product = Product.objects.for_store(store).get()
+    assert (product.title, product.status, product.category, product.tags) == (
+        "Linen shirt",
+        "active",
+        shirts,
+        ["summer", "linen"],
+    )
+    variants = list(
+        product.variants.order_by("position").values_list(
+            "sku", "option_values", "stock_quantity", "position"
+        )
+    )
+    assert variants == [("LS-M", {"Size": "M"}, 10, 0), ("LS-L", {"Size": "L"}, 4, 1)]
+    movements = InventoryMovement.objects.for_store(store).order_by("variant__sku")
+    assert [(m.variant.sku, m.delta, m.quantity_after, m.reason, m.actor) for m in movements] == [
+        ("LS-L", 4, 4, "import", owner),
+        ("LS-M", 10, 10, "import", owner),
+    ]
+
+
+def test_import_updates_by_handle_and_sku_and_records_only_stock_changes(store, owner):
+    product = make_product(store, stock=3)
+    Variant.objects.create(
+        store=store,
+        product=product,
+        sku="LS-L",
+        price=10,
+        stock_quantity=8,
+        option_values={"Size": "L"},
+    )
+
+    job = imported(
+        store,
+        owner,
+        [
+            row(price="55.00", stock_quantity="7"),
+            row(sku="LS-L", option1_value="L", stock_quantity="8"),
+        ],
+    )
+
+    assert (job.created_count, job.updated_count) == (0, 2)
+    product.refresh_from_db()
+    assert product.title == "Linen shirt"
+    variant = Variant.objects.for_store(store).get(sku="LS-M")
+    assert (variant.price, variant.stock_quantity) == (Decimal("55.00"), 7)
+    assert list(
+        InventoryMovement.objects.for_store(store).values_list(
+            "variant__sku", "delta", "quantity_after"
+        )
+    ) == [("LS-M", 4, 7)]
+
+
+def test_columns_left_out_of_the_file_are_not_changed(store, owner):
+    product = make_product(store)
+    Product.objects.filter(pk=product.pk).update(vendor="Keep me", description="Keep this")
+    header = ["handle", "title", "sku", "price"]
+
+    imported(store, owner, [row(price="12.00")], header=header)
+
+    product.refresh_from_db()
+    variant = product.variants.get()
+    assert (product.vendor, product.description) == ("Keep me", "Keep this")
+    assert (variant.price, variant.stock_quantity, variant.option_values) == (
+        Decimal("12.00"),
+        3,
+        {"Size": "M"},
+    )
+
+
+def test_skip_bad_rows_imports_the_good_rows_and_offers_the_bad_ones_as_csv(store, owner):
+    rows = [
+        row(),
+        row(sku="LS-L", option1_value="L", price="-1"),
+        row(handle="tote", title="Tote", sku="T-1"),
+    ]
+
+    job = imported(store, owner, rows)
+
+    assert job.status == ImportStatus.DONE
+    assert (job.created_count, job.skipped_count) == (2, 1)
+    assert sorted(Variant.objects.for_store(store).values_list("sku", flat=True)) == ["LS-M", "T-1"]
+    lines = list(csv.reader(io.StringIO(job.errors_file.read().decode("utf-8-sig"))))
+    assert lines[0][:4] == ["row", "errors", "handle", "title"]
+    assert lines[1][:3] == ["3", "price: Price can't be negative (got -1).", "linen-shirt"]
+    assert lines[1][2 + 10] == "LS-L"
+    assert len(lines) == 2
+
+
+def test_all_or_nothing_with_a_bad_row_cannot_start(store, owner):
+    job = checked(store, owner, [row(), row(sku="B", option1_value="L", price="x")], mode="all")
+
+    with pytest.raises(DomainError, match="all or nothing"):
+        services.import_job_start(store=store, job=job, actor=owner)
+
+    assert Product.objects.for_store(store).count() == 0
+
+
+def test_all_or_nothing_writes_nothing_when_a_row_became_bad_since_the_check(store, owner):
+    job = checked(store, owner, [row(), row(handle="tote", title="Tote", sku="T-1")], mode="all")
+    make_product(store, handle="other", sku="T-1")  # someone took the SKU meanwhile
+
+    services.import_job_start(store=store, job=job, actor=owner)
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.failure_message == (
+        "Nothing was imported: 1 rows have errors and this import is all or nothing."
+    )
+    assert list(Product.objects.for_store(store).values_list("handle", flat=True)) == ["other"]
+    assert InventoryMovement.objects.for_store(store).count() == 0
+
+
+def test_each_run_writes_one_audit_entry_with_the_counts(store, owner):
+    job = imported(store, owner, [row(), row(sku="LS-L", option1_value="L", price="-1")])
+
+    entry = AuditEntry.objects.get(store=store, action="catalog.imported")
+    assert entry.target_id == str(job.pk)
+    assert entry.actor == owner
+    assert entry.changes["variants_created"] == [None, 1]
+    assert entry.changes["error_rows"] == [None, 1]
+    assert entry.changes["stock_movements"] == [None, 1]
+
+
+def test_import_touches_only_its_own_store(store, other_store, owner):
+    make_product(other_store, sku="LS-M")
+
+    job = imported(store, owner, [row()])
+
+    assert job.created_count == 1
+    assert Variant.objects.for_store(other_store).get().price == Decimal("10.00")
+
+
+# --- Celery task bodies ----------------------------------------------------------------------
+def test_large_file_is_checked_by_a_task_queued_on_commit(
+    store, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "INLINE_MAX_ROWS", 1)
+    queued = []
+    monkeypatch.setattr(import_validate_task, "delay", lambda job_id: queued.append(job_id))
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="B", option1_value="L")]))
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+    assert queued == [job.pk]
+    job.refresh_from_db()
+    assert job.status == ImportStatus.VALIDATING
+    assert import_validate_task(job.pk) == ImportStatus.VALIDATED
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.total_rows) == (ImportStatus.VALIDATED, 2, 2)
+
+
+def test_run_task_imports_once_even_when_delivered_twice(
+    store, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(services, "INLINE_MAX_ROWS", 1)
+    monkeypatch.setattr(import_validate_task, "delay", lambda job_id: None)
+    queued = []
+    monkeypatch.setattr(import_run_task, "delay", lambda job_id: queued.append(job_id))
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="B", option1_value="L")]))
+    )
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    import_validate_task(job.pk)
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_start(store=store, job=job, actor=owner)
+
+    assert queued == [job.pk]
+    assert import_run_task(job.pk) == ImportStatus.DONE
+    assert import_run_task(job.pk) is None
+
+    assert Variant.objects.for_store(store).count() == 2
+    assert InventoryMovement.objects.for_store(store).count() == 2
+    assert AuditEntry.objects.filter(store=store, action="catalog.imported").count() == 1
+
+
+def test_tasks_return_early_for_a_missing_job(db):
+    assert import_validate_task(987654) is None
+    assert import_run_task(987654) is None

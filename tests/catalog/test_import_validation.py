@@ -1,0 +1,265 @@
+"""Pure checks of the import: columns, readers and one-row validation (no database)."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from apps.catalog.io.columns import auto_map, ignored_headers, missing_required
+from apps.catalog.io.readers import (
+    ImportFileError,
+    check_csv_encoding,
+    check_size,
+    detect_format,
+    estimate_rows,
+    open_catalog_file,
+)
+from apps.catalog.io.validation import STAGE_COLUMNS, RowValidator, category_key
+from tests.catalog.io_factories import HEADER, cells, csv_bytes, row
+
+CATEGORIES = {category_key("Apparel > Shirts"): 7}
+
+
+def validate(**values):
+    validator = RowValidator(
+        headers=HEADER, mapping={name: name for name in HEADER}, categories=CATEGORIES
+    )
+    return validator.validate(2, cells(row(**values)))
+
+
+def messages(errors):
+    return [(error.column, error.message) for error in errors]
+
+
+# --- columns -------------------------------------------------------------------------------
+def test_auto_map_matches_own_names_spaced_headers_and_shopify_aliases():
+    headers = ["Handle", "Title", "Variant SKU", "Option1 Name", "Variant Price", "Colour notes"]
+
+    mapping = auto_map(headers)
+
+    assert mapping == {
+        "Handle": "handle",
+        "Title": "title",
+        "Variant SKU": "sku",
+        "Option1 Name": "option1_name",
+        "Variant Price": "price",
+    }
+    assert ignored_headers(headers, mapping) == ["Colour notes"]
+
+
+def test_missing_required_names_every_required_column_not_mapped():
+    assert missing_required({"Handle": "handle", "SKU": "sku"}) == ["title", "price"]
+
+
+# --- readers ---------------------------------------------------------------------------------
+def test_csv_with_and_without_bom_reads_the_same_headers_and_rows():
+    plain = csv_bytes([row()])
+    with_bom = csv_bytes([row()], bom=True)
+
+    with (
+        open_catalog_file(io.BytesIO(plain), "csv") as a,
+        open_catalog_file(io.BytesIO(with_bom), "csv") as b,
+    ):
+        assert a.headers == b.headers == HEADER
+        assert list(a.rows()) == list(b.rows()) == [(2, cells(row()))]
+
+
+def test_csv_in_latin1_is_refused_with_how_to_save_it():
+    data = "handle,title,sku,price\nsocke,Wollsocke grün,S1,5\n".encode("latin-1")
+
+    with pytest.raises(ImportFileError) as error:
+        check_csv_encoding(io.BytesIO(data))
+
+    assert "isn't UTF-8" in error.value.message
+    assert "line 2" in error.value.message
+    assert "Windows-1252/Latin-1" in error.value.message
+    assert "CSV UTF-8" in error.value.message
+
+
+def test_csv_in_utf16_is_refused():
+    data = "handle,title\n".encode("utf-16")
+
+    with pytest.raises(ImportFileError, match="UTF-16"):
+        check_csv_encoding(io.BytesIO(data))
+
+
+def test_binary_garbage_is_refused_as_not_a_csv():
+    garbage = bytes(range(256)) * 100
+
+    with pytest.raises(ImportFileError, match="binary data"):
+        check_csv_encoding(io.BytesIO(garbage))
+
+
+def test_a_cell_over_128_kb_is_a_clear_error_not_a_crash():
+    data = b"handle,title,sku,price\n" + b"x" * 200_000 + b",t,s,1\n"
+
+    with (
+        open_catalog_file(io.BytesIO(data), "csv") as catalog_file,
+        pytest.raises(ImportFileError, match="Row 2 can't be read as CSV"),
+    ):
+        list(catalog_file.rows())
+
+
+def test_upload_over_the_size_limit_names_its_size_and_the_limit():
+    with pytest.raises(ImportFileError) as error:
+        check_size(60 * 1024 * 1024, limit=50 * 1024 * 1024)
+
+    assert error.value.message.startswith("The file is 60.0 MB; the limit is 50.0 MB.")
+
+
+def test_a_csv_named_xlsx_and_an_old_xls_are_refused():
+    with pytest.raises(ImportFileError, match="isn't an Excel workbook"):
+        detect_format("products.xlsx", b"handle,t")
+    with pytest.raises(ImportFileError, match=r"\.xls"):
+        detect_format("products.xls", b"\xd0\xcf\x11\xe0\xa1\xb1")
+    assert detect_format("export.csv", b"handle,t") == "csv"
+
+
+def test_a_broken_xlsx_is_refused():
+    with pytest.raises(ImportFileError, match="isn't a readable Excel workbook"):
+        open_catalog_file(io.BytesIO(b"PK\x03\x04" + b"\x00" * 100), "xlsx")
+
+
+def test_xlsx_rows_come_back_as_text_with_numbers_unchanged():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["handle", "sku", "price", "stock_quantity", "barcode"])
+    sheet.append(["tee", "T-1", 19.9, 12, 4006381333931])
+    sheet.append([None, None, None, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    with open_catalog_file(buffer, "xlsx") as catalog_file:
+        assert catalog_file.headers == ["handle", "sku", "price", "stock_quantity", "barcode"]
+        assert list(catalog_file.rows()) == [(2, ["tee", "T-1", "19.9", "12", "4006381333931"])]
+
+
+def test_semicolon_separated_csv_is_read():
+    data = b"handle;title;sku;price\ntee;Tee;T-1;9.50\n"
+
+    with open_catalog_file(io.BytesIO(data), "csv") as catalog_file:
+        assert list(catalog_file.rows()) == [(2, ["tee", "Tee", "T-1", "9.50"])]
+
+
+def test_estimate_rows_counts_data_lines():
+    assert estimate_rows(io.BytesIO(csv_bytes([row(), row(sku="B")])), "csv") == 2
+
+
+# --- one row ---------------------------------------------------------------------------------
+def test_valid_row_becomes_a_typed_staging_row():
+    staged, errors = validate(category="apparel >  shirts", tags="summer, linen, summer")
+
+    assert errors == []
+    values = dict(zip(STAGE_COLUMNS, staged, strict=True))
+    assert values["category_id"] == 7
+    assert values["tags"] == ["summer", "linen"]
+    assert values["price"] == Decimal("49.00")
+    assert values["weight"] == Decimal("0.250")
+    assert json.loads(values["option_values"]) == {"Size": "M"}
+    assert values["stock_quantity"] == 10
+    assert values["track_inventory"] is True
+
+
+def test_blank_optional_cells_take_the_defaults():
+    staged, errors = validate(
+        status="", low_stock_threshold="", stock_quantity="", track_inventory="", weight_unit=""
+    )
+
+    values = dict(zip(STAGE_COLUMNS, staged, strict=True))
+    assert errors == []
+    assert (values["status"], values["low_stock_threshold"], values["stock_quantity"]) == (
+        "draft",
+        5,
+        0,
+    )
+    assert (values["track_inventory"], values["weight_unit"]) == (True, "g")
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"price": "-1"}, ("price", "Price can't be negative (got -1).")),
+        ({"price": ""}, ("price", "Price is required.")),
+        (
+            {"price": "19,90"},
+            ("price", "Price “19,90” is not a number. Use a dot for decimals, e.g. 19.90."),
+        ),
+        ({"price": "1.999"}, ("price", "Price 1.999 has more than 2 decimals.")),
+        ({"stock_quantity": "-3"}, ("stock_quantity", "Stock can't be negative (got -3).")),
+        ({"stock_quantity": "lots"}, ("stock_quantity", "Stock “lots” is not a whole number.")),
+        (
+            {"compare_at_price": "40.00"},
+            ("compare_at_price", "Compare-at price 40.00 is below the price 49.00."),
+        ),
+        (
+            {"category": "Garden > Tools"},
+            (
+                "category",
+                "Unknown category “Garden > Tools”. Create it first, or use an existing path "
+                "such as “Apparel > Shirts”.",
+            ),
+        ),
+        ({"handle": ""}, ("handle", "Handle is required.")),
+        (
+            {"handle": "linen shirt"},
+            (
+                "handle",
+                "Handle “linen shirt” may only hold letters, digits, hyphens and underscores "
+                "(e.g. linen-shirt).",
+            ),
+        ),
+        ({"sku": ""}, ("sku", "SKU is required.")),
+        ({"status": "live"}, ("status", "Status “live” must be draft, active or archived.")),
+        ({"weight_unit": "stone"}, ("weight_unit", "Weight unit “stone” must be g, kg, lb or oz.")),
+        (
+            {"track_inventory": "maybe"},
+            ("track_inventory", "Track inventory “maybe” must be true or false."),
+        ),
+        ({"option1_name": ""}, ("option1_name", "Option value “M” has no name.")),
+        (
+            {"option2_name": "Size", "option2_value": "L"},
+            ("option2_name", "Option “Size” appears twice."),
+        ),
+        (
+            {"seo_title": "x" * 71},
+            ("seo_title", "SEO title is 71 characters long; the limit is 70."),
+        ),
+    ],
+)
+def test_bad_cells_are_refused_with_the_column_and_a_reason(values, expected):
+    staged, errors = validate(**values)
+
+    assert staged is None
+    assert messages(errors) == [expected]
+    assert errors[0].row == 2
+
+
+def test_every_bad_cell_of_a_row_is_reported():
+    staged, errors = validate(price="-1", stock_quantity="-2", status="gone")
+
+    assert staged is None
+    assert [error.column for error in errors] == ["status", "price", "stock_quantity"]
+
+
+def test_unmapped_columns_read_as_blank():
+    validator = RowValidator(
+        headers=["Handle", "Title", "SKU", "Price", "Notes"],
+        mapping={"Handle": "handle", "Title": "title", "SKU": "sku", "Price": "price"},
+        categories={},
+    )
+
+    staged, errors = validator.validate(2, ["tee", "Tee", "T-1", "9.50", "ignored"])
+
+    assert errors == []
+    values = dict(zip(STAGE_COLUMNS, staged, strict=True))
+    assert (values["handle"], values["sku"], values["price"], values["description"]) == (
+        "tee",
+        "T-1",
+        Decimal("9.50"),
+        "",
+    )
