@@ -37,6 +37,8 @@ class Command(BaseCommand):
         self.children: dict[str, subprocess.Popen] = {}
         self.stopping = False
         redis_process = None
+        # explicit handlers: a shell may have started us with SIGINT ignored
+        signal.signal(signal.SIGINT, lambda *_: self._raise_interrupt())
         signal.signal(signal.SIGTERM, lambda *_: self._raise_interrupt())
         try:
             if getattr(settings, "CELERY_BROKER_IS_EMBEDDED", False):
@@ -141,6 +143,7 @@ class Command(BaseCommand):
             return
         self.stopping = True
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         self.stdout.write("\nStopping…")
         for child in self.children.values():
             if child.poll() is None:
