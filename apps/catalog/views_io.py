@@ -72,11 +72,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > MAX_UPLOAD_BYTES + 64 * 1024:
-            form = ImportUploadForm()
-            form.add_error(
-                "file",
-                f"The file is about {human_size(length)}; the limit is "
-                f"{human_size(MAX_UPLOAD_BYTES)}. Split it into smaller files.",
+            # refused from the request's size alone, without reading the upload
+            form = ImportUploadForm(data={}, files={})
+            form.is_valid()
+            form.errors["file"] = form.error_class(
+                [
+                    f"The file is about {human_size(length)}; the limit is "
+                    f"{human_size(MAX_UPLOAD_BYTES)}. Split it into smaller files."
+                ]
             )
             status = 400
         else:

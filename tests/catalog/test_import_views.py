@@ -1,0 +1,172 @@
+"""Import pages: upload → mapping → check → run → result, errors download, permissions."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from apps.catalog.io import services
+from apps.catalog.models import ImportJob, ImportStatus, Variant
+from tests.catalog.io_factories import csv_bytes, media_root, row, upload  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("media_root")
+
+
+def url(name, store, **kwargs):
+    return reverse(f"catalog-io:{name}", kwargs={"handle": store.handle, **kwargs})
+
+
+def post_file(client, store, data, name="products.csv"):
+    return client.post(url("import-upload", store), {"file": upload(data, name)})
+
+
+def test_upload_map_check_run_and_see_the_result(store, owner, client_for):
+    client = client_for(owner)
+    data = csv_bytes([row(), row(sku="LS-L", option1_value="L", price="-1")])
+
+    response = post_file(client, store, data)
+    job = ImportJob.objects.for_store(store).get()
+    assert response.status_code == 302
+    assert response["Location"] == url("import-mapping", store, job_id=job.pk)
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert 'name="column_0"' in page.content.decode()
+    assert '<option value="handle" selected>Handle</option>' in page.content.decode()
+
+    form = {f"column_{i}": column for i, column in enumerate(job.headers)}
+    response = client.post(url("import-mapping", store, job_id=job.pk), {**form, "mode": "skip"})
+    assert response["Location"] == url("import-detail", store, job_id=job.pk)
+
+    preview = client.get(response["Location"]).content.decode()
+    assert "Check before importing" in preview
+    assert "1 row will be skipped" in preview
+    assert "Price can&#x27;t be negative (got -1)." in preview
+    assert "Import 1 row" in preview
+    assert Variant.objects.for_store(store).count() == 0
+
+    response = client.post(url("import-run", store, job_id=job.pk))
+    assert response["Location"] == url("import-detail", store, job_id=job.pk)
+    result = client.get(response["Location"]).content.decode()
+    assert "Import finished" in result
+    assert "1 row skipped." in result
+    assert "Download error rows (CSV)" in result
+    assert list(Variant.objects.for_store(store).values_list("sku", flat=True)) == ["LS-M"]
+
+    download = client.get(url("import-errors", store, job_id=job.pk))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="products-errors.csv"'
+    body = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert body.splitlines()[1].startswith("3,price: Price can't be negative (got -1).,linen-shirt")
+
+
+def test_upload_errors_are_shown_on_the_form(store, owner, client_for):
+    client = client_for(owner)
+
+    response = post_file(client, store, "handle,title\nx,ü\n".encode("cp1252"))
+
+    assert response.status_code == 400
+    assert "This CSV isn&#x27;t UTF-8 text" in response.content.decode()
+    assert ImportJob.objects.for_store(store).count() == 0
+
+
+def test_upload_over_the_limit_is_refused_before_reading_it(store, owner, client_for, monkeypatch):
+    import apps.catalog.views_io as views_io
+
+    monkeypatch.setattr(views_io, "MAX_UPLOAD_BYTES", 100)
+    client = client_for(owner)
+
+    response = post_file(client, store, b"handle,title,sku,price\n" + b"a,b,c,1\n" * 10_000)
+
+    assert response.status_code == 400
+    assert "the limit is 100 bytes. Split it into smaller files." in response.content.decode()
+
+
+def test_mapping_without_a_required_column_shows_the_error(store, owner, client_for):
+    client = client_for(owner)
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    form = {f"column_{i}": column for i, column in enumerate(job.headers)}
+    form["column_0"] = ""
+
+    response = client.post(url("import-mapping", store, job_id=job.pk), {**form, "mode": "all"})
+
+    assert response.status_code == 400
+    assert "Choose the file&#x27;s column for: Handle (required)." in response.content.decode()
+
+
+def test_all_or_nothing_preview_with_errors_offers_no_import_button(store, owner, client_for):
+    client = client_for(owner)
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="X", price="x")]))
+    )
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="all")
+
+    page = client.get(url("import-detail", store, job_id=job.pk)).content.decode()
+    response = client.post(url("import-run", store, job_id=job.pk))
+
+    assert "this import is all or nothing:" in page
+    assert "Import 1 row" not in page
+    assert response.status_code == 400
+    assert Variant.objects.for_store(store).count() == 0
+
+
+def test_progress_partial_polls_and_redirects_when_finished(store, owner, client_for):
+    client = client_for(owner)
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, total_rows=5000, processed_rows=1240
+    )
+    detail = url("import-detail", store, job_id=job.pk)
+
+    partial = client.get(detail, headers={"HX-Request": "true"})
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE)
+    finished = client.get(detail, headers={"HX-Request": "true"})
+
+    body = partial.content.decode()
+    assert body.lstrip().startswith('<div id="import-progress"')
+    assert "1,240 of 5,000 rows" in body
+    assert 'hx-trigger="every 1s"' in body
+    assert finished["HX-Redirect"] == detail
+
+
+def test_history_lists_the_store_imports(store, other_store, owner, client_for):
+    services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row()]), "mine.csv")
+    )
+    services.import_job_create(
+        store=other_store, actor=owner, upload=upload(csv_bytes([row()]), "theirs.csv")
+    )
+
+    page = client_for(owner).get(url("import-list", store)).content.decode()
+
+    assert "mine.csv" in page
+    assert "theirs.csv" not in page
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("import-list", {}),
+        ("import-upload", {}),
+        ("product-export", {}),
+    ],
+)
+def test_support_staff_get_403(store, support, client_for, name, kwargs):
+    assert client_for(support).get(url(name, store, **kwargs)).status_code == 403
+
+
+def test_another_stores_import_is_404(store, other_store, owner, make_member, client_for):
+    theirs = services.import_job_create(
+        store=other_store, actor=owner, upload=upload(csv_bytes([row()]))
+    )
+    client = client_for(owner)
+
+    for name in ("import-detail", "import-mapping", "import-errors"):
+        assert client.get(url(name, store, job_id=theirs.pk)).status_code == 404
+    assert client.post(url("import-run", store, job_id=theirs.pk)).status_code == 404
+
+
+def test_manager_can_import(store, manager, client_for):
+    response = post_file(client_for(manager), store, csv_bytes([row()]))
+
+    assert response.status_code == 302
