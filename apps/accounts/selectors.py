@@ -50,3 +50,21 @@ def api_key_list(*, store: Store) -> QuerySet[ApiKey]:
 def store_staff_counts(*, store: Store) -> dict[str, int]:
     rows = Membership.objects.filter(store=store).values("role").annotate(n=Count("id"))
     return {row["role"]: row["n"] for row in rows}
+
+
+def staff_search(*, store: Store, query: str, limit: int):
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from apps.core.search import SearchHit
+
+    url = reverse("accounts:staff-list", kwargs={"handle": store.handle})
+    rows = membership_list(store=store).filter(
+        Q(user__email__icontains=query) | Q(user__full_name__icontains=query)
+    )[:limit]
+    return [
+        SearchHit(
+            title=m.user.display_name, subtitle=f"{m.user.email} · {m.get_role_display()}", url=url
+        )
+        for m in rows
+    ]

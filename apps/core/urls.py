@@ -11,4 +11,5 @@ urlpatterns = [
     path("stores/new/", views.store_create, name="store-create"),
     path("store/<slug:handle>/", views.home, name="home"),
     path("store/<slug:handle>/settings/", views.settings_view, name="settings"),
+    path("store/<slug:handle>/search/", views.search, name="search"),
 ]

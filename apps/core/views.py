@@ -12,6 +12,7 @@ from apps.core.exceptions import DomainError
 from apps.core.forms import StoreCreateForm, StoreSettingsForm
 from apps.core.health import health_checks
 from apps.core.htmx import redirect_with_message, render_page
+from apps.core.search import MIN_QUERY_LENGTH, global_search
 from apps.core.setup_guide import setup_guide_for
 from apps.core.tenancy import SESSION_LAST_STORE, store_view
 
@@ -73,6 +74,14 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         store.refresh_from_db()  # the form's validation touched the instance
     return render_page(request, "core/settings.html", {"form": form}, partial="settings-form")
+
+
+@store_view(Perm.VIEW_HOME)
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    groups = global_search(store=request.store, role=request.membership.role, query=query)
+    context = {"query": query, "groups": groups, "min_length": MIN_QUERY_LENGTH}
+    return render_page(request, "core/search.html", context, partial="search-results")
 
 
 @never_cache

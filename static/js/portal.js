@@ -23,6 +23,8 @@
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       document.querySelectorAll("details[open]").forEach(function (d) { d.removeAttribute("open"); });
+      var dropdown = document.getElementById("global-search-dropdown");
+      if (dropdown) dropdown.innerHTML = "";
       var sidebar = document.getElementById("sidebar");
       if (sidebar) sidebar.classList.remove("is-open");
     }
@@ -33,8 +35,10 @@
     if (search) { event.preventDefault(); search.focus(); search.select(); }
   });
 
-  // Close menus (<details>) when clicking elsewhere.
+  // Close menus (<details>) and the search results when clicking elsewhere.
   document.addEventListener("click", function (event) {
+    var dropdown = document.getElementById("global-search-dropdown");
+    if (dropdown && !event.target.closest(".global-search")) dropdown.innerHTML = "";
     document.querySelectorAll("details.store-switcher[open], details.user-menu[open]").forEach(function (d) {
       if (!d.contains(event.target)) d.removeAttribute("open");
     });
