@@ -11,7 +11,7 @@ def test_global_search_partial_for_htmx_and_short_queries(owner, store, client_f
     partial = client.get(f"/store/{store.handle}/search/", {"q": "ada"}, HTTP_HX_REQUEST="true")
     short = client.get(f"/store/{store.handle}/search/", {"q": "a"}, HTTP_HX_REQUEST="true")
 
-    assert partial.content.lstrip().startswith(b\'<div id="search-results"\')
+    assert partial.content.lstrip().startswith(b'<div id="search-results"')
     assert b"<html" not in partial.content
     assert b"Ada Owner" in partial.content
     assert b"Type at least 2 characters" in short.content
