@@ -71,7 +71,8 @@ def export_csv_chunks(*, store, products: QuerySet[Product]) -> Iterator[bytes]:
         header = ",".join(COLUMN_NAMES) + "\r\n"
         yield header.encode()
         copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
-        with cursor.copy(copy_sql, params) as copy:
+        # the psycopg cursor itself: Django's DEBUG wrapper takes no COPY parameters
+        with cursor.cursor.copy(copy_sql, params) as copy:
             pending = bytearray()
             for block in copy:
                 pending += block
