@@ -55,7 +55,8 @@ ALLOWED_HOSTS = setting(
     "DJANGO_ALLOWED_HOSTS", as_list, **({} if PRODUCTION else {"default": ["*"]})
 )
 CSRF_TRUSTED_ORIGINS = setting("DJANGO_CSRF_TRUSTED_ORIGINS", as_list, default=[])
-SITE_URL = setting("SITE_URL", default="http://127.0.0.1:8000")
+# the public address, in emailed links: no localhost fallback in production
+SITE_URL = setting("SITE_URL", **({} if PRODUCTION else {"default": "http://127.0.0.1:8000"}))
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [

@@ -148,6 +148,12 @@ def invitation_revoke(*, store: Store, actor: User, invitation: Invitation) -> N
 
 
 # --- memberships ----------------------------------------------------------------------------------
+def _lock_staff(store: Store) -> None:
+    """Serialise staff changes per store, so that two owners demoting each other at once
+    cannot both pass the last-owner check."""
+    Store.objects.select_for_update().filter(pk=store.pk).exists()
+
+
 def _is_last_owner(membership: Membership) -> bool:
     return (
         membership.role == Role.OWNER
@@ -161,6 +167,7 @@ def membership_change_role(
 ) -> Membership:
     if role not in Role.values:
         raise DomainError(f"{role} is not a role.", field="role")
+    _lock_staff(store)
     membership = Membership.objects.select_for_update().get(pk=membership.pk, store=store)
     if membership.role == role:
         return membership
@@ -183,6 +190,7 @@ def membership_change_role(
 
 @transaction.atomic
 def membership_remove(*, store: Store, actor: User, membership: Membership) -> None:
+    _lock_staff(store)
     membership = Membership.objects.select_for_update().get(pk=membership.pk, store=store)
     if _is_last_owner(membership):
         raise DomainError("A store needs at least one owner: make someone else owner first.")

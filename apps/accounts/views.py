@@ -92,6 +92,9 @@ def staff_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(url)
+    if membership.user_id == request.user.id and form.cleaned_data["role"] != Role.OWNER:
+        # an owner who stepped down may no longer see the staff page
+        url = reverse("core:home", kwargs={"handle": request.store.handle})
     return redirect_with_message(
         request, url, f"{membership.user} is now {Role(form.cleaned_data['role']).label.lower()}."
     )

@@ -498,3 +498,52 @@ def test_api_key_revoke_refuses_another_stores_key(store, other_store, owner):
 
     assert error.value.message == "No such API key."
     assert services.api_key_authenticate(raw=raw) == elsewhere
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_owners_demoting_each_other_at_once_leave_one_owner(store, owner, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    second = UserFactory(email="second.owner@alpha.test")
+    MembershipFactory(user=second, store=store, role="owner")
+    first_membership = Membership.objects.get(user=owner)
+    second_membership = Membership.objects.get(user=second)
+    first_at_audit, go_on = threading.Event(), threading.Event()
+    real_audit_record = services.audit_record
+
+    def audit_then_wait(**kwargs):
+        entry = real_audit_record(**kwargs)
+        if threading.current_thread().name == "first":
+            first_at_audit.set()  # the demotion is written but not committed
+            go_on.wait(5)
+        return entry
+
+    monkeypatch.setattr(services, "audit_record", audit_then_wait)
+    errors = {}
+
+    def demote(name, actor, membership):
+        try:
+            services.membership_change_role(
+                store=store, actor=actor, membership=membership, role="manager"
+            )
+        except DomainError as error:
+            errors[name] = error.message
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=demote, args=("first", owner, second_membership), name="first")
+    later = threading.Thread(target=demote, args=("later", second, first_membership), name="later")
+    first.start()
+    assert first_at_audit.wait(5)
+    later.start()
+    later.join(0.5)  # with the store locked it waits for the first to commit
+    go_on.set()
+    first.join(5)
+    later.join(5)
+
+    assert list(
+        Membership.objects.filter(store=store, role="owner").values_list("user__email", flat=True)
+    ) == ["owner@alpha.test"]
+    assert errors == {"later": "A store needs at least one owner: make someone else owner first."}

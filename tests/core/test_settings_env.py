@@ -30,6 +30,7 @@ def _production_env(**overrides) -> dict[str, str]:
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": "redis://localhost:6379/0",
         "EMAIL_HOST": "smtp.example.com",
+        "SITE_URL": "https://portal.example.com",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -65,6 +66,11 @@ CASES = {
     "production-without-email-host": (
         _production_env(EMAIL_HOST=None),
         "EMAIL_HOST",
+        "is required but not set",
+    ),
+    "production-without-site-url": (
+        _production_env(SITE_URL=None),
+        "SITE_URL",
         "is required but not set",
     ),
     "garbage-database-url": (
