@@ -162,3 +162,49 @@ def test_docs_render_swagger_ui_from_local_static_files(db):
     script_response = Client().get(script.group(1).replace("&amp;", "&"))
     assert script_response.status_code == 200
     assert b"SwaggerUIBundle" in script_response.content
+
+
+# --- errors and permissions of the views to come ------------------------------------------------
+def test_a_domain_error_becomes_a_400_naming_the_field():
+    from apps.api.exceptions import exception_handler
+    from apps.core.exceptions import DomainError, NotFound
+
+    named = exception_handler(DomainError("The handle is taken.", field="handle"), {})
+    unnamed = exception_handler(NotFound("No such product."), {})
+
+    assert (named.status_code, named.data) == (
+        400,
+        {"errors": {"handle": ["The handle is taken."]}, "code": "invalid"},
+    )
+    assert (unnamed.status_code, unnamed.data) == (
+        400,
+        {"errors": {"non_field_errors": ["No such product."]}, "code": "not_found"},
+    )
+
+
+def test_a_view_requiring_an_owner_permission_refuses_a_manager_but_not_a_key(
+    store, owner, manager
+):
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
+
+    from apps.accounts.roles import Perm
+    from apps.api.authentication import ApiKeyUser
+
+    class SettingsView(APIView):
+        required_perm = Perm.MANAGE_SETTINGS
+
+        def get(self, request):
+            return Response({"store": request.store.handle})
+
+    key, _raw = services.api_key_create(store=store, actor=owner, name="ERP sync")
+    factory = APIRequestFactory()
+    as_manager = factory.get("/x/", HTTP_X_STORE="alpha")
+    force_authenticate(as_manager, user=manager)
+    as_key = factory.get("/x/")
+    force_authenticate(as_key, user=ApiKeyUser(key), token=key)
+
+    assert SettingsView.as_view()(as_manager).status_code == 403
+    response = SettingsView.as_view()(as_key)
+    assert (response.status_code, response.data) == (200, {"store": "alpha"})
