@@ -134,10 +134,12 @@ def seed(context: DemoContext) -> None:
     for number in range(1, total + 1):
         leaf = leaves[number % len(leaves)]
         nouns, kind, (low, high) = RANGE[leaf]
-        title = f"{rng.choice(ADJECTIVES)} {rng.choice(nouns).lower()}"
-        title = title[0].upper() + title[1:]
-        if title in used_titles:
-            title = f"{title} {rng.choice(('II', 'Pro', 'Lite', 'Plus', 'Edition'))} {number}"
+        for _attempt in range(12):
+            title = f"{rng.choice(ADJECTIVES)} {rng.choice(nouns).lower()}"
+            if title not in used_titles:
+                break
+        else:
+            title = f"{title} no. {number}"
         used_titles.add(title)
         base = Decimal(rng.randint(low, high)) - Decimal("0.10")
         roll = rng.random()

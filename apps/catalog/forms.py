@@ -107,9 +107,7 @@ class VariantForm(forms.Form):
     option2 = forms.CharField(label="Option 2", max_length=60, required=False)
     sku = forms.CharField(label="SKU", max_length=64, error_messages={"required": "Enter a SKU."})
     price = _money_field("Price", required=True)
-    compare_at_price = _money_field(
-        "Compare-at price", help_text="The crossed-out price; at least the price."
-    )
+    compare_at_price = _money_field("Compare-at price")
     cost = _money_field("Cost")
     stock_quantity = forms.IntegerField(
         label="Stock",
@@ -130,7 +128,7 @@ class VariantForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.001", "min": "0", "inputmode": "decimal"}),
     )
     weight_unit = forms.ChoiceField(label="Unit", choices=WeightUnit.choices, initial="g")
-    barcode = forms.CharField(max_length=64, required=False, help_text="GTIN, EAN or UPC")
+    barcode = forms.CharField(max_length=64, required=False, label="Barcode (GTIN)")
 
     def clean(self):
         cleaned = super().clean()
@@ -279,10 +277,14 @@ class IdListField(forms.TypedMultipleChoiceField):
 
 
 class BulkActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("", "Choose an action"), *BULK_ACTIONS.items()])
+    action = forms.ChoiceField(
+        choices=[("", "Choose an action"), *BULK_ACTIONS.items()],
+        error_messages={"required": "Choose an action to apply."},
+    )
     scope = forms.ChoiceField(
         choices=[("selected", "Selected products"), ("all", "All matching the filter")],
         initial="selected",
+        required=False,
     )
     ids = IdListField(required=False, coerce=int)
     category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
@@ -298,7 +300,8 @@ class BulkActionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
-        if cleaned.get("scope") == "selected" and not cleaned.get("ids"):
+        cleaned["scope"] = cleaned.get("scope") or "selected"
+        if cleaned["scope"] == "selected" and not cleaned.get("ids"):
             raise forms.ValidationError("Select at least one product, or choose all matching.")
         if action in {"add_tag", "remove_tag"} and not (cleaned.get("tag") or "").strip():
             self.add_error("tag", "Enter a tag.")

@@ -84,7 +84,9 @@ def product_search(*, store: Store, queryset: QuerySet[Product], q: str) -> Quer
     products = Product.objects.filter(store=store)
     by_title = products.filter(ILikeContains("title", q)).order_by().values("pk")
     by_vendor = products.filter(ILikeContains("vendor", q)).order_by().values("pk")
-    by_tag = products.filter(tags__overlap=sorted({q, q.lower()})).order_by().values("pk")
+    # tags keep the merchant's spelling; the usual casings of the query hit the GIN index
+    casings = sorted({q, q.lower(), q.upper(), q.capitalize(), q.title()})
+    by_tag = products.filter(tags__overlap=casings).order_by().values("pk")
     by_sku = (
         Variant.objects.filter(store=store)
         .filter(ILikeContains("sku", q))

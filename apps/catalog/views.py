@@ -101,6 +101,9 @@ def product_list(request: HttpRequest) -> HttpResponse:
         variants = list(product.variants.all())
         prices = [v.price for v in variants]
         product.price_max = max(prices) if prices else None
+        tracked = [v for v in variants if v.track_inventory]
+        product.tracked_count = len(tracked)
+        product.low_count = sum(v.stock_quantity <= product.low_stock_threshold for v in tracked)
         product.first_image = next(iter(product.images.all()), None)
     has_products = table.is_filtered or bool(rows) or table.page.paginator.count > 0
     context = {
@@ -232,7 +235,7 @@ def _variant_initial(product: Product) -> list[dict]:
                 "cost": variant.cost,
                 "stock_quantity": variant.stock_quantity,
                 "track_inventory": variant.track_inventory,
-                "weight": variant.weight,
+                "weight": f"{variant.weight.normalize():f}" if variant.weight is not None else None,
                 "weight_unit": variant.weight_unit,
                 "barcode": variant.barcode,
             }
