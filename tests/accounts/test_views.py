@@ -820,3 +820,36 @@ def test_an_owner_who_steps_down_lands_on_the_store_home(store, owner, make_memb
     assert client.get(response["Location"]).status_code == 200
     membership.refresh_from_db()
     assert membership.role == "manager"
+
+
+def test_a_password_reset_lifts_the_login_pause(store, owner):
+    client = Client()
+    for n in range(5):
+        _login(client, "owner@alpha.test", f"wrong-{n}")
+    assert _login(client, "owner@alpha.test", TEST_PASSWORD).status_code == 429
+
+    client.post("/password-reset/", {"email": "owner@alpha.test"})
+    link = re.search(r"http://testserver(/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    set_password_page = client.get(link, follow=True)
+    client.post(
+        set_password_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    response = _login(client, "owner@alpha.test", NEW_PASSWORD)
+    assert response.status_code == 302
+    assert _logged_in_user_id(client) == str(owner.pk)
+
+
+def test_the_logged_in_invitee_accepts_with_one_click(invitation_token, store):
+    invitee = UserFactory(email="new.hire@example.test")
+    client = Client()
+    client.force_login(invitee)
+
+    page = client.get(f"/invitations/{invitation_token}/")
+    response = client.post(f"/invitations/{invitation_token}/")
+
+    assert b"You are logged in as new.hire@example.test." in page.content
+    assert response.status_code == 302
+    assert response["Location"] == "/store/alpha/"
+    assert Membership.objects.get(user=invitee).role == "manager"
