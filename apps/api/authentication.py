@@ -38,7 +38,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         scheme, _, raw = header.partition(" ")
-        if scheme != self.keyword or not raw.strip().startswith(API_KEY_PREFIX):
+        # the scheme is case-insensitive (RFC 9110 §11.1)
+        if scheme.lower() != self.keyword.lower() or not raw.strip().startswith(API_KEY_PREFIX):
             return None
         api_key = api_key_authenticate(raw=raw.strip())
         if api_key is None:

@@ -75,6 +75,13 @@ def test_a_forged_api_key_with_a_real_prefix_is_refused_with_401(store, owner):
     assert response.status_code == 401
 
 
+def test_the_bearer_scheme_is_case_insensitive(api_key):
+    response = Client().get("/api/v1/", HTTP_AUTHORIZATION=f"bearer {api_key}")
+
+    assert response.status_code == 200
+    assert response.json()["store"] == "alpha"
+
+
 def test_no_credentials_is_refused_with_401(store):
     response = Client().get("/api/v1/store/")
 
