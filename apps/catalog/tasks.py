@@ -70,3 +70,29 @@ def import_run_task(job_id: int) -> str | None:
         _fail(job_id, ImportStatus.RUNNING)
         raise
     return result.status if result else None
+
+
+EXPORT_PROGRESS_EVERY = 5000
+
+
+@shared_task(bind=True, **RETRY)
+def product_export_task(self, store_id: int, params: dict, file_format: str = "xlsx") -> dict:
+    """Build a large export file in media storage, reporting ``{"done", "total"}`` as it goes.
+
+    The file's name comes from the task id, so a redelivered task rewrites the same file.
+    """
+    from apps.catalog.io.exporter import export_to_storage
+
+    def progress(done: int, total: int) -> None:
+        if self.request.id:
+            self.update_state(
+                state="PROGRESS", meta={"store_id": store_id, "done": done, "total": total}
+            )
+
+    return export_to_storage(
+        store_id=store_id,
+        params=params,
+        file_format=file_format,
+        key=self.request.id or "direct",
+        progress=progress,
+    )

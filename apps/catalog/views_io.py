@@ -187,25 +187,11 @@ def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 # --- export ---------------------------------------------------------------------------------------
-@store_view(Perm.MANAGE_CATALOG)
-def product_export(request: HttpRequest) -> HttpResponse:
-    """The product list's current filter (same GET parameters) as CSV or XLSX.
+# Excel files with more variants than this are built by a Celery task with a progress bar.
+XLSX_INLINE_MAX = 20_000
 
-    Without ``format`` it shows the choice of format and how many variants the file will hold.
-    """
-    store = request.store
-    params = {key: request.GET.get(key, "") for key in FILTER_PARAMS if request.GET.get(key)}
-    products = _product_filter(store, params)
-    file_format = request.GET.get("format", "")
-    if file_format not in ("csv", "xlsx"):
-        variant_count = Variant.objects.for_store(store).filter(product__in=products).count()
-        context = {
-            "form": ExportForm(),
-            "params": params,
-            "variant_count": variant_count,
-            "product_count": products.count(),
-        }
-        return render_page(request, "catalog/export_form.html", context)
+
+def _export_response(store, products, file_format: str) -> HttpResponse:
     filename = export_filename(store=store, file_format=file_format, when=timezone.localtime())
     if file_format == "csv":
         response = StreamingHttpResponse(
@@ -214,10 +200,97 @@ def product_export(request: HttpRequest) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    workbook = export_xlsx_file(store=store, products=products)
     return FileResponse(
-        workbook,
+        export_xlsx_file(store=store, products=products),
         as_attachment=True,
         filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
+    )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_http_methods(["GET", "POST"])
+def product_export(request: HttpRequest) -> HttpResponse:
+    """The product list's current filter (same parameters: q, status, category, vendor, stock)
+    as CSV or XLSX.
+
+    GET without ``format`` shows the choice of format and how many variants the file will
+    hold; GET with ``format=csv|xlsx`` downloads at once. The page's form posts: CSV streams,
+    a large Excel file is built by a task while a progress bar shows how far it got.
+    """
+    store = request.store
+    data = request.POST if request.method == "POST" else request.GET
+    params = {key: data.get(key, "") for key in FILTER_PARAMS if data.get(key)}
+    products = _product_filter(store, params)
+    file_format = data.get("format", "")
+    if file_format not in ("csv", "xlsx"):
+        variant_count = Variant.objects.for_store(store).filter(product__in=products).count()
+        context = {
+            "form": ExportForm(),
+            "params": params,
+            "variant_count": variant_count,
+            "product_count": products.count(),
+            "is_large": variant_count > XLSX_INLINE_MAX,
+        }
+        return render_page(request, "catalog/export_form.html", context)
+    if request.method == "POST" and file_format == "xlsx":
+        count = Variant.objects.for_store(store).filter(product__in=products).count()
+        if count > XLSX_INLINE_MAX:
+            from apps.catalog.tasks import product_export_task
+
+            result = product_export_task.delay(store.id, params, "xlsx")
+            return redirect(
+                reverse(
+                    "catalog-io:export-progress",
+                    kwargs={"handle": store.handle, "task_id": result.id},
+                )
+            )
+    return _export_response(store, products, file_format)
+
+
+def _export_result(request: HttpRequest, task_id: str):
+    """The task's state and info, or 404 when it belongs to another store."""
+    from celery.result import AsyncResult
+
+    result = AsyncResult(str(task_id))
+    info = result.info if isinstance(result.info, dict) else {}
+    if info.get("store_id") not in (None, request.store.id):
+        raise Http404("No such export.")
+    if result.state == "SUCCESS" and info.get("store_id") != request.store.id:
+        raise Http404("No such export.")
+    return result.state, info
+
+
+@store_view(Perm.MANAGE_CATALOG)
+def export_progress(request: HttpRequest, task_id: str) -> HttpResponse:
+    state, info = _export_result(request, task_id)
+    total = max(int(info.get("total") or 0), 1)
+    done = min(int(info.get("done") or 0), total)
+    context = {
+        "task_id": str(task_id),
+        "state": state,
+        "done": done,
+        "total": total if info.get("total") else 0,
+        "percent": int(100 * done / total),
+        "is_ready": state == "SUCCESS",
+        "is_failed": state in ("FAILURE", "REVOKED"),
+    }
+    return render_page(request, "catalog/export_progress.html", context, partial="export-progress")
+
+
+@store_view(Perm.MANAGE_CATALOG)
+def export_download(request: HttpRequest, task_id: str) -> HttpResponse:
+    from django.core.files.storage import default_storage
+
+    state, info = _export_result(request, task_id)
+    if state != "SUCCESS" or not info.get("name") or not default_storage.exists(info["name"]):
+        raise Http404("This export is not ready, or has expired.")
+    return FileResponse(
+        default_storage.open(info["name"], "rb"),
+        as_attachment=True,
+        filename=info.get("filename") or "products.xlsx",
+        content_type=XLSX_TYPE if info["name"].endswith(".xlsx") else "text/csv; charset=utf-8",
     )

@@ -193,3 +193,80 @@ def test_reimporting_an_unchanged_export_updates_and_records_no_stock_change(
     assert (job.created_count, job.updated_count, job.skipped_count) == (0, 3, 0)
     assert InventoryMovement.objects.for_store(store).count() == 0
     assert Category.objects.for_store(store).count() == 2
+
+
+# --- large Excel exports: a task with progress ---------------------------------------------
+def test_export_task_writes_the_workbook_to_storage(store, db):
+    from django.core.files.storage import default_storage
+
+    from apps.catalog.tasks import product_export_task
+
+    seed(store)
+
+    result = product_export_task(store.id, {"status": "active"}, "xlsx")
+
+    assert (result["store_id"], result["rows"]) == (store.id, 2)
+    assert result["filename"].startswith("alpha-products-")
+    with default_storage.open(result["name"], "rb") as handle:
+        sheet = openpyxl.load_workbook(handle).active
+        assert [
+            r[COLUMN_NAMES.index("sku")] for r in sheet.iter_rows(min_row=2, values_only=True)
+        ] == [
+            "LS-M",
+            "LS-L",
+        ]
+
+
+def test_posting_a_large_excel_export_queues_the_task_and_shows_progress(
+    store, owner, client_for, monkeypatch
+):
+    import uuid
+
+    import apps.catalog.views_io as views_io
+    from apps.catalog.tasks import product_export_task
+    from merchant_portal.celery import app
+
+    seed(store)
+    monkeypatch.setattr(views_io, "XLSX_INLINE_MAX", 1)
+    task_id = str(uuid.uuid4())
+    queued = []
+
+    class Queued:
+        id = task_id
+
+    def delay(*args):
+        queued.append(args)
+        return Queued()
+
+    monkeypatch.setattr(product_export_task, "delay", delay)
+    client = client_for(owner)
+
+    response = client.post(export_url(store), {"format": "xlsx", "vendor": "Acme"})
+
+    progress_url = reverse(
+        "catalog-io:export-progress", kwargs={"handle": store.handle, "task_id": task_id}
+    )
+    assert response["Location"] == progress_url
+    assert queued == [(store.id, {"vendor": "Acme"}, "xlsx")]
+    app.backend.store_result(
+        task_id, {"store_id": store.id, "done": 5000, "total": 300000}, "PROGRESS"
+    )
+    page = client.get(progress_url, headers={"HX-Request": "true"}).content.decode()
+    assert "5,000 of 300,000 rows" in page
+    assert 'hx-trigger="every 1s"' in page
+
+
+def test_another_stores_export_is_404(store, other_store, owner, make_member, client_for):
+    import uuid
+
+    from merchant_portal.celery import app
+
+    task_id = str(uuid.uuid4())
+    app.backend.store_result(
+        task_id, {"store_id": other_store.id, "name": "x", "done": 1, "total": 1}, "SUCCESS"
+    )
+    client = client_for(owner)
+
+    for name in ("export-progress", "export-download"):
+        url = reverse(f"catalog-io:{name}", kwargs={"handle": store.handle, "task_id": task_id})
+        assert client.get(url).status_code == 404

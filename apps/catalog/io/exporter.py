@@ -127,3 +127,57 @@ def export_xlsx_file(
     workbook.close()
     target.seek(0)
     return target
+
+
+def export_storage_name(*, store_id: int, key: str, file_format: str) -> str:
+    return f"stores/{store_id}/exports/{key}.{file_format}"
+
+
+def export_to_storage(
+    *,
+    store_id: int,
+    params: dict,
+    file_format: str,
+    key: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Write a (large) export into media storage; returns what the download needs."""
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from apps.catalog.models import Variant
+    from apps.catalog.selectors import product_filter
+    from apps.core.models import Store
+
+    store = Store.objects.get(pk=store_id)
+    products = product_filter(store=store, params=params)
+    total = Variant.objects.for_store(store).filter(product__in=products).count()
+    name = export_storage_name(store_id=store_id, key=key, file_format=file_format)
+    if progress:
+        progress(0, total)
+    if file_format == "xlsx":
+        workbook = export_xlsx_file(
+            store=store,
+            products=products,
+            progress=(lambda done: progress(done, total)) if progress else None,
+        )
+    else:
+        workbook = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+        for chunk in export_csv_chunks(store=store, products=products):
+            workbook.write(chunk)
+        workbook.seek(0)
+    with workbook:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        default_storage.save(name, File(workbook))
+    return {
+        "store_id": store_id,
+        "name": name,
+        "filename": export_filename(
+            store=store, file_format=file_format, when=timezone.localtime()
+        ),
+        "rows": total,
+        "done": total,
+        "total": total,
+    }
