@@ -29,6 +29,14 @@
     });
     var submit = form.querySelector("[data-bulk-submit]");
     if (submit) submit.textContent = value === "adjust_price" ? "Preview" : "Apply";
+    // archiving everything that matches the filter is the one bulk action worth a second look
+    if (value === "archive" && all && all.checked) {
+      form.dataset.confirm = "Archive every product matching this filter? They leave your storefront until you set them active again.";
+      form.dataset.confirmTitle = "Archive products";
+      form.dataset.confirmLabel = "Archive";
+    } else {
+      delete form.dataset.confirm;
+    }
   }
 
   document.addEventListener("change", function (event) {
@@ -38,21 +46,6 @@
     }
     if (target.matches("[data-bulk-page], [data-bulk-item], [data-bulk-all], [data-bulk-action]")) refreshBulk();
   });
-
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.matches("[data-bulk-form]")) return;
-    var action = form.querySelector("[data-bulk-action]");
-    var all = form.querySelector("[data-bulk-all]");
-    if (action && action.value === "archive" && all && all.checked && !form.dataset.confirmed) {
-      // archiving everything that matches is the one bulk action worth a second look
-      form.dataset.confirm = "Archive every product matching this filter? They disappear from your storefront.";
-      form.dataset.confirmTitle = "Archive products";
-      form.dataset.confirmLabel = "Archive";
-    } else {
-      delete form.dataset.confirm;
-    }
-  }, true);
 
   // --- product form: variant rows ---------------------------------------------------------------
   document.addEventListener("click", function (event) {
