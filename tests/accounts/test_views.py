@@ -853,3 +853,52 @@ def test_the_logged_in_invitee_accepts_with_one_click(invitation_token, store):
     assert response.status_code == 302
     assert response["Location"] == "/store/alpha/"
     assert Membership.objects.get(user=invitee).role == "manager"
+
+
+def test_store_settings_saved_through_htmx_redirect_the_page(store, owner, client_for):
+    response = client_for(owner).post("/store/alpha/settings/", SETTINGS, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/store/alpha/settings/"
+    assert _messages(response) == ["Store settings saved."]
+
+
+# --- query counts do not grow with the data ------------------------------------------------------
+def _query_count(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first visit also remembers the store in the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_staff_page_queries_do_not_grow_with_the_staff(store, owner, make_member, client_for):
+    client = client_for(owner)
+    make_member(store, "support")
+    services.invitation_create(
+        store=store, invited_by=owner, email="a@example.test", role="support"
+    )
+    few = _query_count(client, "/store/alpha/settings/staff/")
+
+    for n in range(8):
+        make_member(store, "manager")
+        services.invitation_create(
+            store=store, invited_by=owner, email=f"b{n}@example.test", role="support"
+        )
+    many = _query_count(client, "/store/alpha/settings/staff/")
+
+    assert many == few
+
+
+def test_api_key_page_queries_do_not_grow_with_the_keys(store, owner, client_for):
+    client = client_for(owner)
+    services.api_key_create(store=store, actor=owner, name="Key 0")
+    few = _query_count(client, "/store/alpha/settings/api-keys/")
+
+    for n in range(1, 8):
+        services.api_key_create(store=store, actor=owner, name=f"Key {n}")
+    many = _query_count(client, "/store/alpha/settings/api-keys/")
+
+    assert many == few

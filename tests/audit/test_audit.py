@@ -250,3 +250,19 @@ def test_audit_entries_of_a_deleted_store_go_with_it(store, owner):
     Store.objects.filter(pk=store.pk).delete()
 
     assert AuditEntry.objects.count() == 0
+
+
+def test_audit_log_queries_do_not_grow_with_the_entries(store, owner, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(owner)
+    _entries(store, owner, 1)
+    client.get("/store/alpha/audit/")  # the first visit also remembers the store in the session
+    with CaptureQueriesContext(connection) as few:
+        client.get("/store/alpha/audit/")
+    _entries(store, owner, 20)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/store/alpha/audit/")
+
+    assert len(many) == len(few)
