@@ -56,6 +56,7 @@ def measured(results: list, label: str, note: str = ""):
         stop.set()
         sampler.join()
         peak[0] = max(peak[0], rss_mb())
+        print(f"  {label}: {elapsed:.2f} s, peak RSS {peak[0]:.0f} MB", flush=True)
         results.append(
             {
                 "label": label,
@@ -74,6 +75,7 @@ def timed_median(results: list, label: str, runs: int, call) -> None:
         started = time.perf_counter()
         call()
         times.append(time.perf_counter() - started)
+    print(f"  {label}: median {statistics.median(times) * 1000:.0f} ms", flush=True)
     results.append(
         {
             "label": label,

@@ -117,7 +117,9 @@ def estimate_rows(stream: IO[bytes], file_format: str) -> int:
     stream.seek(0)
     if file_format == "xlsx":
         with open_catalog_file(stream, "xlsx") as catalog_file:
-            return catalog_file.estimated_rows
+            if catalog_file.estimated_rows >= 0:
+                return catalog_file.estimated_rows
+            return sum(1 for _row in catalog_file.rows())
     lines = 0
     last = b""
     while chunk := stream.read(CHUNK):
@@ -240,7 +242,9 @@ class XlsxFile(CatalogFile):
         self.headers = [_cell_text(cell) for cell in header_row]
         while self.headers and not self.headers[-1]:
             self.headers.pop()
-        self.estimated_rows = max((self._sheet.max_row or 1) - 1, 0)
+        # the sheet's stored dimension; -1 when the file doesn't say (then rows are counted)
+        max_row = self._sheet.max_row
+        self.estimated_rows = max(max_row - 1, 0) if max_row else -1
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         width = len(self.headers)
