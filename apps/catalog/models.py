@@ -72,6 +72,10 @@ class Product(StoreOwnedModel):
                 fields=["title"],
                 opclasses=["gin_trgm_ops"],
             ),
+            # the product list: search on vendor; default and title sorts served by an index
+            GinIndex(name="product_vendor_trgm", fields=["vendor"], opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["store", "updated_at", "id"], name="product_store_updated_id"),
+            models.Index(fields=["store", "title", "id"], name="product_store_title_id"),
         ]
 
     def __str__(self) -> str:
