@@ -162,7 +162,7 @@ def test_invitation_queues_the_email_on_commit_not_before(
 
 # --- a real worker against the test run's Redis --------------------------------------------------
 @pytest.fixture(scope="module")
-def celery_worker():
+def running_worker():
     hijack = app.conf.worker_hijack_root_logger
     app.conf.worker_hijack_root_logger = False
     app.control.purge()  # nothing left over from earlier tests runs here
@@ -183,7 +183,7 @@ def _wait_for(condition, seconds: float = 10.0):
 
 
 @pytest.mark.celery_worker
-def test_a_real_worker_sends_the_invitation_email(celery_worker, transactional_db, store, owner):
+def test_a_real_worker_sends_the_invitation_email(running_worker, transactional_db, store, owner):
     assert not app.conf.task_always_eager
 
     _invitation, token = services.invitation_create(
@@ -198,7 +198,7 @@ def test_a_real_worker_sends_the_invitation_email(celery_worker, transactional_d
 
 
 @pytest.mark.celery_worker
-def test_the_health_page_sees_a_running_worker(celery_worker, db):
+def test_the_health_page_sees_a_running_worker(running_worker, db):
     response = Client().get("/health/", HTTP_ACCEPT="application/json")
 
     workers = {c["name"]: c for c in response.json()["checks"]}["workers"]
