@@ -902,3 +902,27 @@ def test_api_key_page_queries_do_not_grow_with_the_keys(store, owner, client_for
     many = _query_count(client, "/store/alpha/settings/api-keys/")
 
     assert many == few
+
+
+def test_change_role_to_an_unknown_role_explains_the_choices(store, owner, support, client_for):
+    membership = Membership.objects.get(user=support)
+
+    response = client_for(owner).post(
+        f"/store/alpha/settings/staff/{membership.pk}/role/", {"role": "admin"}
+    )
+
+    assert response.status_code == 302
+    assert _messages(response) == ["Choose one of the roles: owner, manager or support."]
+    membership.refresh_from_db()
+    assert membership.role == "support"
+
+
+def test_root_sends_a_user_without_stores_to_the_switcher(db, client_for):
+    loner = UserFactory(email="loner@example.test")
+    client = client_for(loner)
+
+    response = client.get("/")
+
+    assert response["Location"] == "/stores/"
+    page = client.get("/stores/")
+    assert b"You are not a member of any store yet." in page.content
