@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 from django.core.files import File
@@ -219,10 +220,13 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
     try:
         catalog_file, stream = _job_rows(job)
         with stream, catalog_file, _bulk_for(job, catalog_file.headers) as bulk:
+            started = time.monotonic()
             bulk.stage(catalog_file.rows(), progress=_progress_recorder(job))
+            staged = time.monotonic()
             bulk.check()
             summary = bulk.summary()
             errors_path = _write_error_rows(job, bulk) if summary.error_rows else None
+            checked = time.monotonic()
             if job.mode == ImportMode.ALL_OR_NOTHING and summary.error_rows:
                 _attach_errors(job, errors_path)
                 job.summary = {**job.summary, **summary.as_dict()}
@@ -240,6 +244,11 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
                 summary.stock_movements = bulk.apply(actor=actor, note=f"Import #{job.pk}")
                 summary.applied = True
                 _attach_errors(job, errors_path)
+                job.summary["seconds"] = {
+                    "read": round(staged - started, 2),
+                    "check": round(checked - staged, 2),
+                    "write": round(time.monotonic() - checked, 2),
+                }
                 _job_finish(job, summary)
                 audit_record(
                     store=job.store,

@@ -31,6 +31,7 @@ MAX_LENGTHS = {
 MAX_MONEY = Decimal("9999999999.99")
 MAX_WEIGHT = Decimal("9999999.999")
 MAX_INTEGER = 2_000_000_000
+QUANTUM = {2: Decimal("0.01"), 3: Decimal("0.001")}
 
 # the staging table's columns, in the order ``RowValidator.validate`` returns them
 STAGE_COLUMNS: tuple[str, ...] = (
@@ -79,21 +80,25 @@ def category_key(path: str) -> str:
 
 
 def parse_decimal(text: str, *, places: int, maximum: Decimal, what: str) -> Decimal:
-    cleaned = text.replace(" ", "")
     try:
-        value = Decimal(cleaned)
+        value = Decimal(text)
     except InvalidOperation:
-        hint = " Use a dot for decimals, e.g. 19.90." if "," in cleaned else ""
-        raise CellError(f"{what} “{text}” is not a number.{hint}") from None
+        cleaned = text.replace(" ", "")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            hint = " Use a dot for decimals, e.g. 19.90." if "," in cleaned else ""
+            raise CellError(f"{what} “{text}” is not a number.{hint}") from None
     if not value.is_finite():
         raise CellError(f"{what} “{text}” is not a number.")
     if value < 0:
         raise CellError(f"{what} can't be negative (got {text}).")
     if value > maximum:
         raise CellError(f"{what} {text} is too large.")
-    if value != value.quantize(Decimal(1).scaleb(-places)):
+    exponent = value.as_tuple().exponent
+    if exponent < -places and value != value.quantize(QUANTUM[places]):
         raise CellError(f"{what} {text} has more than {places} decimals.")
-    return value.quantize(Decimal(1).scaleb(-places))
+    return value.quantize(QUANTUM[places]) if exponent != -places else value
 
 
 def parse_count(text: str, *, what: str) -> int:
@@ -148,6 +153,31 @@ class RowValidator:
             if column in COLUMN_NAMES and column not in self.index:
                 self.index[column] = position
         self.mapped = frozenset(self.index)
+        # (column, position in the row or None, parser) in the order the row is checked
+        self.plan = [
+            (column, self.index.get(column), parser)
+            for column, parser in (
+                ("handle", self._handle),
+                ("title", self._title),
+                ("description", str),
+                ("status", self._status),
+                ("category", self._category),
+                ("tags", parse_tags),
+                ("vendor", self._vendor),
+                ("seo_title", self._seo_title),
+                ("seo_description", self._seo_description),
+                ("low_stock_threshold", self._low_stock_threshold),
+                ("sku", self._sku),
+                ("price", self._price),
+                ("compare_at_price", self._compare_at_price),
+                ("cost", self._cost),
+                ("weight", self._weight),
+                ("weight_unit", self._weight_unit),
+                ("barcode", self._barcode),
+                ("stock_quantity", self._stock_quantity),
+                ("track_inventory", self._track_inventory),
+            )
+        ]
 
     def _cell(self, cells: Sequence[str], column: str) -> str:
         position = self.index.get(column)
@@ -158,47 +188,14 @@ class RowValidator:
     def validate(self, row: int, cells: Sequence[str]) -> tuple[tuple | None, list[RowError]]:
         errors: list[RowError] = []
         values: dict = {}
-
-        def check(column: str, parse) -> None:
-            text = self._cell(cells, column)
+        width = len(cells)
+        for column, position, parser in self.plan:
+            text = cells[position] if position is not None and position < width else ""
             try:
-                values[column] = parse(text)
+                values[column] = parser(text)
             except CellError as error:
                 errors.append(RowError(row, column, str(error)))
-
-        check("handle", self._handle)
-        check("title", lambda text: self._text(text, "title", "Title"))
-        check("description", lambda text: text)
-        check("status", self._status)
-        check("category", self._category)
-        check("tags", parse_tags)
-        check("vendor", lambda text: self._text(text, "vendor", "Vendor"))
-        check("seo_title", lambda text: self._text(text, "seo_title", "SEO title"))
-        check(
-            "seo_description", lambda text: self._text(text, "seo_description", "SEO description")
-        )
-        check(
-            "low_stock_threshold",
-            lambda text: parse_count(text, what="Low stock threshold") if text else 5,
-        )
-        check("sku", self._sku)
         options = self._options(row, cells, errors)
-        check("price", self._price)
-        check("compare_at_price", lambda text: self._money(text, "Compare-at price"))
-        check("cost", lambda text: self._money(text, "Cost"))
-        check(
-            "weight",
-            lambda text: (
-                parse_decimal(text, places=3, maximum=MAX_WEIGHT, what="Weight") if text else None
-            ),
-        )
-        check("weight_unit", self._weight_unit)
-        check("barcode", lambda text: self._text(text, "barcode", "Barcode"))
-        check("stock_quantity", lambda text: parse_count(text, what="Stock") if text else 0)
-        check(
-            "track_inventory",
-            lambda text: parse_bool(text, what="Track inventory") if text else True,
-        )
         price = values.get("price")
         compare_at = values.get("compare_at_price")
         if price is not None and compare_at is not None and compare_at < price:
@@ -237,6 +234,49 @@ class RowValidator:
         return staged, []
 
     # --- one parser per column ---------------------------------------------------------------
+    def _title(self, text: str) -> str:
+        return self._text(text, "title", "Title")
+
+    def _vendor(self, text: str) -> str:
+        return self._text(text, "vendor", "Vendor")
+
+    def _seo_title(self, text: str) -> str:
+        return self._text(text, "seo_title", "SEO title")
+
+    def _seo_description(self, text: str) -> str:
+        return self._text(text, "seo_description", "SEO description")
+
+    def _barcode(self, text: str) -> str:
+        return self._text(text, "barcode", "Barcode")
+
+    @staticmethod
+    def _low_stock_threshold(text: str) -> int:
+        return parse_count(text, what="Low stock threshold") if text else 5
+
+    @staticmethod
+    def _compare_at_price(text: str) -> Decimal | None:
+        return (
+            parse_decimal(text, places=2, maximum=MAX_MONEY, what="Compare-at price")
+            if text
+            else None
+        )
+
+    @staticmethod
+    def _cost(text: str) -> Decimal | None:
+        return parse_decimal(text, places=2, maximum=MAX_MONEY, what="Cost") if text else None
+
+    @staticmethod
+    def _weight(text: str) -> Decimal | None:
+        return parse_decimal(text, places=3, maximum=MAX_WEIGHT, what="Weight") if text else None
+
+    @staticmethod
+    def _stock_quantity(text: str) -> int:
+        return parse_count(text, what="Stock") if text else 0
+
+    @staticmethod
+    def _track_inventory(text: str) -> bool:
+        return parse_bool(text, what="Track inventory") if text else True
+
     @staticmethod
     def _text(text: str, column: str, label: str) -> str:
         limit = MAX_LENGTHS.get(column)
