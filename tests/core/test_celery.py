@@ -205,3 +205,17 @@ def test_the_health_page_sees_a_running_worker(running_worker, db):
     assert response.status_code == 200
     assert workers["ok"] is True
     assert workers["detail"] == "1 worker(s) answered"
+
+
+def test_beat_stores_the_daily_cleanup_in_its_database_schedule(db):
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import ModelEntry
+
+    # what DatabaseScheduler.setup_schedule does with each CELERY_BEAT_SCHEDULE entry
+    for name, entry in app.conf.beat_schedule.items():
+        ModelEntry.from_entry(name, app=app, **entry)
+
+    task = PeriodicTask.objects.get(name="daily-cleanup")
+    assert task.task == "apps.core.tasks.cleanup_task"
+    assert task.enabled is True
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("30", "3", "*")
