@@ -148,3 +148,21 @@ def test_seed_demo_leaves_other_stores_and_users_alone(db, staff_only, store, ow
 
     assert Store.objects.filter(handle="alpha").exists()
     assert User.objects.filter(email="owner@alpha.test").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_needs_no_broker_and_sends_no_real_email(staff_only, monkeypatch, tmp_path):
+    from django.core import mail
+
+    from apps.core import embedded
+
+    monkeypatch.setenv("CELERY_BROKER_URL", embedded.redis_url(tmp_path / "no-redis.sock"))
+
+    _seed(seed=1)
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "manager@demo.test",
+        "new.hire@demo.test",
+        "support@demo.test",
+    ]
+    assert Store.objects.filter(handle__in=DEMO_HANDLES).count() == 2
