@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/<int:job_id>/run/", views_io.import_run, name="import-run"),
     path("imports/<int:job_id>/errors.csv", views_io.import_errors, name="import-errors"),
     path("export/", views_io.product_export, name="product-export"),
-    path("export/<uuid:task_id>/", views_io.export_progress, name="export-progress"),
-    path("export/<uuid:task_id>/download/", views_io.export_download, name="export-download"),
+    # ?task=<Celery task id>: a task is no store row, so it travels as a query parameter
+    path("export/progress/", views_io.export_progress, name="export-progress"),
+    path("export/download/", views_io.export_download, name="export-download"),
 ]

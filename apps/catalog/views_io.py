@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import (
     FileResponse,
     Http404,
@@ -242,35 +244,35 @@ def product_export(request: HttpRequest) -> HttpResponse:
             from apps.catalog.tasks import product_export_task
 
             result = product_export_task.delay(store.id, params, "xlsx")
-            return redirect(
-                reverse(
-                    "catalog-io:export-progress",
-                    kwargs={"handle": store.handle, "task_id": result.id},
-                )
-            )
+            progress_url = reverse("catalog-io:export-progress", kwargs={"handle": store.handle})
+            return redirect(f"{progress_url}?task={result.id}")
     return _export_response(store, products, file_format)
 
 
-def _export_result(request: HttpRequest, task_id: str):
-    """The task's state and info, or 404 when it belongs to another store."""
+def _export_result(request: HttpRequest):
+    """``(task id, state, info)`` of the export task in ``?task=``; 404 for another store's."""
     from celery.result import AsyncResult
 
-    result = AsyncResult(str(task_id))
+    try:
+        task_id = str(uuid.UUID(request.GET.get("task", "")))
+    except ValueError:
+        raise Http404("No such export.") from None
+    result = AsyncResult(task_id)
     info = result.info if isinstance(result.info, dict) else {}
     if info.get("store_id") not in (None, request.store.id):
         raise Http404("No such export.")
     if result.state == "SUCCESS" and info.get("store_id") != request.store.id:
         raise Http404("No such export.")
-    return result.state, info
+    return task_id, result.state, info
 
 
 @store_view(Perm.MANAGE_CATALOG)
-def export_progress(request: HttpRequest, task_id: str) -> HttpResponse:
-    state, info = _export_result(request, task_id)
+def export_progress(request: HttpRequest) -> HttpResponse:
+    task_id, state, info = _export_result(request)
     total = max(int(info.get("total") or 0), 1)
     done = min(int(info.get("done") or 0), total)
     context = {
-        "task_id": str(task_id),
+        "task_id": task_id,
         "state": state,
         "done": done,
         "total": total if info.get("total") else 0,
@@ -282,10 +284,10 @@ def export_progress(request: HttpRequest, task_id: str) -> HttpResponse:
 
 
 @store_view(Perm.MANAGE_CATALOG)
-def export_download(request: HttpRequest, task_id: str) -> HttpResponse:
+def export_download(request: HttpRequest) -> HttpResponse:
     from django.core.files.storage import default_storage
 
-    state, info = _export_result(request, task_id)
+    _task_id, state, info = _export_result(request)
     if state != "SUCCESS" or not info.get("name") or not default_storage.exists(info["name"]):
         raise Http404("This export is not ready, or has expired.")
     return FileResponse(
