@@ -33,13 +33,20 @@ def store_view(perm: Perm) -> Callable:
                 raise Http404("No such store.")
             request.store = membership.store
             request.membership = membership
-            # dates on every page read in the store's own time zone
-            timezone.activate(membership.store.tzinfo)
             if not role_has(membership.role, perm):
                 raise PermissionDenied("Your role does not give access to this page.")
             if request.session.get(SESSION_LAST_STORE) != handle:
                 request.session[SESSION_LAST_STORE] = handle
-            return view(request, *args, **kwargs)
+            # dates on the page read in the store's own time zone; the thread's next request
+            # (another store, an error page) starts from UTC again
+            timezone.activate(membership.store.tzinfo)
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                    response.render()
+                return response
+            finally:
+                timezone.deactivate()
 
         wrapper.store_permission = perm
         return wrapper

@@ -199,3 +199,16 @@ def test_store_b_objects_are_404_through_store_a(world, client_for):
             failures.append(f"{url} ({route.name}) -> {response.status_code}")
 
     assert failures == []
+
+
+def test_store_time_zone_does_not_leak_into_the_next_request(world, client_for):
+    from django.utils import timezone as django_timezone
+
+    store_a, _store_b, user_a = world
+    store_a.timezone = "Asia/Tokyo"
+    store_a.save()
+    client = client_for(user_a)
+
+    client.get(f"/store/{store_a.handle}/")
+
+    assert django_timezone.get_current_timezone_name() == "UTC"
