@@ -32,13 +32,13 @@ from apps.core.tenancy import store_view
 FILTER_PARAMS = ("q", "status", "category", "vendor", "stock")
 
 PRODUCT_COLUMNS = [
-    Column("title", "Product", "title"),
-    Column("status", "Status", "status"),
+    Column("title", "Product", "sort_title"),
+    Column("status", "Status", "sort_status"),
     Column("category", "Category", "category__name"),
-    Column("vendor", "Vendor", "vendor"),
+    Column("vendor", "Vendor", "sort_vendor"),
     Column("stock", "Stock", "stock_total", numeric=True),
     Column("price", "Price", "price_min", numeric=True),
-    Column("updated", "Updated", "updated_at"),
+    Column("updated", "Updated", "sort_updated"),
 ]
 
 LOW_STOCK_COLUMNS = [
@@ -62,13 +62,22 @@ def _product_or_404(request: HttpRequest, product_id: int) -> Product:
 
 
 # --- product list -------------------------------------------------------------------------------
-def _product_table(request: HttpRequest, params: QueryDict | None = None) -> TableQuery:
+COUNT_CAP = 10_000
+
+
+def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
     store = request.store
+    q = request.GET.get("q", "").strip()
+    queryset = selectors.with_sort_keys(
+        selectors.with_list_sort_aliases(selectors.Product.objects.for_store(store)),
+        searching=bool(q),
+    ).select_related("category")
+    if request.GET.get("stock") in dict(selectors.STOCK_CHOICES) or 0 < len(q) < 3:
+        # the slow counts (a stock state, a one-letter search): stop counting at 10,000
+        queryset = selectors.with_count_cap(queryset, COUNT_CAP)
     return TableQuery(
         request=request,
-        queryset=selectors.with_list_annotations(
-            selectors.Product.objects.for_store(store)
-        ).select_related("category"),
+        queryset=queryset,
         columns=PRODUCT_COLUMNS,
         search=lambda qs, q: selectors.product_search(store=store, queryset=qs, q=q),
         filters=[
@@ -76,7 +85,7 @@ def _product_table(request: HttpRequest, params: QueryDict | None = None) -> Tab
             ChoiceFilter(
                 "category",
                 "Category",
-                [("none", "No category"), *selectors.category_choices(store=store)],
+                [("none", "No category"), *category_choices],
                 lambda qs, value: selectors.filter_category(store=store, queryset=qs, value=value),
             ),
             ChoiceFilter(
@@ -93,29 +102,20 @@ def _product_table(request: HttpRequest, params: QueryDict | None = None) -> Tab
 
 @store_view(Perm.MANAGE_CATALOG)
 def product_list(request: HttpRequest) -> HttpResponse:
-    table = _product_table(request)
+    category_choices = selectors.category_choices(store=request.store)
+    table = _product_table(request, category_choices)
     rows = list(table.page.object_list)
     selectors.product_rows_prefetch(rows)
     for product in rows:
-        product.stock_state = selectors.product_stock_state(product)
-        variants = list(product.variants.all())
-        prices = [v.price for v in variants]
-        product.price_max = max(prices) if prices else None
-        tracked = [v for v in variants if v.track_inventory]
-        product.tracked_count = len(tracked)
-        product.low_count = sum(v.stock_quantity <= product.low_stock_threshold for v in tracked)
-        product.first_image = next(iter(product.images.all()), None)
+        selectors.product_row_values(product)
     has_products = table.is_filtered or bool(rows) or table.page.paginator.count > 0
     context = {
         "table": table,
         "rows": rows,
         "has_products": has_products,
-        "bulk_form": BulkActionForm(
-            category_choices=selectors.category_choices(store=request.store)
-        ),
-        "filter_query": urlencode(
-            {k: v for k, v in table.params.items() if k in FILTER_PARAMS or k == "sort"}
-        ),
+        "count_is_capped": table.page.paginator.count > COUNT_CAP,
+        "count_cap": COUNT_CAP,
+        "bulk_form": BulkActionForm(category_choices=category_choices),
     }
     return render_page(request, "catalog/product_list.html", context, partial="product-table")
 

@@ -105,24 +105,73 @@ def test_product_stock_state_in_python_agrees_with_the_filter(store):
     assert list(selectors.product_filter(store=store, params={"stock": "low"})) == [p]
 
 
-def test_list_annotations_compute_stock_total_and_lowest_price(store):
+def test_list_annotations_and_row_values_agree(store):
     p = ProductFactory(store=store)
     VariantFactory(product=p, stock_quantity=4, price="12.00")
     VariantFactory(product=p, stock_quantity=6, price="9.50")
     VariantFactory(product=p, stock_quantity=100, price="20.00", track_inventory=False)
 
+    annotated = selectors.with_list_annotations(selectors.Product.objects.filter(pk=p.pk)).get()
     row = selectors.product_list_queryset(store=store, params={}).get()
+    selectors.product_rows_prefetch([row])
+    selectors.product_row_values(row)
 
-    assert (row.stock_total, row.variant_count, row.price_min) == (10, 3, Decimal("9.50"))
+    assert (annotated.stock_total, annotated.variant_count, annotated.price_min) == (
+        10,
+        3,
+        Decimal("9.50"),
+    )
+    assert (row.stock_total, row.variant_count, row.price_min, row.price_max) == (
+        10,
+        3,
+        Decimal("9.50"),
+        Decimal("20.00"),
+    )
 
 
-def test_product_list_queryset_runs_one_query_for_a_page(store, django_assert_num_queries):
+def test_product_list_sorts_by_the_computed_columns(store):
+    for title, stock, price in (("A", 5, "30.00"), ("B", 50, "10.00"), ("C", 0, "20.00")):
+        VariantFactory(
+            product__store=store, product__title=title, stock_quantity=stock, price=price
+        )
+    queryset = selectors.product_list_queryset(store=store, params={})
+
+    assert [p.title for p in queryset.order_by("stock_total")] == ["C", "A", "B"]
+    assert [p.title for p in queryset.order_by("-price_min")] == ["A", "C", "B"]
+
+
+def test_short_search_matches_title_and_sku_prefixes(store):
+    ProductFactory(store=store, title="Merino sweater")
+    ProductFactory(store=store, title="Warm merino hat")
+    ProductFactory(store=store, title="Summer dress")
+    VariantFactory(product__store=store, product__title="Boot", sku="ME-1")
+
+    found = _titles(selectors.product_filter(store=store, params={"q": "me"}))
+
+    assert found == ["Boot", "Merino sweater"]
+
+
+def test_capped_count_stops_at_the_cap(store, django_assert_num_queries):
+    for _n in range(5):
+        ProductFactory(store=store)
+    capped = selectors.with_count_cap(selectors.Product.objects.filter(store=store), 3)
+
+    with django_assert_num_queries(1):
+        assert capped.filter(status="active").count() == 4
+    assert selectors.with_count_cap(selectors.Product.objects.filter(store=store), 10).count() == 5
+
+
+def test_product_list_queryset_page_costs_a_fixed_number_of_queries(
+    store, django_assert_num_queries
+):
     for _n in range(30):
         VariantFactory(product__store=store, product__category=CategoryFactory(store=store))
 
     with django_assert_num_queries(1):
-        rows = list(selectors.product_list_queryset(store=store, params={"q": "product"})[:25])
+        rows = list(selectors.product_list_queryset(store=store, params={})[:25])
         [row.category for row in rows]
+    with django_assert_num_queries(2):  # the SKU lookup, then the page
+        list(selectors.product_list_queryset(store=store, params={"q": "product"})[:25])
     with django_assert_num_queries(2):
         selectors.product_rows_prefetch(rows)
 
