@@ -108,6 +108,7 @@ class ApiKey(StoreOwnedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "API key"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

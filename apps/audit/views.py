@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 
 from apps.accounts.roles import Perm
@@ -15,6 +16,15 @@ COLUMNS = [
 ]
 
 
+def _type_label(target_type: str) -> str:
+    """``accounts.apikey`` -> "API key": the model's own verbose name."""
+    try:
+        verbose = apps.get_model(target_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        return target_type
+    return verbose[:1].upper() + verbose[1:]
+
+
 @store_view(Perm.VIEW_AUDIT)
 def audit_list(request: HttpRequest) -> HttpResponse:
     types = audit_target_types(store=request.store)
@@ -27,7 +37,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             ChoiceFilter(
                 "type",
                 "Object type",
-                [(t, t.split(".")[-1].replace("_", " ").capitalize()) for t in types],
+                [(t, _type_label(t)) for t in types],
                 lambda qs, value: qs.filter(target_type=value),
             )
         ],

@@ -187,10 +187,10 @@ def test_audit_log_filters_by_object_type(store, owner, client_for):
     table = response.context["table"]
     assert [e.target_type for e in table.page.object_list] == ["accounts.apikey"]
     assert [(c.param, list(c.choices)) for c in table.filter_controls] == [
-        ("type", [("accounts.apikey", "Apikey"), ("core.store", "Store")])
+        ("type", [("accounts.apikey", "API key"), ("core.store", "Store")])
     ]
-    assert [chip.label for chip in table.chips] == ["Object type: Apikey"]
-    assert b'<option value="accounts.apikey" selected>Apikey</option>' in response.content
+    assert [chip.label for chip in table.chips] == ["Object type: API key"]
+    assert b'<option value="accounts.apikey" selected>API key</option>' in response.content
 
 
 def test_audit_log_sorts_by_a_column(store, owner, support, client_for):
