@@ -244,11 +244,12 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
                 summary.stock_movements = bulk.apply(actor=actor, note=f"Import #{job.pk}")
                 summary.applied = True
                 _attach_errors(job, errors_path)
-                job.summary["seconds"] = {
+                seconds = {
                     "read": round(staged - started, 2),
                     "check": round(checked - staged, 2),
                     "write": round(time.monotonic() - checked, 2),
                 }
+                job.summary["seconds"] = seconds
                 _job_finish(job, summary)
                 audit_record(
                     store=job.store,
@@ -261,6 +262,9 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
                         if key not in {"errors", "applied"}
                     },
                 )
+            # foreign keys are checked at commit (Django makes them deferrable): time it too
+            seconds["commit"] = round(time.monotonic() - checked - seconds["write"], 2)
+            ImportJob.objects.filter(pk=job.pk).update(summary={**job.summary, "seconds": seconds})
     except ImportFileError as error:
         return _job_fail(job, error.message)
     return job
