@@ -153,6 +153,11 @@ class RowValidator:
             if column in COLUMN_NAMES and column not in self.index:
                 self.index[column] = position
         self.mapped = frozenset(self.index)
+        self.option_positions = [
+            (name, self.index.get(name), value, self.index.get(value))
+            for name, value in OPTION_COLUMNS
+        ]
+        self._json_cache: dict[tuple, str] = {}
         # (column, position in the row or None, parser) in the order the row is checked
         self.plan = [
             (column, self.index.get(column), parser)
@@ -221,7 +226,7 @@ class RowValidator:
             values["seo_description"],
             values["low_stock_threshold"],
             values["sku"],
-            json.dumps(options, ensure_ascii=False),
+            self._options_json(options),
             price,
             compare_at,
             values["cost"],
@@ -344,9 +349,10 @@ class RowValidator:
 
     def _options(self, row: int, cells: Sequence[str], errors: list[RowError]) -> dict:
         options: dict[str, str] = {}
-        for name_column, value_column in OPTION_COLUMNS:
-            name = self._cell(cells, name_column)
-            value = self._cell(cells, value_column)
+        width = len(cells)
+        for name_column, name_at, value_column, value_at in self.option_positions:
+            name = cells[name_at] if name_at is not None and name_at < width else ""
+            value = cells[value_at] if value_at is not None and value_at < width else ""
             if not name and not value:
                 continue
             if not name:
@@ -358,3 +364,13 @@ class RowValidator:
             else:
                 options[name] = value
         return options
+
+    def _options_json(self, options: dict) -> str:
+        """The options as JSON; most files repeat a few combinations, so those are cached."""
+        key = tuple(options.items())
+        text = self._json_cache.get(key)
+        if text is None:
+            text = json.dumps(options, ensure_ascii=False)
+            if len(self._json_cache) < 20_000:
+                self._json_cache[key] = text
+        return text
