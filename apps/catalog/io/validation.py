@@ -184,12 +184,6 @@ class RowValidator:
             )
         ]
 
-    def _cell(self, cells: Sequence[str], column: str) -> str:
-        position = self.index.get(column)
-        if position is None or position >= len(cells):
-            return ""
-        return cells[position]
-
     def validate(self, row: int, cells: Sequence[str]) -> tuple[tuple | None, list[RowError]]:
         errors: list[RowError] = []
         values: dict = {}
