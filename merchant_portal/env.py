@@ -70,3 +70,13 @@ def as_broker_url(raw: str) -> str:
     if scheme not in {"redis", "rediss", "redis+socket", "amqp", "amqps", "pyamqp"}:
         raise ValueError("expected a redis://, rediss://, redis+socket:// or amqp:// URL")
     return raw
+
+
+def as_cache_url(raw: str) -> dict:
+    """``locmem://`` (one process) or ``redis://host:6379/1`` (shared by every process)."""
+    scheme = urlsplit(raw).scheme
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    raise ValueError("expected locmem:// or a redis:// URL")

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from merchant_portal.env import (
     as_bool,
     as_broker_url,
+    as_cache_url,
     as_database_url,
     as_int,
     as_list,
@@ -237,7 +238,10 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = setting("MEDIA_ROOT", Path, default=BASE_DIR / "media")
 
 # --- Email ------------------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = setting("DEFAULT_FROM_EMAIL", default="Merchant Portal <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = setting(
+    "DEFAULT_FROM_EMAIL",
+    **({} if PRODUCTION else {"default": "Merchant Portal <no-reply@localhost>"}),
+)
 if PRODUCTION:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = setting("EMAIL_HOST")
@@ -288,7 +292,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"api_key": "600/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_key": setting("API_KEY_RATE", default="600/min")},
     "EXCEPTION_HANDLER": "apps.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -307,7 +312,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Cache ------------------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and cached reads share it; with several processes use Redis (CACHE_URL=redis://…).
+CACHES = {"default": setting("CACHE_URL", as_cache_url, default=as_cache_url("locmem://"))}
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -69,7 +69,10 @@ def invitation_create(
         f"{Role(role).label.lower()}.\n\nAccept the invitation: {link}\n\n"
         f"The link works once and expires in {settings.INVITATION_VALID_DAYS} days."
     )
-    transaction.on_commit(lambda: send_email_task.delay(to=[email], subject=subject, body=body))
+    # robust: a broker outage must not undo the invitation (it is logged; re-invite resends)
+    transaction.on_commit(
+        lambda: send_email_task.delay(to=[email], subject=subject, body=body), robust=True
+    )
     return invitation, token
 
 

@@ -67,6 +67,7 @@ def _resolve(path: str) -> Callable[[DemoContext], None]:
 
 
 def seed_all(*, seed: int, scale: str, progress: Progress | None = None) -> DemoContext:
+    from django.db import transaction
     from django.test import override_settings
 
     from merchant_portal.celery import app
@@ -77,7 +78,11 @@ def seed_all(*, seed: int, scale: str, progress: Progress | None = None) -> Demo
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # one transaction: a seeder that fails leaves no half-made demo behind
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             for path in DEMO_SEEDERS:
                 _resolve(path)(context)
     finally:

@@ -547,3 +547,23 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(store, owner, mo
         Membership.objects.filter(store=store, role="owner").values_list("user__email", flat=True)
     ) == ["owner@alpha.test"]
     assert errors == {"later": "A store needs at least one owner: make someone else owner first."}
+
+
+def test_invitation_is_kept_when_the_email_cannot_be_queued(
+    store, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from apps.core import tasks
+
+    def broker_down(**kwargs):
+        raise OperationalError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_email_task, "delay", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, _token = services.invitation_create(
+            store=store, invited_by=owner, email="late@alpha.test", role="support"
+        )
+
+    assert Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).exists()

@@ -166,3 +166,25 @@ def test_seed_demo_needs_no_broker_and_sends_no_real_email(staff_only, monkeypat
         "support@demo.test",
     ]
     assert Store.objects.filter(handle__in=DEMO_HANDLES).count() == 2
+
+
+def test_a_seeder_that_fails_leaves_no_half_made_demo(db, monkeypatch):
+    import sys
+    import types
+
+    def broken(context):
+        raise RuntimeError("disk full")
+
+    module = types.ModuleType("tests_broken_seeder")
+    module.seed = broken
+    monkeypatch.setitem(sys.modules, "tests_broken_seeder", module)
+    monkeypatch.setattr(
+        demo, "DEMO_SEEDERS", ["apps.accounts.demo:seed", "tests_broken_seeder:seed"]
+    )
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        _seed(seed=1)
+
+    # nothing stays behind, so the next `manage.py dev` seeds the demo again
+    assert not Store.objects.filter(handle__in=DEMO_HANDLES).exists()
+    assert not User.objects.filter(email__endswith="@demo.test").exists()

@@ -31,6 +31,7 @@ def _production_env(**overrides) -> dict[str, str]:
         "CELERY_BROKER_URL": "redis://localhost:6379/0",
         "EMAIL_HOST": "smtp.example.com",
         "SITE_URL": "https://portal.example.com",
+        "DEFAULT_FROM_EMAIL": "Portal <portal@example.com>",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -67,6 +68,16 @@ CASES = {
         _production_env(EMAIL_HOST=None),
         "EMAIL_HOST",
         "is required but not set",
+    ),
+    "production-without-sender": (
+        _production_env(DEFAULT_FROM_EMAIL=None),
+        "DEFAULT_FROM_EMAIL",
+        "is required but not set",
+    ),
+    "malformed-cache-url": (
+        _dev_env(CACHE_URL="memcached://cache:11211"),
+        "CACHE_URL",
+        "is malformed ('memcached://cache:11211'): expected locmem:// or a redis:// URL",
     ),
     "production-without-site-url": (
         _production_env(SITE_URL=None),
