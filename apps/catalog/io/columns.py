@@ -20,7 +20,7 @@ class CatalogColumn:
 
 COLUMNS: tuple[CatalogColumn, ...] = (
     CatalogColumn("handle", "Handle", "The product's address name, e.g. linen-shirt.", True, True),
-    CatalogColumn("title", "Title", "Needed on the first row of each product.", True, True),
+    CatalogColumn("title", "Title", "Needed on at least one row of each product.", True, True),
     CatalogColumn("description", "Description", "", False, True),
     CatalogColumn("status", "Status", "draft, active or archived.", False, True),
     CatalogColumn("category", "Category", "A path such as Apparel > Shirts.", False, True),
