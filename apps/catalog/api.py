@@ -13,6 +13,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -340,6 +341,48 @@ class ProductDetailView(CatalogApiView):
     def delete(self, request: Request, product_id: int) -> Response:
         product = _product_or_404(request, product_id)
         services.product_delete(store=request.store, actor=request.user, product=product)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ImageUploadSerializer(serializers.Serializer):
+    image = serializers.FileField(help_text="JPEG, PNG, WebP or GIF, up to 10 MB.")
+    alt_text = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class ProductImageListView(CatalogApiView):
+    """Upload an image to a product (multipart); the thumbnail is made on upload."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=ImageUploadSerializer, responses={201: ImageOutputSerializer})
+    def post(self, request: Request, product_id: int) -> Response:
+        product = _product_or_404(request, product_id)
+        serializer = ImageUploadSerializer(data=request.data)
+        data = _validated(serializer)
+        if data is None:
+            return _invalid(serializer)
+        image = services.image_add(
+            store=request.store,
+            actor=request.user,
+            product=product,
+            upload=data["image"],
+            alt_text=data.get("alt_text", ""),
+        )
+        return Response(
+            ImageOutputSerializer(image, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ProductImageDetailView(CatalogApiView):
+    """Remove one image of a product."""
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, product_id: int, image_id: int) -> Response:
+        product = _product_or_404(request, product_id)
+        services.image_delete(
+            store=request.store, actor=request.user, product=product, image=image_id
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -230,3 +230,23 @@ def test_manager_session_can_use_the_catalog_api(store, manager, client_for):
 
 def test_catalog_api_without_credentials_is_refused(db):
     assert Client().get("/api/v1/products/").status_code in {401, 403}
+
+
+def test_image_upload_through_the_api_and_a_bad_file(api, store, png_bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    product = ProductFactory(store=store)
+    url = f"/api/v1/products/{product.pk}/images/"
+
+    good = api.post(
+        url, {"image": SimpleUploadedFile("a.png", png_bytes(), "image/png"), "alt_text": "Front"}
+    )
+    bad = api.post(url, {"image": SimpleUploadedFile("a.png", b"nope", "image/png")})
+    removed = api.delete(f"{url}{good.json()['id']}/")
+
+    assert good.status_code == 201
+    assert good.json()["alt_text"] == "Front"
+    assert good.json()["thumbnail_url"].startswith("http://testserver/media/")
+    assert bad.status_code == 400
+    assert list(bad.json()["errors"]) == ["image"]
+    assert removed.status_code == 204
