@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import islice
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -724,8 +725,6 @@ def _variant_update(
     before = _snapshot(variant, VARIANT_FIELDS)
     for name, value in cleaned.items():
         setattr(variant, name, value)
-    if not variant.track_inventory and variant.stock_quantity < 0:
-        variant.stock_quantity = 0
     if variant.track_inventory and variant.stock_quantity < 0:
         raise DomainError(
             "This variant has negative stock; count it before tracking inventory again.",
@@ -1089,24 +1088,27 @@ def bulk_price_check(
     return amount
 
 
-def _bulk_audit(store: Store, actor, action: str, product_ids: list[int], changes: dict) -> None:
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    label = actor.email if is_user else str(actor or "system")
-    titles = dict(Product.objects.filter(pk__in=product_ids).values_list("pk", "title"))
-    entries = [
+def _bulk_audit(store: Store, actor, action: str, changed: list[tuple[int, str]], changes) -> None:
+    """One audit entry per changed product (``changed``: (id, title) pairs), in batches."""
+    from apps.accounts.models import User
+
+    is_user = isinstance(actor, User) and actor.is_authenticated
+    label = (getattr(actor, "email", None) or str(actor or "system"))[:254]
+    entries = (
         AuditEntry(
             store=store,
-            actor=actor if is_user and getattr(actor, "pk", None) else None,
+            actor=actor if is_user else None,
             actor_label=label,
             action=action,
             target_type="catalog.product",
             target_id=str(pk),
-            target_repr=titles.get(pk, "")[:200],
+            target_repr=title[:200],
             changes=changes,
         )
-        for pk in product_ids
-    ]
-    AuditEntry.objects.bulk_create(entries, batch_size=AUDIT_BATCH)
+        for pk, title in changed
+    )
+    while batch := list(islice(entries, AUDIT_BATCH)):
+        AuditEntry.objects.bulk_create(batch)
 
 
 @transaction.atomic
@@ -1126,15 +1128,17 @@ def products_bulk_update(
     Actions: ``activate``, ``archive``, ``draft``, ``set_category`` (``category`` or None
     for none), ``add_tag``/``remove_tag`` (``tag``), ``adjust_price`` (``mode`` percent or
     amount, ``value``; compare-at prices move by the same rule so sales stay sales).
-    Each changed product gets an audit entry.
+    Each changed product gets an audit entry. ``products`` stays a subquery throughout, so
+    "all 100,000 matching the filter" never travels as a list of ids.
     """
     if action not in BULK_ACTIONS:
         raise DomainError("Choose an action.", field="action")
     scope = Product.objects.for_store(store).filter(pk__in=products.order_by().values("pk"))
-    ids = list(scope.order_by("pk").values_list("pk", flat=True))
-    if not ids:
+    matched = scope.count()
+    if not matched:
         raise DomainError("Select at least one product.", field="products")
-    changed_ids: list[int]
+    now = _now()
+    changed: list[tuple[int, str]]
     changes: dict[str, list]
     if action in {"activate", "archive", "draft"}:
         status = {
@@ -1142,59 +1146,58 @@ def products_bulk_update(
             "archive": ProductStatus.ARCHIVED,
             "draft": ProductStatus.DRAFT,
         }[action]
-        target = Product.objects.filter(pk__in=ids).exclude(status=status)
-        changed_ids = list(target.values_list("pk", flat=True))
-        target.update(status=status)
+        target = scope.exclude(status=status)
+        changed = list(target.order_by("pk").values_list("pk", "title"))
+        target.update(status=status, updated_at=now)
         changes = {"status": [None, status]}
     elif action == "set_category":
         new = _category_for(store, category)
-        target = Product.objects.filter(pk__in=ids)
-        target = target.exclude(category=new) if new else target.exclude(category__isnull=True)
-        changed_ids = list(target.values_list("pk", flat=True))
-        target.update(category=new)
+        target = scope.exclude(category=new) if new else scope.exclude(category__isnull=True)
+        changed = list(target.order_by("pk").values_list("pk", "title"))
+        target.update(category=new, updated_at=now)
         changes = {"category": [None, new.name if new else None]}
     elif action in {"add_tag", "remove_tag"}:
         tags = clean_tags([tag])
         if not tags:
             raise DomainError("Enter a tag.", field="tag")
         name = tags[0]
-        rows = Product.objects.filter(pk__in=ids).only("pk", "tags")
         updated = []
-        for product in rows.iterator(chunk_size=2000):
+        for product in scope.only("pk", "title", "tags").order_by("pk").iterator(chunk_size=2000):
             has = any(t.lower() == name.lower() for t in product.tags)
             if action == "add_tag" and not has:
                 if len(product.tags) >= MAX_TAGS:
-                    raise DomainError(f"“{product.pk}” already has {MAX_TAGS} tags.", field="tag")
+                    raise DomainError(
+                        f"“{product.title}” already has {MAX_TAGS} tags.", field="tag"
+                    )
                 product.tags = [*product.tags, name]
-                updated.append(product)
             elif action == "remove_tag" and has:
                 product.tags = [t for t in product.tags if t.lower() != name.lower()]
-                updated.append(product)
-        Product.objects.bulk_update(updated, ["tags"], batch_size=2000)
-        changed_ids = [p.pk for p in updated]
+            else:
+                continue
+            product.updated_at = now
+            updated.append(product)
+        Product.objects.bulk_update(updated, ["tags", "updated_at"], batch_size=2000)
+        changed = [(p.pk, p.title) for p in updated]
         changes = {"tags": [None, f"+{name}" if action == "add_tag" else f"-{name}"]}
     else:
         amount = bulk_price_check(store=store, products=scope, mode=mode, value=value)
-        variants = (
-            Variant.objects.for_store(store)
-            .filter(product_id__in=ids)
-            .only("pk", "product_id", "price", "compare_at_price")
-        )
+        variants = Variant.objects.for_store(store).filter(product_id__in=scope.values("pk"))
         updated = []
-        for variant in variants.iterator(chunk_size=2000):
+        for variant in variants.only("pk", "price", "compare_at_price").iterator(chunk_size=2000):
             variant.price = price_adjusted(variant.price, mode=mode, value=amount)
             variant.compare_at_price = compare_at_adjusted(
                 variant.compare_at_price, new_price=variant.price, mode=mode, value=amount
             )
             updated.append(variant)
         Variant.objects.bulk_update(updated, ["price", "compare_at_price"], batch_size=2000)
-        changed_ids = sorted({v.product_id for v in updated})
+        target = scope.filter(pk__in=variants.values("product_id"))
+        changed = list(target.order_by("pk").values_list("pk", "title"))
+        target.update(updated_at=now)
         suffix = " %" if mode == "percent" else ""
         changes = {"price": [None, f"{'+' if amount > 0 else ''}{amount}{suffix}"]}
-    if changed_ids:
-        Product.objects.filter(pk__in=changed_ids).update(updated_at=_now())
-        _bulk_audit(store, actor, f"product.bulk_{action}", changed_ids, changes)
-    return BulkResult(action=action, matched=len(ids), changed=len(changed_ids))
+    if changed:
+        _bulk_audit(store, actor, f"product.bulk_{action}", changed, changes)
+    return BulkResult(action=action, matched=matched, changed=len(changed))
 
 
 def _now():

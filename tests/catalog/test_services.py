@@ -519,3 +519,19 @@ def test_bulk_adjust_price_refuses_negative_result_and_changes_nothing(store, ow
     cheap.refresh_from_db()
     dear.refresh_from_db()
     assert (cheap.price, dear.price) == (Decimal("3.00"), Decimal("30.00"))
+
+
+def test_bulk_on_many_products_audits_each_in_batches(store, owner):
+    Product.objects.bulk_create(
+        Product(store=store, title=f"P{n}", handle=f"p-{n}", status="draft") for n in range(2100)
+    )
+
+    result = services.products_bulk_update(
+        store=store, actor=owner, products=Product.objects.filter(store=store), action="activate"
+    )
+
+    assert (result.matched, result.changed) == (2100, 2100)
+    assert Product.objects.filter(store=store, status="active").count() == 2100
+    entries = AuditEntry.objects.filter(action="product.bulk_activate")
+    assert entries.count() == 2100
+    assert entries.filter(actor=owner, target_repr="P7").count() == 1
