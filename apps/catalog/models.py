@@ -147,6 +147,13 @@ class Variant(StoreOwnedModel):
         indexes = [
             GinIndex(name="variant_sku_trgm", fields=["sku"], opclasses=["gin_trgm_ops"]),
             models.Index(fields=["product", "position"]),
+            # sorting the product list by price or stock: index-only probes per product
+            models.Index(fields=["product", "price"], name="variant_product_price"),
+            models.Index(
+                fields=["product"],
+                include=["track_inventory", "stock_quantity"],
+                name="variant_product_stock",
+            ),
         ]
 
     def __str__(self) -> str:
