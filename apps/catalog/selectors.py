@@ -396,17 +396,6 @@ def product_vendors(*, store: Store, limit: int = 500) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def product_tags(*, store: Store, limit: int = 200) -> list[str]:
-    rows = (
-        Product.objects.for_store(store)
-        .annotate(tag=Func(F("tags"), function="unnest"))
-        .order_by("tag")
-        .values_list("tag", flat=True)
-        .distinct()[:limit]
-    )
-    return list(rows)
-
-
 # -- categories ----------------------------------------------------------------------------------
 @dataclass
 class CategoryNode:
