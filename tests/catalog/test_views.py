@@ -145,7 +145,7 @@ def test_product_list_query_count_does_not_grow_with_rows(
 
     assert response.status_code == 200
     assert response.text.count("data-product=") == 22
-    assert searched.text.count("data-product=") == 20
+    assert searched.text.count("data-product=") == 22  # every factory title has "Product"
 
 
 def test_every_column_sorts(store, owner, client_for):
