@@ -46,7 +46,12 @@ class ProductForm(forms.Form):
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
     status = forms.ChoiceField(choices=ProductStatus.choices, initial=ProductStatus.DRAFT)
-    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "This category does not exist in this store; pick one."},
+    )
     vendor = forms.CharField(max_length=120, required=False)
     tags = forms.CharField(
         required=False, help_text="Separate tags with commas, e.g. summer, linen, bestseller."

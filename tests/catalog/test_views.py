@@ -184,7 +184,7 @@ def test_product_create_form_saves_product_with_two_variants(store, owner, clien
         ({"variants-1-sku": "TAKEN"}, "The SKU TAKEN is already used by"),
         ({"handle": "taken-handle"}, "Another product already uses the handle"),
         ({"handle": "Not a slug!"}, "Use only lowercase letters, digits and hyphens."),
-        ({"category": "999999"}, "Select a valid choice."),
+        ({"category": "999999"}, "This category does not exist in this store; pick one."),
         ({"title": ""}, "This field is required."),
     ],
 )
