@@ -192,9 +192,11 @@ def test_store_b_objects_are_404_through_store_a(world, client_for):
             continue
         url = reverse(route.name, kwargs=_kwargs(route, store_a.handle, store_b))
         headers = {"HTTP_X_STORE": store_a.handle}
-        response = client.get(url, **headers)
-        if response.status_code == 405:
-            response = client.post(url, **headers)
+        # the first method the URL accepts (a 405 means: try the next one)
+        for method in ("get", "post", "patch", "put", "delete"):
+            response = getattr(client, method)(url, **headers)
+            if response.status_code != 405:
+                break
         if response.status_code != 404:
             failures.append(f"{url} ({route.name}) -> {response.status_code}")
 
