@@ -40,6 +40,7 @@ class SearchGroup:
 
 
 SEARCH_PROVIDERS: list[SearchProvider] = [
+    SearchProvider("Products", Perm.MANAGE_CATALOG, "apps.catalog.search:product_hits"),
     SearchProvider("Staff", Perm.MANAGE_STAFF, "apps.accounts.selectors:staff_search"),
 ]
 
