@@ -242,3 +242,41 @@ class ImportJob(StoreOwnedModel):
 
     def __str__(self) -> str:
         return f"Import {self.original_name}"
+
+
+class BulkJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BulkJob(StoreOwnedModel):
+    """A bulk action over more products than one request should handle, run by Celery.
+
+    The products are fixed when the job is made (the filter's result can change as the action
+    runs, e.g. archiving "all active"); ``processed`` advances in the same transaction as each
+    chunk, so a re-delivered task picks up where the last one committed.
+    """
+
+    action = models.CharField(max_length=16)
+    options = models.JSONField(default=dict, blank=True)  # category, tag, mode, value
+    product_ids = ArrayField(models.BigIntegerField(), default=list)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=8, choices=BulkJobStatus.choices, default=BulkJobStatus.QUEUED
+    )
+    failure_message = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Bulk {self.action} of {self.total} products"

@@ -39,6 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from apps.catalog.models import (
+    BulkJob,
     Category,
     InventoryMovement,
     Product,
@@ -554,3 +555,28 @@ def bulk_price_preview(
             price_adjusted(lowest, mode=mode, value=value) if lowest is not None else None
         ),
     )
+
+
+# --- bulk jobs ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BulkJobProgress:
+    done: int
+    total: int
+    percent: int
+    seconds_left: int | None
+
+
+def bulk_job_get(*, store: Store, job_id: int) -> BulkJob | None:
+    return BulkJob.objects.for_store(store).filter(pk=job_id).defer("product_ids").first()
+
+
+def bulk_job_progress(job: BulkJob) -> BulkJobProgress:
+    from django.utils import timezone
+
+    total = max(job.total, 1)
+    done = min(job.processed, total)
+    seconds_left = None
+    if job.started_at and done:
+        elapsed = (timezone.now() - job.started_at).total_seconds()
+        seconds_left = int(elapsed / done * (total - done))
+    return BulkJobProgress(done, job.total, int(100 * done / total), seconds_left)

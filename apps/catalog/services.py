@@ -27,6 +27,8 @@ from django.utils.text import slugify
 from apps.audit.models import AuditEntry
 from apps.audit.services import audit_record, changes_between
 from apps.catalog.models import (
+    BulkJob,
+    BulkJobStatus,
     Category,
     InventoryMovement,
     InventoryReason,
@@ -1204,3 +1206,101 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+# --- bulk actions too large for one request -------------------------------------------------------
+BULK_INLINE_MAX = 1000  # above this many products a bulk action runs as a Celery task
+BULK_CHUNK = 2000
+
+
+@transaction.atomic
+def bulk_job_create(
+    *,
+    store: Store,
+    actor,
+    products: QuerySet[Product],
+    action: str,
+    category: Category | int | None = None,
+    tag: str = "",
+    mode: str = "",
+    value: Any = None,
+) -> BulkJob:
+    """Queue ``action`` over ``products`` (fixed now) for a worker; bad options fail here."""
+    from apps.catalog.tasks import product_bulk_task
+
+    if action not in BULK_ACTIONS:
+        raise DomainError("Choose an action.", field="action")
+    ids = list(
+        Product.objects.for_store(store)
+        .filter(pk__in=products.order_by().values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        raise DomainError("Select at least one product.", field="products")
+    if action == "adjust_price":
+        value = bulk_price_check(store=store, products=products, mode=mode, value=value)
+    if action in {"add_tag", "remove_tag"} and not clean_tags([tag]):
+        raise DomainError("Enter a tag.", field="tag")
+    new_category = _category_for(store, category) if action == "set_category" else None
+    job = BulkJob.objects.create(
+        store=store,
+        action=action,
+        options={
+            "category": new_category.pk if new_category else None,
+            "tag": tag,
+            "mode": mode,
+            "value": None if value is None else str(value),
+        },
+        product_ids=ids,
+        total=len(ids),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    transaction.on_commit(lambda: product_bulk_task.delay(job.pk))
+    return job
+
+
+def bulk_job_run(*, job_id: int) -> BulkJob | None:
+    """Run (or resume) a bulk job chunk by chunk; each chunk commits with its progress."""
+    job = BulkJob.objects.select_related("store", "created_by").filter(pk=job_id).first()
+    if job is None or job.status in (BulkJobStatus.DONE, BulkJobStatus.FAILED):
+        return job
+    if job.status == BulkJobStatus.QUEUED:
+        job.status, job.started_at = BulkJobStatus.RUNNING, _now()
+        job.save(update_fields=["status", "started_at", "updated_at"])
+    options = job.options
+    while job.processed < job.total:
+        with transaction.atomic():
+            locked = BulkJob.objects.select_for_update().get(pk=job.pk)
+            chunk = locked.product_ids[locked.processed : locked.processed + BULK_CHUNK]
+            try:
+                result = products_bulk_update(
+                    store=job.store,
+                    actor=job.created_by,
+                    products=Product.objects.for_store(job.store).filter(pk__in=chunk),
+                    action=job.action,
+                    category=options.get("category"),
+                    tag=options.get("tag") or "",
+                    mode=options.get("mode") or "",
+                    value=options.get("value"),
+                )
+                changed = result.changed
+            except DomainError as error:
+                if error.field != "products":  # products deleted meanwhile are skipped
+                    return _bulk_job_fail(job, error.message)
+                changed = 0
+            locked.processed += len(chunk)
+            locked.changed += changed
+            locked.save(update_fields=["processed", "changed", "updated_at"])
+        job.processed, job.changed = locked.processed, locked.changed
+    job.status, job.finished_at = BulkJobStatus.DONE, _now()
+    job.save(update_fields=["status", "finished_at", "updated_at"])
+    return job
+
+
+def _bulk_job_fail(job: BulkJob, message: str) -> BulkJob:
+    done = f" {job.processed:,} of {job.total:,} products were done before it stopped."
+    job.status, job.finished_at = BulkJobStatus.FAILED, _now()
+    job.failure_message = message + (done if job.processed else " Nothing was changed.")
+    job.save(update_fields=["status", "finished_at", "failure_message", "updated_at"])
+    return job

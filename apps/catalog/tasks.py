@@ -96,3 +96,12 @@ def product_export_task(self, store_id: int, params: dict, file_format: str = "x
         key=self.request.id or "direct",
         progress=progress,
     )
+
+
+@shared_task(**RETRY)
+def product_bulk_task(job_id: int) -> str | None:
+    """Run a large bulk action; a re-delivered task resumes after the last committed chunk."""
+    from apps.catalog.services import bulk_job_run
+
+    job = bulk_job_run(job_id=job_id)
+    return job.status if job else None

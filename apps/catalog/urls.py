@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.product_list, name="product-list"),
     path("products/new/", views.product_create, name="product-create"),
     path("products/bulk/", views.product_bulk, name="product-bulk"),
+    path("products/bulk/<int:bulk_job_id>/", views.bulk_job_detail, name="bulk-job-detail"),
     path("products/<int:product_id>/", views.product_update, name="product-update"),
     path("products/<int:product_id>/delete/", views.product_delete, name="product-delete"),
     path("products/<int:product_id>/images/", views.image_add, name="image-add"),

@@ -167,6 +167,23 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
                 "back_url": back,
             },
         )
+    options = {
+        "action": action,
+        "category": data.get("category"),
+        "tag": data.get("tag") or "",
+        "mode": data.get("mode") or "",
+        "value": data.get("value"),
+    }
+    if data["scope"] == "all" and products.count() > services.BULK_INLINE_MAX:
+        try:
+            job = services.bulk_job_create(
+                store=store, actor=request.user, products=products, **options
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        url = _url("bulk-job-detail", request, bulk_job_id=job.pk)
+        return redirect(f"{url}?{urlencode({'back': back})}")
     try:
         result = services.products_bulk_update(
             store=store,
@@ -190,6 +207,24 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
     elif unchanged and result.changed == 0:
         message = f"Nothing to change: the {result.matched} {noun} already matched."
     return redirect_with_message(request, back, message)
+
+
+@store_view(Perm.MANAGE_CATALOG)
+def bulk_job_detail(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
+    """Progress of a large bulk action, polled by htmx until it is done."""
+    job = selectors.bulk_job_get(store=request.store, job_id=bulk_job_id)
+    if job is None:
+        raise Http404("No such bulk action.")
+    back = request.GET.get("back", "")
+    if not back.startswith(_url("product-list", request)):
+        back = _url("product-list", request)
+    context = {
+        "job": job,
+        "label": services.BULK_ACTIONS.get(job.action, job.action),
+        "progress": selectors.bulk_job_progress(job),
+        "back_url": back,
+    }
+    return render_page(request, "catalog/bulkjob_detail.html", context, partial="bulk-progress")
 
 
 # --- product form -------------------------------------------------------------------------------

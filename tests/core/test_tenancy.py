@@ -109,7 +109,14 @@ def _create_one_of_everything(store, user):
     from decimal import Decimal
 
     from apps.audit.services import audit_record
-    from apps.catalog.models import Category, ImportJob, InventoryMovement, Product, Variant
+    from apps.catalog.models import (
+        BulkJob,
+        Category,
+        ImportJob,
+        InventoryMovement,
+        Product,
+        Variant,
+    )
 
     Invitation.objects.create(
         store=store,
@@ -128,6 +135,7 @@ def _create_one_of_everything(store, user):
         store=store, variant=variant, delta=1, quantity_after=1, reason="received"
     )
     ImportJob.objects.create(store=store, original_name="b.csv", file_format="csv", file="b.csv")
+    BulkJob.objects.create(store=store, action="archive", product_ids=[product.pk], total=1)
     audit_record(store=store, actor=user, action="test", target=product)
     _create_images(store, product)
 

@@ -1,0 +1,136 @@
+"""Bulk actions over more products than one request should handle run as a Celery job."""
+
+from decimal import Decimal
+
+import pytest
+
+from apps.audit.models import AuditEntry
+from apps.catalog import services, tasks
+from apps.catalog.models import BulkJob, Product, Variant
+from apps.core.exceptions import DomainError
+from tests.catalog.factories import ProductFactory, VariantFactory
+
+BASE = "/store/alpha/catalog/"
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    monkeypatch.setattr(services, "BULK_INLINE_MAX", 2)
+    monkeypatch.setattr(services, "BULK_CHUNK", 2)
+
+
+def test_bulk_over_the_inline_limit_becomes_a_job_with_a_progress_page(
+    store, owner, client_for, small_limits, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        ProductFactory(store=store, title=f"Linen {n}", status="active")
+    ProductFactory(store=store, title="Mug", status="active")
+    client = client_for(owner)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(
+            BASE + "products/bulk/", {"action": "archive", "scope": "all", "q": "linen"}
+        )
+
+    job = BulkJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{BASE}products/bulk/{job.pk}/?back=")
+    assert len(callbacks) == 1  # the task is queued once the job row is committed
+    assert job.total == 3 and job.status == "queued"
+    assert Product.objects.filter(status="archived").count() == 0  # nothing done in the request
+    waiting = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert b"Waiting for a worker" in waiting.content
+    assert b'hx-trigger="every 1s"' in waiting.content
+
+    tasks.product_bulk_task(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.processed, job.changed) == ("done", 3, 3)
+    statuses = dict(Product.objects.values_list("title", "status"))
+    assert statuses == {
+        "Linen 0": "archived",
+        "Linen 1": "archived",
+        "Linen 2": "archived",
+        "Mug": "active",
+    }
+    done = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert b"Done: 3 of 3 products changed" in done.content
+    assert b"every 1s" not in done.content
+    assert AuditEntry.objects.filter(action="product.bulk_archive").count() == 3
+
+
+def test_a_job_resumes_after_the_last_committed_chunk_without_applying_twice(
+    store, owner, small_limits, monkeypatch
+):
+    variants = [
+        VariantFactory(product=ProductFactory(store=store), price="10.00") for _ in range(5)
+    ]
+    job = services.bulk_job_create(
+        store=store,
+        actor=owner,
+        products=Product.objects.for_store(store),
+        action="adjust_price",
+        mode="percent",
+        value="10",
+    )
+    real_update = services.products_bulk_update
+    calls = {"n": 0}
+
+    def crash_on_second_chunk(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ConnectionError("worker lost")
+        return real_update(**kwargs)
+
+    monkeypatch.setattr(services, "products_bulk_update", crash_on_second_chunk)
+    with pytest.raises(ConnectionError):
+        services.bulk_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.processed) == ("running", 2)
+
+    monkeypatch.setattr(services, "products_bulk_update", real_update)
+    services.bulk_job_run(job_id=job.pk)  # the re-delivered task
+    services.bulk_job_run(job_id=job.pk)  # and once more: nothing left to do
+
+    job.refresh_from_db()
+    assert (job.status, job.processed, job.changed) == ("done", 5, 5)
+    prices = set(
+        Variant.objects.filter(pk__in=[v.pk for v in variants]).values_list("price", flat=True)
+    )
+    assert prices == {Decimal("11.00")}
+
+
+def test_bad_options_are_refused_before_any_job_exists(store, owner):
+    ProductFactory(store=store)
+
+    with pytest.raises(DomainError) as error:
+        services.bulk_job_create(
+            store=store,
+            actor=owner,
+            products=Product.objects.for_store(store),
+            action="add_tag",
+            tag="  ",
+        )
+
+    assert error.value.field == "tag"
+    assert not BulkJob.objects.exists()
+
+
+def test_a_job_that_hits_a_rule_stops_and_says_how_far_it_got(store, owner, small_limits):
+    ProductFactory(store=store, tags=[])
+    ProductFactory(store=store, tags=[])
+    ProductFactory(store=store, tags=[f"t{n}" for n in range(services.MAX_TAGS)])
+    job = services.bulk_job_create(
+        store=store,
+        actor=owner,
+        products=Product.objects.for_store(store),
+        action="add_tag",
+        tag="sale",
+    )
+
+    services.bulk_job_run(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "already has 50 tags" in job.failure_message
+    assert "2 of 3 products were done before it stopped" in job.failure_message
