@@ -280,6 +280,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.core.tasks.cleanup_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "daily-export-cleanup": {
+        "task": "apps.catalog.tasks.export_cleanup_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------------

@@ -105,3 +105,13 @@ def product_bulk_task(job_id: int) -> str | None:
 
     job = bulk_job_run(job_id=job_id)
     return job.status if job else None
+
+
+@shared_task
+def export_cleanup_task() -> int:
+    """Daily: delete built export files older than a day; returns how many."""
+    from datetime import timedelta
+
+    from apps.catalog.io.exporter import export_files_delete_old
+
+    return export_files_delete_old(older_than=timedelta(days=1))

@@ -267,6 +267,24 @@ def main() -> None:
                     )
                 assert job.status == "done", job.failure_message
 
+        # bulk action over every product (set as draft), through the Celery job's body
+        from apps.catalog import services as catalog_services
+        from apps.catalog import tasks as catalog_tasks
+        from apps.catalog.models import Product
+
+        catalog_tasks.product_bulk_task.delay = lambda job_id: None  # run below, in-process
+
+        everything = Product.objects.for_store(store)
+        with measured(
+            results, f"bulk 'set as draft' on all {everything.count():,} products: queue"
+        ):
+            job = catalog_services.bulk_job_create(
+                store=store, actor=owner, products=everything, action="draft"
+            )
+        with measured(results, "bulk 'set as draft': run (chunks + audit entries)") as extra:
+            job = catalog_services.bulk_job_run(job_id=job.pk)
+            extra["note"] = f"{job.changed:,} changed, status {job.status}"
+
         print_table(results)
     finally:
         if not args.keep:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -181,3 +182,25 @@ def export_to_storage(
         "done": total,
         "total": total,
     }
+
+
+def export_files_delete_old(*, older_than: timedelta) -> int:
+    """Delete built export files older than ``older_than`` (their links expire with them)."""
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    if not default_storage.exists("stores"):
+        return 0
+    store_folders, _files = default_storage.listdir("stores")
+    for folder in store_folders:
+        exports = f"stores/{folder}/exports"
+        if not default_storage.exists(exports):
+            continue
+        for name in default_storage.listdir(exports)[1]:
+            path = f"{exports}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted
