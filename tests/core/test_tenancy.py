@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -222,3 +223,42 @@ def test_store_time_zone_does_not_leak_into_the_next_request(world, client_for):
     client.get(f"/store/{store_a.handle}/")
 
     assert django_timezone.get_current_timezone_name() == "UTC"
+
+
+PUBLIC_URL_NAMES = {
+    "accounts:login",
+    "accounts:password-reset",
+    "accounts:password-reset-done",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-complete",
+    "accounts:invitation-accept",
+    "core:health",
+    "schema",
+    "swagger-ui",
+}
+
+
+def test_every_page_and_endpoint_needs_a_login_except_the_public_ones(world):
+    """Anonymous requests are sent to log in (pages) or refused (API) everywhere else."""
+    _store_a, store_b, _user_a = world
+    client = Client()
+    failures = []
+    for path, name, entry in _walk(get_resolver().url_patterns):
+        params = _params(path)
+        if not name or name in PUBLIC_URL_NAMES or "format" in params:
+            continue
+        route = Route(name=name, path=path, params=params, callback=entry.callback)
+        if any(p not in {"handle"} and not p.endswith(("_id", "pk")) for p in params):
+            continue  # e.g. <uidb64>/<token> of the public reset link
+        url = reverse(name, kwargs=_kwargs(route, store_b.handle, store_b))
+        for method in ("get", "post", "patch", "put", "delete"):
+            response = getattr(client, method)(url)
+            if response.status_code != 405:
+                break
+        redirected_to_login = response.status_code == 302 and response["Location"].startswith(
+            "/login/"
+        )
+        if not (redirected_to_login or response.status_code in (401, 403)):
+            failures.append(f"{method.upper()} {url} ({name}) -> {response.status_code}")
+
+    assert failures == []
