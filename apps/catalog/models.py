@@ -82,6 +82,41 @@ class Product(StoreOwnedModel):
         return self.title
 
 
+class StockState(models.TextChoices):
+    IN = "in", "In stock"
+    LOW = "low", "Low stock"
+    OUT = "out", "Out of stock"
+
+
+class ProductSummary(models.Model):
+    """A product's variants in three numbers, for sorting and filtering big lists by index.
+
+    Derived data, kept by PostgreSQL triggers (migration 0005) on every write path — the
+    services, the import's COPY/upsert SQL, bulk actions — and never written by the
+    application. One row per product, created with it.
+    """
+
+    product = models.OneToOneField(
+        Product, on_delete=models.CASCADE, primary_key=True, related_name="summary"
+    )
+    store = models.ForeignKey("core.Store", on_delete=models.CASCADE, related_name="+")
+    price_min = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    stock_total = models.IntegerField(default=0)
+    stock_state = models.CharField(max_length=3, choices=StockState.choices, default="out")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["store", "price_min", "product"], name="summary_store_price_idx"),
+            models.Index(
+                fields=["store", "stock_total", "product"], name="summary_store_stock_idx"
+            ),
+            models.Index(fields=["store", "stock_state"], name="summary_store_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Summary of product {self.product_id}"
+
+
 def product_image_path(instance: ProductImage, filename: str) -> str:
     return f"stores/{instance.store_id}/products/{instance.product_id}/{filename}"
 

@@ -24,19 +24,14 @@ from decimal import Decimal
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     F,
     Func,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
 
 from apps.catalog.models import (
     BulkJob,
@@ -105,27 +100,10 @@ def product_search(*, store: Store, queryset: QuerySet[Product], q: str) -> Quer
     return queryset.filter(pk__in=by_product.union(by_sku, all=True))
 
 
-def _sellable_variants() -> QuerySet[Variant]:
-    return Variant.objects.filter(product=OuterRef("pk")).filter(
-        Q(track_inventory=False) | Q(stock_quantity__gt=0)
-    )
-
-
-def _low_variants() -> QuerySet[Variant]:
-    return Variant.objects.filter(
-        product=OuterRef("pk"),
-        track_inventory=True,
-        stock_quantity__lte=OuterRef("low_stock_threshold"),
-    )
-
-
 def filter_stock(queryset: QuerySet[Product], value: str) -> QuerySet[Product]:
-    if value == STOCK_OUT:
-        return queryset.filter(~Exists(_sellable_variants()))
-    if value == STOCK_LOW:
-        return queryset.filter(Exists(_sellable_variants()), Exists(_low_variants()))
-    if value == STOCK_IN:
-        return queryset.filter(Exists(_sellable_variants()), ~Exists(_low_variants()))
+    """in / low / out, from the summary the database keeps for each product (migration 0005)."""
+    if value in {STOCK_IN, STOCK_LOW, STOCK_OUT}:
+        return queryset.filter(summary__stock_state=value)
     return queryset
 
 
@@ -175,31 +153,6 @@ def product_filter(*, store: Store, params: Mapping[str, str]) -> QuerySet[Produ
 
 
 # -- list rows -----------------------------------------------------------------------------------
-def _list_expressions() -> dict:
-    variants = Variant.objects.filter(product=OuterRef("pk")).order_by().values("product")
-    tracked = variants.filter(track_inventory=True)
-    return {
-        "stock_total": Coalesce(
-            Subquery(tracked.annotate(total=Sum("stock_quantity")).values("total")[:1]),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        "variant_count": Coalesce(
-            Subquery(variants.annotate(n=Count("pk")).values("n")[:1]),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        "price_min": Subquery(
-            Variant.objects.filter(product=OuterRef("pk")).order_by("price").values("price")[:1]
-        ),
-    }
-
-
-def with_list_annotations(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """Stock total, variant count and lowest price per product, as correlated subqueries."""
-    return queryset.annotate(**_list_expressions())
-
-
 def with_sort_keys(queryset: QuerySet[Product], *, searching: bool) -> QuerySet[Product]:
     """``sort_title``, ``sort_status``, ``sort_vendor``, ``sort_updated`` for the list's sorts.
 
@@ -210,7 +163,7 @@ def with_sort_keys(queryset: QuerySet[Product], *, searching: bool) -> QuerySet[
     """
     from datetime import timedelta
 
-    from django.db.models import DateTimeField, ExpressionWrapper
+    from django.db.models import DateTimeField, DecimalField, ExpressionWrapper
     from django.db.models.functions import Concat
 
     if not searching:
@@ -219,6 +172,8 @@ def with_sort_keys(queryset: QuerySet[Product], *, searching: bool) -> QuerySet[
             sort_status=F("status"),
             sort_vendor=F("vendor"),
             sort_updated=F("updated_at"),
+            sort_price=F("summary__price_min"),
+            sort_stock=F("summary__stock_total"),
         )
     return queryset.alias(
         sort_title=Concat(F("title"), Value("")),
@@ -227,17 +182,13 @@ def with_sort_keys(queryset: QuerySet[Product], *, searching: bool) -> QuerySet[
         sort_updated=ExpressionWrapper(
             F("updated_at") + Value(timedelta(0)), output_field=DateTimeField()
         ),
+        sort_price=ExpressionWrapper(
+            F("summary__price_min") + Value(Decimal("0")), output_field=DecimalField()
+        ),
+        sort_stock=ExpressionWrapper(
+            F("summary__stock_total") + Value(0), output_field=IntegerField()
+        ),
     )
-
-
-def with_list_sort_aliases(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """The same values as sortable aliases: computed only when the list is sorted by one.
-
-    The rows of a page get their values from their prefetched variants
-    (``product_rows_prefetch``), so paging deep into the list never evaluates the
-    subqueries for the rows it skips.
-    """
-    return queryset.alias(**_list_expressions())
 
 
 class CappedCountQuerySet(QuerySet):
@@ -270,9 +221,7 @@ def with_count_cap(queryset: QuerySet, cap: int) -> QuerySet:
 
 def product_list_queryset(*, store: Store, params: Mapping[str, str]) -> QuerySet[Product]:
     """The product list's rows: filtered, sortable by the computed columns, with categories."""
-    return with_list_sort_aliases(product_filter(store=store, params=params)).select_related(
-        "category"
-    )
+    return product_filter(store=store, params=params).select_related("category")
 
 
 def product_rows_prefetch(products: list[Product]) -> None:

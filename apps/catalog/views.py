@@ -36,8 +36,8 @@ PRODUCT_COLUMNS = [
     Column("status", "Status", "sort_status"),
     Column("category", "Category", "category__name"),
     Column("vendor", "Vendor", "sort_vendor"),
-    Column("stock", "Stock", "stock_total", numeric=True),
-    Column("price", "Price", "price_min", numeric=True),
+    Column("stock", "Stock", "sort_stock", numeric=True),
+    Column("price", "Price", "sort_price", numeric=True),
     Column("updated", "Updated", "sort_updated"),
 ]
 
@@ -68,12 +68,13 @@ COUNT_CAP = 10_000
 def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
     store = request.store
     q = request.GET.get("q", "").strip()
-    queryset = selectors.with_sort_keys(
-        selectors.with_list_sort_aliases(selectors.Product.objects.for_store(store)),
-        searching=bool(q),
-    ).select_related("category")
-    if request.GET.get("stock") in dict(selectors.STOCK_CHOICES) or 0 < len(q) < 3:
-        # the slow counts (a stock state, a one-letter search): stop counting at 10,000
+    products = selectors.Product.objects.for_store(store)
+    if request.GET.get("sort", "").lstrip("-") in {"price", "stock"}:
+        # the summary's own store column lets a price/stock sort walk the summary's index
+        products = products.filter(summary__store=store)
+    queryset = selectors.with_sort_keys(products, searching=bool(q)).select_related("category")
+    if 0 < len(q) < 3:
+        # the slow count (a one- or two-letter search): stop counting at 10,000
         queryset = selectors.with_count_cap(queryset, COUNT_CAP)
     return TableQuery(
         request=request,

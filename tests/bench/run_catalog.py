@@ -211,6 +211,12 @@ def main() -> None:
         timed_median(results, "search by title word (“merino”)", args.runs, page("?q=merino"))
         timed_median(results, "search by SKU (“BLK-054321-M”)", args.runs, page("?q=BLK-054321-M"))
         timed_median(results, "filter stock=low", args.runs, page("?stock=low"))
+        timed_median(results, "filter stock=out", args.runs, page("?stock=out"))
+        timed_median(results, "sort by price", args.runs, page("?sort=price"))
+        timed_median(results, "sort by stock, most first", args.runs, page("?sort=-stock"))
+        timed_median(
+            results, "search “merino”, sorted by price", args.runs, page("?q=merino&sort=price")
+        )
 
         variants = Variant.objects.for_store(store).count()
 

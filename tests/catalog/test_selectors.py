@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from apps.catalog import selectors
+from apps.catalog.models import ProductSummary
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,21 +106,21 @@ def test_product_stock_state_in_python_agrees_with_the_filter(store):
     assert list(selectors.product_filter(store=store, params={"stock": "low"})) == [p]
 
 
-def test_list_annotations_and_row_values_agree(store):
+def test_stored_summary_and_row_values_agree(store):
     p = ProductFactory(store=store)
     VariantFactory(product=p, stock_quantity=4, price="12.00")
     VariantFactory(product=p, stock_quantity=6, price="9.50")
     VariantFactory(product=p, stock_quantity=100, price="20.00", track_inventory=False)
 
-    annotated = selectors.with_list_annotations(selectors.Product.objects.filter(pk=p.pk)).get()
+    stored = ProductSummary.objects.get(product=p)
     row = selectors.product_list_queryset(store=store, params={}).get()
     selectors.product_rows_prefetch([row])
     selectors.product_row_values(row)
 
-    assert (annotated.stock_total, annotated.variant_count, annotated.price_min) == (
+    assert (stored.stock_total, stored.price_min, stored.stock_state) == (
         10,
-        3,
         Decimal("9.50"),
+        "low",  # 4 is at or below the default threshold of 5
     )
     assert (row.stock_total, row.variant_count, row.price_min, row.price_max) == (
         10,
@@ -136,8 +137,8 @@ def test_product_list_sorts_by_the_computed_columns(store):
         )
     queryset = selectors.product_list_queryset(store=store, params={})
 
-    assert [p.title for p in queryset.order_by("stock_total")] == ["C", "A", "B"]
-    assert [p.title for p in queryset.order_by("-price_min")] == ["A", "C", "B"]
+    assert [p.title for p in queryset.order_by("summary__stock_total")] == ["C", "A", "B"]
+    assert [p.title for p in queryset.order_by("-summary__price_min")] == ["A", "C", "B"]
 
 
 def test_short_search_matches_title_and_sku_prefixes(store):
