@@ -115,3 +115,26 @@ def test_the_import_sql_path_keeps_the_summary(store, owner):
 
     product = Product.objects.get(store=store, handle="linen-shirt")
     assert _summary(product) == (Decimal("25.00"), 42, "low")
+
+
+def test_a_large_import_refreshes_the_planner_statistics(store, owner, monkeypatch):
+    from apps.catalog.io import services as io_services
+    from apps.catalog.io.columns import COLUMN_NAMES
+
+    monkeypatch.setattr(io_services, "STATISTICS_REFRESH_ROWS", 2)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_reset()")
+    row = dict.fromkeys(COLUMN_NAMES, "")
+    rows = []
+    for n in range(3):
+        row.update(handle=f"p-{n}", title=f"P {n}", sku=f"P-{n}", price="5.00")
+        rows.append([row[name] for name in COLUMN_NAMES])
+
+    io_services.catalog_rows_load(store=store, actor=owner, name="t", rows=rows, total=3)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'catalog_productsummary'"
+            " AND analyze_count > 0"
+        )
+        assert cursor.fetchone()[0] == 1

@@ -265,6 +265,7 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
             # foreign keys are checked at commit (Django makes them deferrable): time it too
             seconds["commit"] = round(time.monotonic() - checked - seconds["write"], 2)
             ImportJob.objects.filter(pk=job.pk).update(summary={**job.summary, "seconds": seconds})
+            catalog_statistics_refresh(rows=summary.rows)
     except ImportFileError as error:
         return _job_fail(job, error.message)
     return job
@@ -353,4 +354,20 @@ def catalog_rows_load(
                     if key not in {"errors", "applied"}
                 },
             )
+    catalog_statistics_refresh(rows=summary.rows)
     return job
+
+
+STATISTICS_REFRESH_ROWS = 10_000
+
+
+def catalog_statistics_refresh(*, rows: int) -> None:
+    """After a large import, refresh PostgreSQL's statistics of the catalog tables at once,
+    so the product list's plans (stock filters, price sorts) fit the new data without
+    waiting for autovacuum."""
+    if rows < STATISTICS_REFRESH_ROWS:
+        return
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_product, catalog_variant, catalog_productsummary")
