@@ -8,7 +8,7 @@ is the input's name (``variants[1].sku`` for a nested row).
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -261,19 +261,8 @@ class CatalogApiView(APIView):
         return paginator.get_paginated_response(data)
 
 
-def _products(store) -> QuerySet[Product]:
-    return (
-        Product.objects.for_store(store)
-        .select_related("category")
-        .prefetch_related(
-            Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
-            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
-        )
-    )
-
-
 def _product_or_404(request: Request, product_id: int) -> Product:
-    product = _products(request.store).filter(pk=product_id).first()
+    product = selectors.product_detail_queryset(store=request.store).filter(pk=product_id).first()
     if product is None:
         raise Http404("No such product.")
     return product
@@ -295,7 +284,9 @@ class ProductListView(CatalogApiView):
     @extend_schema(parameters=PRODUCT_FILTERS, responses=ProductOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         filtered = selectors.product_filter(store=request.store, params=request.query_params)
-        queryset = _products(request.store).filter(pk__in=filtered.order_by().values("pk"))
+        queryset = selectors.product_detail_queryset(store=request.store).filter(
+            pk__in=filtered.order_by().values("pk")
+        )
         return self.paginate(request, queryset, ProductOutputSerializer)
 
     @extend_schema(request=ProductCreateSerializer, responses={201: ProductOutputSerializer})

@@ -44,6 +44,7 @@ from apps.catalog.models import (
 )
 from apps.catalog.rules import compare_at_adjusted, price_adjusted
 from apps.core.models import Store
+from apps.core.progress import JobProgress, job_progress
 
 STOCK_IN = "in"
 STOCK_LOW = "low"
@@ -263,7 +264,8 @@ def product_stock_state(product: Product) -> str:
 
 
 # -- single objects ------------------------------------------------------------------------------
-def product_get(*, store: Store, product_id: int) -> Product | None:
+def product_detail_queryset(*, store: Store) -> QuerySet[Product]:
+    """Products with their category, variants and images loaded (detail page, API)."""
     return (
         Product.objects.for_store(store)
         .select_related("category")
@@ -271,9 +273,11 @@ def product_get(*, store: Store, product_id: int) -> Product | None:
             Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
         )
-        .filter(pk=product_id)
-        .first()
     )
+
+
+def product_get(*, store: Store, product_id: int) -> Product | None:
+    return product_detail_queryset(store=store).filter(pk=product_id).first()
 
 
 def variant_get(*, store: Store, variant_id: int) -> Variant | None:
@@ -507,25 +511,9 @@ def bulk_price_preview(
 
 
 # --- bulk jobs ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BulkJobProgress:
-    done: int
-    total: int
-    percent: int
-    seconds_left: int | None
-
-
 def bulk_job_get(*, store: Store, job_id: int) -> BulkJob | None:
     return BulkJob.objects.for_store(store).filter(pk=job_id).defer("product_ids").first()
 
 
-def bulk_job_progress(job: BulkJob) -> BulkJobProgress:
-    from django.utils import timezone
-
-    total = max(job.total, 1)
-    done = min(job.processed, total)
-    seconds_left = None
-    if job.started_at and done:
-        elapsed = (timezone.now() - job.started_at).total_seconds()
-        seconds_left = int(elapsed / done * (total - done))
-    return BulkJobProgress(done, job.total, int(100 * done / total), seconds_left)
+def bulk_job_progress(job: BulkJob) -> JobProgress:
+    return job_progress(done=job.processed, total=job.total, started_at=job.started_at)

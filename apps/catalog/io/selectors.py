@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from apps.catalog.models import ImportJob, ImportStatus
+from apps.core.progress import JobProgress, job_progress
 
 
 def import_job_list(*, store) -> QuerySet[ImportJob]:
@@ -23,26 +23,16 @@ def import_job_get(*, store, job_id: int) -> ImportJob:
 
 
 @dataclass(frozen=True)
-class ImportProgress:
-    done: int
-    total: int
-    percent: int
-    seconds_left: int | None
+class ImportProgress(JobProgress):
     is_writing: bool
 
 
 def import_progress(job: ImportJob) -> ImportProgress:
     """Rows read so far, of how many, and the time left at the pace so far."""
-    total = max(job.total_rows, job.processed_rows, 1)
-    done = min(job.processed_rows, total)
-    seconds_left = None
-    if job.started_at and done:
-        elapsed = (timezone.now() - job.started_at).total_seconds()
-        seconds_left = int(elapsed / done * (total - done)) if done < total else 0
+    progress = job_progress(
+        done=job.processed_rows, total=job.total_rows, started_at=job.started_at
+    )
     return ImportProgress(
-        done=done,
-        total=total,
-        percent=int(100 * done / total),
-        seconds_left=seconds_left,
-        is_writing=job.status == ImportStatus.RUNNING and done >= total,
+        **asdict(progress),
+        is_writing=job.status == ImportStatus.RUNNING and progress.done >= progress.total,
     )
