@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Iterable
+from itertools import islice
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -41,6 +43,23 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
     return diff
 
 
+def _actor_fields(actor) -> dict:
+    # an API key acts too, but is no User row: it is named by its label only
+    is_user = isinstance(actor, get_user_model()) and actor.is_authenticated
+    label = getattr(actor, "email", None) if actor is not None else None
+    return {
+        "actor": actor if is_user else None,
+        "actor_label": (label or str(actor or "system"))[:254],
+    }
+
+
+def _masked(changes: dict[str, list] | None) -> dict[str, list]:
+    return {
+        name: (["•••", "•••"] if name in SECRET_FIELDS else pair)
+        for name, pair in (changes or {}).items()
+    }
+
+
 def audit_record(
     *,
     store,
@@ -49,20 +68,40 @@ def audit_record(
     target: models.Model,
     changes: dict[str, list] | None = None,
 ) -> AuditEntry:
-    # an API key acts too, but is no User row: it is named by its label only
-    is_user = isinstance(actor, get_user_model()) and actor.is_authenticated
-    label = getattr(actor, "email", None) if actor is not None else None
-    masked = {
-        name: (["•••", "•••"] if name in SECRET_FIELDS else pair)
-        for name, pair in (changes or {}).items()
-    }
     return AuditEntry.objects.create(
         store=store,
-        actor=actor if is_user else None,
-        actor_label=(label or str(actor or "system"))[:254],
+        **_actor_fields(actor),
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk or ""),
         target_repr=str(target)[:200],
-        changes=masked,
+        changes=_masked(changes),
     )
+
+
+def audit_record_many(
+    *,
+    store,
+    actor,
+    action: str,
+    model: type[models.Model],
+    targets: Iterable[tuple[object, str]],
+    changes: dict[str, list] | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """The same change to many objects (``targets``: (pk, text) pairs), written in batches."""
+    common = {
+        "store": store,
+        **_actor_fields(actor),
+        "action": action,
+        "target_type": model._meta.label_lower,
+        "changes": _masked(changes),
+    }
+    entries = (
+        AuditEntry(**common, target_id=str(pk), target_repr=str(text)[:200]) for pk, text in targets
+    )
+    written = 0
+    while batch := list(islice(entries, batch_size)):
+        AuditEntry.objects.bulk_create(batch)
+        written += len(batch)
+    return written

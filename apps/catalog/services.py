@@ -16,7 +16,6 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from itertools import islice
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,8 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils.text import slugify
 
-from apps.audit.models import AuditEntry
-from apps.audit.services import audit_record, changes_between
+from apps.audit.services import audit_record, audit_record_many, changes_between
 from apps.catalog.models import (
     BulkJob,
     BulkJobStatus,
@@ -1090,29 +1088,6 @@ def bulk_price_check(
     return amount
 
 
-def _bulk_audit(store: Store, actor, action: str, changed: list[tuple[int, str]], changes) -> None:
-    """One audit entry per changed product (``changed``: (id, title) pairs), in batches."""
-    from apps.accounts.models import User
-
-    is_user = isinstance(actor, User) and actor.is_authenticated
-    label = (getattr(actor, "email", None) or str(actor or "system"))[:254]
-    entries = (
-        AuditEntry(
-            store=store,
-            actor=actor if is_user else None,
-            actor_label=label,
-            action=action,
-            target_type="catalog.product",
-            target_id=str(pk),
-            target_repr=title[:200],
-            changes=changes,
-        )
-        for pk, title in changed
-    )
-    while batch := list(islice(entries, AUDIT_BATCH)):
-        AuditEntry.objects.bulk_create(batch)
-
-
 @transaction.atomic
 def products_bulk_update(
     *,
@@ -1198,7 +1173,15 @@ def products_bulk_update(
         suffix = " %" if mode == "percent" else ""
         changes = {"price": [None, f"{'+' if amount > 0 else ''}{amount}{suffix}"]}
     if changed:
-        _bulk_audit(store, actor, f"product.bulk_{action}", changed, changes)
+        audit_record_many(
+            store=store,
+            actor=actor,
+            action=f"product.bulk_{action}",
+            model=Product,
+            targets=changed,
+            changes=changes,
+            batch_size=AUDIT_BATCH,
+        )
     return BulkResult(action=action, matched=matched, changed=len(changed))
 
 

@@ -266,3 +266,28 @@ def test_audit_log_queries_do_not_grow_with_the_entries(store, owner, client_for
         client.get("/store/alpha/audit/")
 
     assert len(many) == len(few)
+
+
+def test_audit_record_many_writes_one_entry_per_target_in_batches(store, owner):
+    from apps.audit.services import audit_record_many
+    from apps.core.models import Store
+
+    written = audit_record_many(
+        store=store,
+        actor=owner,
+        action="store.touched",
+        model=Store,
+        targets=[(1, "one"), (2, "two"), (3, "three")],
+        changes={"status": [None, "archived"], "password": ["a", "b"]},
+        batch_size=2,
+    )
+
+    entries = list(AuditEntry.objects.filter(action="store.touched").order_by("target_id"))
+    assert written == 3
+    assert [(e.target_id, e.target_repr) for e in entries] == [
+        ("1", "one"),
+        ("2", "two"),
+        ("3", "three"),
+    ]
+    assert {e.actor_label for e in entries} == {"owner@alpha.test"}
+    assert entries[0].changes == {"status": [None, "archived"], "password": ["•••", "•••"]}

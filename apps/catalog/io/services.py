@@ -251,17 +251,7 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
                 }
                 job.summary["seconds"] = seconds
                 _job_finish(job, summary)
-                audit_record(
-                    store=job.store,
-                    actor=actor,
-                    action="catalog.imported",
-                    target=job,
-                    changes={
-                        key: [None, value]
-                        for key, value in summary.as_dict().items()
-                        if key not in {"errors", "applied"}
-                    },
-                )
+                _audit_import(job, actor, summary)
             # foreign keys are checked at commit (Django makes them deferrable): time it too
             seconds["commit"] = round(time.monotonic() - checked - seconds["write"], 2)
             ImportJob.objects.filter(pk=job.pk).update(summary={**job.summary, "seconds": seconds})
@@ -269,6 +259,21 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
     except ImportFileError as error:
         return _job_fail(job, error.message)
     return job
+
+
+def _audit_import(job: ImportJob, actor, summary: ImportSummary) -> None:
+    """One audit entry per import run, with its counts."""
+    audit_record(
+        store=job.store,
+        actor=actor,
+        action="catalog.imported",
+        target=job,
+        changes={
+            key: [None, value]
+            for key, value in summary.as_dict().items()
+            if key not in {"errors", "applied"}
+        },
+    )
 
 
 def _job_finish(job: ImportJob, summary: ImportSummary) -> None:
@@ -343,17 +348,7 @@ def catalog_rows_load(
             summary.stock_movements = bulk.apply(actor=actor, note=name)
             summary.applied = True
             _job_finish(job, summary)
-            audit_record(
-                store=store,
-                actor=actor,
-                action="catalog.imported",
-                target=job,
-                changes={
-                    key: [None, value]
-                    for key, value in summary.as_dict().items()
-                    if key not in {"errors", "applied"}
-                },
-            )
+            _audit_import(job, actor, summary)
     catalog_statistics_refresh(rows=summary.rows)
     return job
 
