@@ -115,3 +115,15 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def celery_eager():
+    """Run queued Celery tasks in-process, for tests that check outcomes, not the broker."""
+    from merchant_portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

@@ -102,15 +102,3 @@ def login(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("main#main")).to_be_visible()
     expect(page).not_to_have_url(re.compile(r"/login/"))
-
-
-@pytest.fixture
-def celery_eager():
-    """Run queued Celery tasks in-process (the e2e tests check outcomes, not the broker)."""
-    from merchant_portal.celery import app
-
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield app
-    app.conf.task_always_eager = False
-    app.conf.task_eager_propagates = False
