@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import ApiKey, Invitation, Membership, User
@@ -31,10 +31,6 @@ def membership_get(*, store: Store, membership_id: int) -> Membership:
     return get_object_or_404(membership_list(store=store), pk=membership_id)
 
 
-def owner_count(*, store: Store) -> int:
-    return Membership.objects.filter(store=store, role="owner").count()
-
-
 def invitation_list_pending(*, store: Store) -> QuerySet[Invitation]:
     return (
         Invitation.objects.for_store(store)
@@ -45,11 +41,6 @@ def invitation_list_pending(*, store: Store) -> QuerySet[Invitation]:
 
 def api_key_list(*, store: Store) -> QuerySet[ApiKey]:
     return ApiKey.objects.for_store(store).select_related("created_by")
-
-
-def store_staff_counts(*, store: Store) -> dict[str, int]:
-    rows = Membership.objects.filter(store=store).values("role").annotate(n=Count("id"))
-    return {row["role"]: row["n"] for row in rows}
 
 
 def staff_search(*, store: Store, query: str, limit: int):
