@@ -7,7 +7,6 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("store/<slug:handle>/audit/", include("apps.audit.urls")),
     path("store/<slug:handle>/catalog/", include("apps.catalog.urls")),
-    path("store/<slug:handle>/catalog/", include("apps.catalog.io_urls")),
     path("api/", include("apps.api.urls")),
 ]
 

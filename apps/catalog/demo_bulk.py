@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from apps.catalog import services as catalog_services
 from apps.catalog.io.bulk import category_paths
 from apps.catalog.io.columns import COLUMN_NAMES
-from apps.catalog.io.services import catalog_rows_load
 from apps.catalog.io.validation import category_key
+from apps.catalog.services import catalog_rows_load
 
 PRODUCTS = {"medium": 10_000, "large": 100_000}
 SIZES = ("S", "M", "L")

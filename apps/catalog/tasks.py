@@ -38,7 +38,7 @@ def _fail(job_id: int, status: str) -> None:
 @shared_task(**RETRY)
 def import_validate_task(job_id: int) -> str | None:
     """The dry run of a large import: read and check every row, write nothing."""
-    from apps.catalog.io.services import import_job_validate
+    from apps.catalog.services import import_job_validate
 
     job = ImportJob.objects.select_related("store").filter(pk=job_id).first()
     if job is None or job.status != ImportStatus.VALIDATING:
@@ -56,7 +56,7 @@ def import_validate_task(job_id: int) -> str | None:
 @shared_task(**RETRY)
 def import_run_task(job_id: int) -> str | None:
     """Run a large import; a job that is not running (finished, or never started) is skipped."""
-    from apps.catalog.io.services import import_job_run
+    from apps.catalog.services import import_job_run
 
     job = ImportJob.objects.filter(pk=job_id).only("status").first()
     if job is None or job.status != ImportStatus.RUNNING:

@@ -1,38 +1,52 @@
 from django.urls import path
 
-from apps.catalog import views
+from apps.catalog.views import categories, exports, images, imports, products, stock
 
 app_name = "catalog"
 
 urlpatterns = [
-    path("", views.product_list, name="product-list"),
-    path("products/new/", views.product_create, name="product-create"),
-    path("products/bulk/", views.product_bulk, name="product-bulk"),
-    path("products/bulk/<int:bulk_job_id>/", views.bulk_job_detail, name="bulk-job-detail"),
-    path("products/<int:product_id>/", views.product_update, name="product-update"),
-    path("products/<int:product_id>/delete/", views.product_delete, name="product-delete"),
-    path("products/<int:product_id>/images/", views.image_add, name="image-add"),
+    path("", products.product_list, name="product-list"),
+    path("products/new/", products.product_create, name="product-create"),
+    path("products/bulk/", products.product_bulk, name="product-bulk"),
+    path("products/bulk/<int:bulk_job_id>/", products.bulk_job_detail, name="bulk-job-detail"),
+    path("products/<int:product_id>/", products.product_update, name="product-update"),
+    path("products/<int:product_id>/delete/", products.product_delete, name="product-delete"),
+    path("products/<int:product_id>/images/", images.image_add, name="image-add"),
     path(
         "products/<int:product_id>/images/<int:image_id>/",
-        views.image_update,
+        images.image_update,
         name="image-update",
     ),
     path(
         "products/<int:product_id>/images/<int:image_id>/move/",
-        views.image_move,
+        images.image_move,
         name="image-move",
     ),
     path(
         "products/<int:product_id>/images/<int:image_id>/delete/",
-        views.image_delete,
+        images.image_delete,
         name="image-delete",
     ),
-    path("variants/<int:variant_id>/", views.variant_detail, name="variant-detail"),
-    path("low-stock/", views.low_stock_list, name="low-stock-list"),
-    path("categories/", views.category_list, name="category-list"),
-    path("categories/new/", views.category_create, name="category-create"),
-    path("categories/<int:category_id>/", views.category_update, name="category-update"),
-    path("categories/<int:category_id>/move/", views.category_move, name="category-move"),
-    path("categories/<int:category_id>/parent/", views.category_parent, name="category-parent"),
-    path("categories/<int:category_id>/delete/", views.category_delete, name="category-delete"),
+    path("variants/<int:variant_id>/", stock.variant_detail, name="variant-detail"),
+    path("low-stock/", stock.low_stock_list, name="low-stock-list"),
+    path("categories/", categories.category_list, name="category-list"),
+    path("categories/new/", categories.category_create, name="category-create"),
+    path("categories/<int:category_id>/", categories.category_update, name="category-update"),
+    path("categories/<int:category_id>/move/", categories.category_move, name="category-move"),
+    path(
+        "categories/<int:category_id>/parent/", categories.category_parent, name="category-parent"
+    ),
+    path(
+        "categories/<int:category_id>/delete/", categories.category_delete, name="category-delete"
+    ),
+    path("imports/", imports.import_list, name="import-list"),
+    path("imports/new/", imports.import_upload, name="import-upload"),
+    path("imports/<int:job_id>/", imports.import_detail, name="import-detail"),
+    path("imports/<int:job_id>/mapping/", imports.import_mapping, name="import-mapping"),
+    path("imports/<int:job_id>/run/", imports.import_run, name="import-run"),
+    path("imports/<int:job_id>/errors.csv", imports.import_errors, name="import-errors"),
+    path("export/", exports.product_export, name="product-export"),
+    # ?task=<Celery task id>: a task is no store row, so it travels as a query parameter
+    path("export/progress/", exports.export_progress, name="export-progress"),
+    path("export/download/", exports.export_download, name="export-download"),
 ]

@@ -156,7 +156,7 @@ def main() -> None:
 
     from apps.accounts.models import Membership, User
     from apps.catalog import demo_bulk
-    from apps.catalog.io import services as io_services
+    from apps.catalog import services as io_services
     from apps.catalog.models import Variant
     from apps.core.demo import Progress
     from apps.core.models import Store

@@ -15,8 +15,9 @@ BASE = "/store/alpha/catalog/"
 
 @pytest.fixture
 def small_limits(monkeypatch):
-    monkeypatch.setattr(services, "BULK_INLINE_MAX", 2)
-    monkeypatch.setattr(services, "BULK_CHUNK", 2)
+    monkeypatch.setattr(services, "BULK_INLINE_MAX", 2)  # the product list reads it here
+    monkeypatch.setattr(services.bulk, "BULK_INLINE_MAX", 2)
+    monkeypatch.setattr(services.bulk, "BULK_CHUNK", 2)
 
 
 def test_bulk_over_the_inline_limit_becomes_a_job_with_a_progress_page(
@@ -82,13 +83,13 @@ def test_a_job_resumes_after_the_last_committed_chunk_without_applying_twice(
             raise ConnectionError("worker lost")
         return real_update(**kwargs)
 
-    monkeypatch.setattr(services, "products_bulk_update", crash_on_second_chunk)
+    monkeypatch.setattr(services.bulk, "products_bulk_update", crash_on_second_chunk)
     with pytest.raises(ConnectionError):
         services.bulk_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.processed) == ("running", 2)
 
-    monkeypatch.setattr(services, "products_bulk_update", real_update)
+    monkeypatch.setattr(services.bulk, "products_bulk_update", real_update)
     services.bulk_job_run(job_id=job.pk)  # the re-delivered task
     services.bulk_job_run(job_id=job.pk)  # and once more: nothing left to do
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from apps.catalog.io import services
+from apps.catalog import services
 from apps.catalog.io.columns import COLUMN_NAMES
 from apps.catalog.models import Category, InventoryMovement, Product, Variant
 from tests.catalog.io_factories import csv_bytes, make_shirts, media_root, row, upload  # noqa: F401
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def export_url(store, **params):
-    base = reverse("catalog-io:product-export", kwargs={"handle": store.handle})
+    base = reverse("catalog:product-export", kwargs={"handle": store.handle})
     query = "&".join(f"{key}={value}" for key, value in params.items())
     return f"{base}?{query}" if query else base
 
@@ -222,7 +222,7 @@ def test_posting_a_large_excel_export_queues_the_task_and_shows_progress(
 ):
     import uuid
 
-    import apps.catalog.views_io as views_io
+    import apps.catalog.views.exports as views_io
     from apps.catalog.tasks import product_export_task
     from merchant_portal.celery import app
 
@@ -244,7 +244,7 @@ def test_posting_a_large_excel_export_queues_the_task_and_shows_progress(
     response = client.post(export_url(store), {"format": "xlsx", "vendor": "Acme"})
 
     progress_url = (
-        reverse("catalog-io:export-progress", kwargs={"handle": store.handle}) + f"?task={task_id}"
+        reverse("catalog:export-progress", kwargs={"handle": store.handle}) + f"?task={task_id}"
     )
     assert response["Location"] == progress_url
     assert queued == [(store.id, {"vendor": "Acme"}, "xlsx")]
@@ -268,6 +268,6 @@ def test_another_stores_export_is_404(store, other_store, owner, make_member, cl
     client = client_for(owner)
 
     for name in ("export-progress", "export-download"):
-        url = reverse(f"catalog-io:{name}", kwargs={"handle": store.handle})
+        url = reverse(f"catalog:{name}", kwargs={"handle": store.handle})
         assert client.get(f"{url}?task={task_id}").status_code == 404
         assert client.get(f"{url}?task=not-a-task").status_code == 404

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from apps.audit.models import AuditEntry
-from apps.catalog.io import services
+from apps.catalog import services
 from apps.catalog.models import (
     ImportJob,
     ImportStatus,
@@ -349,7 +349,7 @@ def test_import_touches_only_its_own_store(store, other_store, owner):
 def test_large_file_is_checked_by_a_task_queued_on_commit(
     store, owner, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "INLINE_MAX_ROWS", 1)
+    monkeypatch.setattr(services.imports, "INLINE_MAX_ROWS", 1)
     queued = []
     monkeypatch.setattr(import_validate_task, "delay", lambda job_id: queued.append(job_id))
     job = services.import_job_create(
@@ -370,7 +370,7 @@ def test_large_file_is_checked_by_a_task_queued_on_commit(
 def test_run_task_imports_once_even_when_delivered_twice(
     store, owner, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "INLINE_MAX_ROWS", 1)
+    monkeypatch.setattr(services.imports, "INLINE_MAX_ROWS", 1)
     monkeypatch.setattr(import_validate_task, "delay", lambda job_id: None)
     queued = []
     monkeypatch.setattr(import_run_task, "delay", lambda job_id: queued.append(job_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from apps.catalog.io import services
+from apps.catalog import services
 from apps.catalog.models import ImportJob, ImportStatus, Variant
 from tests.catalog.io_factories import csv_bytes, media_root, row, upload  # noqa: F401
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def url(name, store, **kwargs):
-    return reverse(f"catalog-io:{name}", kwargs={"handle": store.handle, **kwargs})
+    return reverse(f"catalog:{name}", kwargs={"handle": store.handle, **kwargs})
 
 
 def post_file(client, store, data, name="products.csv"):
@@ -71,7 +71,7 @@ def test_upload_errors_are_shown_on_the_form(store, owner, client_for):
 
 
 def test_upload_over_the_limit_is_refused_before_reading_it(store, owner, client_for, monkeypatch):
-    import apps.catalog.views_io as views_io
+    import apps.catalog.views.imports as views_io
 
     monkeypatch.setattr(views_io, "MAX_UPLOAD_BYTES", 100)
     client = client_for(owner)

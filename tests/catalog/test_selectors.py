@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from apps.catalog import selectors
-from apps.catalog.models import ProductSummary
+from apps.catalog.models import Product, ProductSummary
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,11 +155,11 @@ def test_short_search_matches_title_and_sku_prefixes(store):
 def test_capped_count_stops_at_the_cap(store, django_assert_num_queries):
     for _n in range(5):
         ProductFactory(store=store)
-    capped = selectors.with_count_cap(selectors.Product.objects.filter(store=store), 3)
+    capped = selectors.with_count_cap(Product.objects.filter(store=store), 3)
 
     with django_assert_num_queries(1):
         assert capped.filter(status="active").count() == 4
-    assert selectors.with_count_cap(selectors.Product.objects.filter(store=store), 10).count() == 5
+    assert selectors.with_count_cap(Product.objects.filter(store=store), 10).count() == 5
 
 
 def test_product_list_queryset_page_costs_a_fixed_number_of_queries(
@@ -201,7 +201,7 @@ def test_bulk_price_preview_shows_new_prices_without_changing_them(store):
 
     preview = selectors.bulk_price_preview(
         store=store,
-        products=selectors.Product.objects.filter(pk=v.product_id),
+        products=Product.objects.filter(pk=v.product_id),
         mode="amount",
         value=Decimal("2.50"),
     )

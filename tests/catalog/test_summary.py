@@ -118,10 +118,10 @@ def test_the_import_sql_path_keeps_the_summary(store, owner):
 
 
 def test_a_large_import_refreshes_the_planner_statistics(store, owner, monkeypatch):
-    from apps.catalog.io import services as io_services
+    from apps.catalog import services as io_services
     from apps.catalog.io.columns import COLUMN_NAMES
 
-    monkeypatch.setattr(io_services, "STATISTICS_REFRESH_ROWS", 2)
+    monkeypatch.setattr(io_services.imports, "STATISTICS_REFRESH_ROWS", 2)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_reset()")
     row = dict.fromkeys(COLUMN_NAMES, "")

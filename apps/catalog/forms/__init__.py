@@ -1,0 +1,43 @@
+"""Catalog forms (validation only; services do the work): product pages and import/export pages."""
+
+from apps.catalog.forms.imports import (
+    COLUMN_CHOICES,
+    ExportForm,
+    ImportMappingForm,
+    ImportUploadForm,
+)
+from apps.catalog.forms.products import (
+    MONEY_ERRORS,
+    BaseVariantFormSet,
+    BulkActionForm,
+    CategoryForm,
+    CategoryParentForm,
+    IdListField,
+    ImageAltForm,
+    ImageUploadForm,
+    ProductForm,
+    StockAdjustForm,
+    VariantForm,
+    VariantFormSet,
+    apply_domain_error,
+)
+
+__all__ = [
+    "BaseVariantFormSet",
+    "BulkActionForm",
+    "COLUMN_CHOICES",
+    "CategoryForm",
+    "CategoryParentForm",
+    "ExportForm",
+    "IdListField",
+    "ImageAltForm",
+    "ImageUploadForm",
+    "ImportMappingForm",
+    "ImportUploadForm",
+    "MONEY_ERRORS",
+    "ProductForm",
+    "StockAdjustForm",
+    "VariantForm",
+    "VariantFormSet",
+    "apply_domain_error",
+]

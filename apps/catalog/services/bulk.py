@@ -1,0 +1,278 @@
+"""Bulk actions over a selection or everything matching; large ones as background jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from apps.audit.services import audit_record_many
+from apps.catalog.models import (
+    BulkJob,
+    BulkJobStatus,
+    Category,
+    Product,
+    ProductStatus,
+    Variant,
+)
+from apps.catalog.rules import PRICE_MODES, compare_at_adjusted, price_adjusted
+from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
+from apps.core.exceptions import DomainError
+from apps.core.models import Store
+
+BULK_ACTIONS = {
+    "activate": "Set as active",
+    "archive": "Archive",
+    "draft": "Set as draft",
+    "set_category": "Change category",
+    "add_tag": "Add tag",
+    "remove_tag": "Remove tag",
+    "adjust_price": "Adjust price",
+}
+AUDIT_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    action: str
+    matched: int
+    changed: int
+
+
+def _price_value(mode: str, value: Any) -> Decimal:
+    if mode not in PRICE_MODES:
+        raise DomainError("Choose to adjust by percent or by amount.", field="mode")
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{value} is not a number.", field="value") from None
+    if amount == 0:
+        raise DomainError("Enter a change other than 0.", field="value")
+    if mode == "percent" and amount <= -100:
+        raise DomainError("A price cannot drop by 100 % or more.", field="value")
+    return amount
+
+
+def bulk_price_check(
+    *, store: Store, products: QuerySet[Product], mode: str, value: Any
+) -> Decimal:
+    """Validate a price adjustment over ``products``; raises if any price would go below 0."""
+    amount = _price_value(mode, value)
+    if mode == "amount" and amount < 0:
+        lowest = (
+            Variant.objects.for_store(store)
+            .filter(product__in=products.order_by().values("pk"))
+            .order_by("price")
+            .select_related("product")
+            .first()
+        )
+        if lowest is not None and lowest.price + amount < 0:
+            raise DomainError(
+                f"{lowest.sku} costs {lowest.price}; lowering it by {-amount} would make the "
+                "price negative. Choose a smaller amount.",
+                field="value",
+            )
+    return amount
+
+
+@transaction.atomic
+def products_bulk_update(
+    *,
+    store: Store,
+    actor,
+    products: QuerySet[Product],
+    action: str,
+    category: Category | int | None = None,
+    tag: str = "",
+    mode: str = "",
+    value: Any = None,
+) -> BulkResult:
+    """Apply one bulk action to ``products`` (a queryset of the store's products).
+
+    Actions: ``activate``, ``archive``, ``draft``, ``set_category`` (``category`` or None
+    for none), ``add_tag``/``remove_tag`` (``tag``), ``adjust_price`` (``mode`` percent or
+    amount, ``value``; compare-at prices move by the same rule so sales stay sales).
+    Each changed product gets an audit entry. ``products`` stays a subquery throughout, so
+    "all 100,000 matching the filter" never travels as a list of ids.
+    """
+    if action not in BULK_ACTIONS:
+        raise DomainError("Choose an action.", field="action")
+    scope = Product.objects.for_store(store).filter(pk__in=products.order_by().values("pk"))
+    matched = scope.count()
+    if not matched:
+        raise DomainError("Select at least one product.", field="products")
+    now = _now()
+    changed: list[tuple[int, str]]
+    changes: dict[str, list]
+    if action in {"activate", "archive", "draft"}:
+        status = {
+            "activate": ProductStatus.ACTIVE,
+            "archive": ProductStatus.ARCHIVED,
+            "draft": ProductStatus.DRAFT,
+        }[action]
+        target = scope.exclude(status=status)
+        changed = list(target.order_by("pk").values_list("pk", "title"))
+        target.update(status=status, updated_at=now)
+        changes = {"status": [None, status]}
+    elif action == "set_category":
+        new = _category_for(store, category)
+        target = scope.exclude(category=new) if new else scope.exclude(category__isnull=True)
+        changed = list(target.order_by("pk").values_list("pk", "title"))
+        target.update(category=new, updated_at=now)
+        changes = {"category": [None, new.name if new else None]}
+    elif action in {"add_tag", "remove_tag"}:
+        tags = clean_tags([tag])
+        if not tags:
+            raise DomainError("Enter a tag.", field="tag")
+        name = tags[0]
+        updated = []
+        for product in scope.only("pk", "title", "tags").order_by("pk").iterator(chunk_size=2000):
+            has = any(t.lower() == name.lower() for t in product.tags)
+            if action == "add_tag" and not has:
+                if len(product.tags) >= MAX_TAGS:
+                    raise DomainError(
+                        f"“{product.title}” already has {MAX_TAGS} tags.", field="tag"
+                    )
+                product.tags = [*product.tags, name]
+            elif action == "remove_tag" and has:
+                product.tags = [t for t in product.tags if t.lower() != name.lower()]
+            else:
+                continue
+            product.updated_at = now
+            updated.append(product)
+        Product.objects.bulk_update(updated, ["tags", "updated_at"], batch_size=2000)
+        changed = [(p.pk, p.title) for p in updated]
+        changes = {"tags": [None, f"+{name}" if action == "add_tag" else f"-{name}"]}
+    else:
+        amount = bulk_price_check(store=store, products=scope, mode=mode, value=value)
+        variants = Variant.objects.for_store(store).filter(product_id__in=scope.values("pk"))
+        updated = []
+        for variant in variants.only("pk", "price", "compare_at_price").iterator(chunk_size=2000):
+            variant.price = price_adjusted(variant.price, mode=mode, value=amount)
+            variant.compare_at_price = compare_at_adjusted(
+                variant.compare_at_price, new_price=variant.price, mode=mode, value=amount
+            )
+            updated.append(variant)
+        Variant.objects.bulk_update(updated, ["price", "compare_at_price"], batch_size=2000)
+        target = scope.filter(pk__in=variants.values("product_id"))
+        changed = list(target.order_by("pk").values_list("pk", "title"))
+        target.update(updated_at=now)
+        suffix = " %" if mode == "percent" else ""
+        changes = {"price": [None, f"{'+' if amount > 0 else ''}{amount}{suffix}"]}
+    if changed:
+        audit_record_many(
+            store=store,
+            actor=actor,
+            action=f"product.bulk_{action}",
+            model=Product,
+            targets=changed,
+            changes=changes,
+            batch_size=AUDIT_BATCH,
+        )
+    return BulkResult(action=action, matched=matched, changed=len(changed))
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+BULK_INLINE_MAX = 1000  # above this many products a bulk action runs as a Celery task
+BULK_CHUNK = 2000
+
+
+@transaction.atomic
+def bulk_job_create(
+    *,
+    store: Store,
+    actor,
+    products: QuerySet[Product],
+    action: str,
+    category: Category | int | None = None,
+    tag: str = "",
+    mode: str = "",
+    value: Any = None,
+) -> BulkJob:
+    """Queue ``action`` over ``products`` (fixed now) for a worker; bad options fail here."""
+    from apps.catalog.tasks import product_bulk_task
+
+    if action not in BULK_ACTIONS:
+        raise DomainError("Choose an action.", field="action")
+    ids = list(
+        Product.objects.for_store(store)
+        .filter(pk__in=products.order_by().values("pk"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        raise DomainError("Select at least one product.", field="products")
+    if action == "adjust_price":
+        value = bulk_price_check(store=store, products=products, mode=mode, value=value)
+    if action in {"add_tag", "remove_tag"} and not clean_tags([tag]):
+        raise DomainError("Enter a tag.", field="tag")
+    new_category = _category_for(store, category) if action == "set_category" else None
+    job = BulkJob.objects.create(
+        store=store,
+        action=action,
+        options={
+            "category": new_category.pk if new_category else None,
+            "tag": tag,
+            "mode": mode,
+            "value": None if value is None else str(value),
+        },
+        product_ids=ids,
+        total=len(ids),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    transaction.on_commit(lambda: product_bulk_task.delay(job.pk))
+    return job
+
+
+def bulk_job_run(*, job_id: int) -> BulkJob | None:
+    """Run (or resume) a bulk job chunk by chunk; each chunk commits with its progress."""
+    job = BulkJob.objects.select_related("store", "created_by").filter(pk=job_id).first()
+    if job is None or job.status in (BulkJobStatus.DONE, BulkJobStatus.FAILED):
+        return job
+    if job.status == BulkJobStatus.QUEUED:
+        job.status, job.started_at = BulkJobStatus.RUNNING, _now()
+        job.save(update_fields=["status", "started_at", "updated_at"])
+    options = job.options
+    while job.processed < job.total:
+        with transaction.atomic():
+            locked = BulkJob.objects.select_for_update().get(pk=job.pk)
+            chunk = locked.product_ids[locked.processed : locked.processed + BULK_CHUNK]
+            try:
+                result = products_bulk_update(
+                    store=job.store,
+                    actor=job.created_by,
+                    products=Product.objects.for_store(job.store).filter(pk__in=chunk),
+                    action=job.action,
+                    category=options.get("category"),
+                    tag=options.get("tag") or "",
+                    mode=options.get("mode") or "",
+                    value=options.get("value"),
+                )
+                changed = result.changed
+            except DomainError as error:
+                if error.field != "products":  # products deleted meanwhile are skipped
+                    return _bulk_job_fail(job, error.message)
+                changed = 0
+            locked.processed += len(chunk)
+            locked.changed += changed
+            locked.save(update_fields=["processed", "changed", "updated_at"])
+        job.processed, job.changed = locked.processed, locked.changed
+    job.status, job.finished_at = BulkJobStatus.DONE, _now()
+    job.save(update_fields=["status", "finished_at", "updated_at"])
+    return job
+
+
+def _bulk_job_fail(job: BulkJob, message: str) -> BulkJob:
+    done = f" {job.processed:,} of {job.total:,} products were done before it stopped."
+    job.status, job.finished_at = BulkJobStatus.FAILED, _now()
+    job.failure_message = message + (done if job.processed else " Nothing was changed.")
+    job.save(update_fields=["status", "finished_at", "failure_message", "updated_at"])
+    return job

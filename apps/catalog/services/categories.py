@@ -1,0 +1,197 @@
+"""Categories: create, rename, move, re-parent, delete."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.text import slugify
+
+from apps.audit.services import audit_record, changes_between
+from apps.catalog.models import (
+    Category,
+    Product,
+)
+from apps.catalog.services.common import _category_for, _snapshot
+from apps.core.exceptions import DomainError, NotFound
+from apps.core.models import Store
+
+
+def _unique_slug(store: Store, base: str, exclude_pk: int | None = None) -> str:
+    base = (base or "category")[:130]
+    taken = set(
+        Category.objects.for_store(store)
+        .filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _siblings(store: Store, parent_id: int | None) -> QuerySet[Category]:
+    return (
+        Category.objects.for_store(store)
+        .filter(parent_id=parent_id)
+        .order_by("position", "name", "id")
+    )
+
+
+def _renumber(store: Store, parent_id: int | None, ordered: list[Category] | None = None) -> None:
+    siblings = ordered if ordered is not None else list(_siblings(store, parent_id))
+    changed = []
+    for index, category in enumerate(siblings):
+        if category.position != index:
+            category.position = index
+            changed.append(category)
+    if changed:
+        Category.objects.bulk_update(changed, ["position"])
+
+
+def _category_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError("Enter a name.", field="name")
+    if len(name) > 120:
+        raise DomainError("The name is longer than 120 characters.", field="name")
+    return name
+
+
+@transaction.atomic
+def category_create(
+    *, store: Store, actor, name: str, parent: Category | int | None = None, slug: str = ""
+) -> Category:
+    name = _category_name(name)
+    parent_category = _category_for(store, parent)
+    if slug:
+        slug = slugify(slug)
+        if Category.objects.for_store(store).filter(slug=slug).exists():
+            raise DomainError(f"Another category already uses “{slug}”.", field="slug")
+    else:
+        slug = _unique_slug(store, slugify(name))
+    parent_id = parent_category.pk if parent_category else None
+    position = _siblings(store, parent_id).count()
+    category = Category.objects.create(
+        store=store, name=name, slug=slug, parent=parent_category, position=position
+    )
+    audit_record(
+        store=store,
+        actor=actor,
+        action="category.created",
+        target=category,
+        changes={"name": [None, name], "parent": [None, str(parent_category or "") or None]},
+    )
+    return category
+
+
+@transaction.atomic
+def category_update(*, store: Store, actor, category: Category, name: str) -> Category:
+    category = _lock_category(store, category)
+    before = _snapshot(category, ["name"])
+    category.name = _category_name(name)
+    category.save(update_fields=["name", "updated_at"])
+    changes = changes_between(before, _snapshot(category, ["name"]))
+    if changes:
+        audit_record(
+            store=store, actor=actor, action="category.updated", target=category, changes=changes
+        )
+    return category
+
+
+def _lock_category(store: Store, category: Category | int) -> Category:
+    pk = category.pk if isinstance(category, Category) else category
+    found = Category.objects.for_store(store).select_for_update().filter(pk=pk).first()
+    if found is None:
+        raise NotFound("This category does not exist in this store.", field="category")
+    return found
+
+
+@transaction.atomic
+def category_move(*, store: Store, actor, category: Category, direction: str) -> Category:
+    """Swap the category with its previous (``up``) or next (``down``) sibling."""
+    if direction not in {"up", "down"}:
+        raise DomainError("Move a category up or down.", field="direction")
+    category = _lock_category(store, category)
+    siblings = list(_siblings(store, category.parent_id))
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == category.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        _renumber(store, category.parent_id, siblings)
+        audit_record(
+            store=store,
+            actor=actor,
+            action="category.moved",
+            target=category,
+            changes={"position": [index, target]},
+        )
+    category.refresh_from_db()
+    return category
+
+
+@transaction.atomic
+def category_set_parent(
+    *, store: Store, actor, category: Category, parent: Category | int | None
+) -> Category:
+    """Put the category (with its subtree) under ``parent``, or at the top when ``None``."""
+    category = _lock_category(store, category)
+    new_parent = _category_for(store, parent)
+    if new_parent is not None:
+        ancestor = new_parent
+        seen = set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if ancestor.pk == category.pk:
+                raise DomainError(
+                    "A category cannot be moved inside itself or one of its subcategories.",
+                    field="parent",
+                )
+            seen.add(ancestor.pk)
+            ancestor = (
+                Category.objects.for_store(store).filter(pk=ancestor.parent_id).first()
+                if ancestor.parent_id
+                else None
+            )
+    new_parent_id = new_parent.pk if new_parent else None
+    if new_parent_id == category.parent_id:
+        return category
+    old_parent_id, old_parent = category.parent_id, category.parent
+    category.parent = new_parent
+    category.position = _siblings(store, new_parent_id).count()
+    category.save(update_fields=["parent", "position", "updated_at"])
+    _renumber(store, old_parent_id)
+    audit_record(
+        store=store,
+        actor=actor,
+        action="category.moved",
+        target=category,
+        changes={
+            "parent": [str(old_parent) if old_parent else None, str(new_parent or "") or None]
+        },
+    )
+    return category
+
+
+@transaction.atomic
+def category_delete(*, store: Store, actor, category: Category) -> None:
+    """Delete the category; its subcategories move up one level, its products lose it."""
+    category = _lock_category(store, category)
+    parent_id = category.parent_id
+    product_count = Product.objects.for_store(store).filter(category=category).count()
+    children = list(_siblings(store, category.pk))
+    offset = _siblings(store, parent_id).count()
+    for index, child in enumerate(children):
+        child.parent_id = parent_id
+        child.position = offset + index
+    Category.objects.bulk_update(children, ["parent", "position"])
+    Product.objects.for_store(store).filter(category=category).update(category=None)
+    audit_record(
+        store=store,
+        actor=actor,
+        action="category.deleted",
+        target=category,
+        changes={"name": [category.name, None], "products": [product_count, 0]},
+    )
+    category.delete()
+    _renumber(store, parent_id)

@@ -1,0 +1,197 @@
+"""Product images: upload with a thumbnail, alt text, order, delete."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+
+from apps.audit.services import audit_record
+from apps.catalog.models import (
+    Product,
+    ProductImage,
+)
+from apps.catalog.services.common import _lock_product
+from apps.core.exceptions import DomainError, NotFound
+from apps.core.models import Store
+
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+THUMBNAIL_SIZE = (320, 320)
+
+
+def _delete_files(image: ProductImage) -> None:
+    for file in (image.image, image.thumbnail):
+        if file:
+            file.delete(save=False)
+
+
+def _read_image(upload) -> tuple[bytes, str, Any]:
+    from PIL import Image, UnidentifiedImageError
+
+    size = getattr(upload, "size", None)
+    if size is not None and size > IMAGE_MAX_BYTES:
+        raise DomainError(
+            f"The image is {size / 1024 / 1024:.1f} MB; the limit is "
+            f"{IMAGE_MAX_BYTES // 1024 // 1024} MB.",
+            field="image",
+        )
+    data = upload.read()
+    if len(data) > IMAGE_MAX_BYTES:
+        raise DomainError(
+            f"The image is larger than {IMAGE_MAX_BYTES // 1024 // 1024} MB.", field="image"
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        picture = Image.open(io.BytesIO(data))
+        picture.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise DomainError(
+            "This file is not an image we can read; upload a JPEG, PNG, WebP or GIF.",
+            field="image",
+        ) from None
+    if picture.format not in IMAGE_FORMATS:
+        raise DomainError(
+            f"{picture.format} images are not supported; upload a JPEG, PNG, WebP or GIF.",
+            field="image",
+        )
+    return data, IMAGE_FORMATS[picture.format], picture
+
+
+def _thumbnail(picture) -> tuple[bytes, str]:
+    thumb = picture.copy()
+    if thumb.mode not in ("RGB", "RGBA"):
+        thumb = thumb.convert("RGBA" if "transparency" in thumb.info else "RGB")
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    out = io.BytesIO()
+    thumb.save(out, format="PNG" if thumb.mode == "RGBA" else "JPEG", quality=85)
+    return out.getvalue(), ("png" if thumb.mode == "RGBA" else "jpg")
+
+
+@transaction.atomic
+def image_add(*, store: Store, actor, product: Product, upload, alt_text: str = "") -> ProductImage:
+    """Attach an uploaded image (JPEG/PNG/WebP/GIF, up to 10 MB) and make its thumbnail."""
+    product = _lock_product(store, product)
+    alt_text = " ".join((alt_text or "").split())
+    if len(alt_text) > 255:
+        raise DomainError("The alt text is longer than 255 characters.", field="alt_text")
+    data, extension, picture = _read_image(upload)
+    thumb_data, thumb_extension = _thumbnail(picture)
+    stem = slugify(os.path.splitext(getattr(upload, "name", "") or "")[0])[:60] or "image"
+    position = ProductImage.objects.for_store(store).filter(product=product).count()
+    image = ProductImage(store=store, product=product, alt_text=alt_text, position=position)
+    image.image.save(f"{stem}.{extension}", ContentFile(data), save=False)
+    image.thumbnail.save(f"{stem}-thumb.{thumb_extension}", ContentFile(thumb_data), save=False)
+    image.save()
+    audit_record(
+        store=store,
+        actor=actor,
+        action="product.image_added",
+        target=product,
+        changes={"image": [None, image.image.name]},
+    )
+    return image
+
+
+def _image_for(store: Store, product: Product, image: ProductImage | int) -> ProductImage:
+    pk = image.pk if isinstance(image, ProductImage) else image
+    found = ProductImage.objects.for_store(store).filter(product=product, pk=pk).first()
+    if found is None:
+        raise NotFound("This image does not exist on this product.", field="image")
+    return found
+
+
+@transaction.atomic
+def image_update(
+    *, store: Store, actor, product: Product, image: ProductImage | int, alt_text: str
+) -> ProductImage:
+    image = _image_for(store, product, image)
+    alt_text = " ".join((alt_text or "").split())
+    if len(alt_text) > 255:
+        raise DomainError("The alt text is longer than 255 characters.", field="alt_text")
+    if alt_text != image.alt_text:
+        old = image.alt_text
+        image.alt_text = alt_text
+        image.save(update_fields=["alt_text", "updated_at"])
+        audit_record(
+            store=store,
+            actor=actor,
+            action="product.image_updated",
+            target=product,
+            changes={"alt_text": [old, alt_text]},
+        )
+    return image
+
+
+@transaction.atomic
+def image_reorder(*, store: Store, actor, product: Product, image_ids: Sequence[int]) -> None:
+    """Put the product's images in the order of ``image_ids`` (every image, once)."""
+    product = _lock_product(store, product)
+    images = {i.pk: i for i in ProductImage.objects.for_store(store).filter(product=product)}
+    try:
+        ordered_ids = [int(pk) for pk in image_ids]
+    except (TypeError, ValueError):
+        raise DomainError("The image order lists an unknown image.", field="image_ids") from None
+    if sorted(ordered_ids) != sorted(images):
+        raise DomainError(
+            "The new order must list each of the product's images exactly once.",
+            field="image_ids",
+        )
+    before = [i.pk for i in sorted(images.values(), key=lambda i: (i.position, i.pk))]
+    for position, pk in enumerate(ordered_ids):
+        images[pk].position = position
+    ProductImage.objects.bulk_update(images.values(), ["position"])
+    if before != ordered_ids:
+        audit_record(
+            store=store,
+            actor=actor,
+            action="product.images_reordered",
+            target=product,
+            changes={"images": [before, ordered_ids]},
+        )
+
+
+@transaction.atomic
+def image_move(
+    *, store: Store, actor, product: Product, image: ProductImage | int, direction: str
+) -> None:
+    """Move one image a place earlier (``up``) or later (``down``)."""
+    image = _image_for(store, product, image)
+    ids = list(
+        ProductImage.objects.for_store(store)
+        .filter(product=product)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)
+    )
+    index = ids.index(image.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in {"up", "down"} or not 0 <= target < len(ids):
+        return
+    ids[index], ids[target] = ids[target], ids[index]
+    image_reorder(store=store, actor=actor, product=product, image_ids=ids)
+
+
+@transaction.atomic
+def image_delete(*, store: Store, actor, product: Product, image: ProductImage | int) -> None:
+    image = _image_for(store, product, image)
+    audit_record(
+        store=store,
+        actor=actor,
+        action="product.image_removed",
+        target=product,
+        changes={"image": [image.image.name, None]},
+    )
+    image.delete()
+    transaction.on_commit(lambda: _delete_files(image))
+    remaining = list(
+        ProductImage.objects.for_store(store).filter(product=product).order_by("position", "id")
+    )
+    for position, other in enumerate(remaining):
+        other.position = position
+    ProductImage.objects.bulk_update(remaining, ["position"])

@@ -1,0 +1,145 @@
+"""The category tree: add, rename, move up/down, change parent, delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Perm
+from apps.catalog import selectors, services
+from apps.catalog.forms import (
+    CategoryForm,
+    CategoryParentForm,
+    apply_domain_error,
+)
+from apps.catalog.models import Product
+from apps.catalog.views.common import catalog_url
+from apps.core.exceptions import DomainError
+from apps.core.htmx import redirect_with_message, render_page
+from apps.core.tenancy import store_view
+
+
+def _category_page(request, form=None, status=200) -> HttpResponse:
+    store = request.store
+    choices = selectors.category_choices(store=store)
+    nodes = selectors.category_flat(store=store)
+    context = {
+        "nodes": nodes,
+        "form": form or CategoryForm(category_choices=choices),
+        "category_choices": choices,
+        "uncategorised": Product.objects.for_store(store)
+        .filter(category__isnull=True)
+        .count(),
+    }
+    return render_page(
+        request, "catalog/category_list.html", context, partial="category-tree", status=status
+    )
+
+
+def _category_or_404(request: HttpRequest, category_id: int):
+    category = selectors.category_get(store=request.store, category_id=category_id)
+    if category is None:
+        raise Http404("No such category.")
+    return category
+
+
+@store_view(Perm.MANAGE_CATALOG)
+def category_list(request: HttpRequest) -> HttpResponse:
+    return _category_page(request)
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def category_create(request: HttpRequest) -> HttpResponse:
+    choices = selectors.category_choices(store=request.store)
+    form = CategoryForm(request.POST, category_choices=choices)
+    if form.is_valid():
+        try:
+            category = services.category_create(
+                store=request.store,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                parent=form.cleaned_data["parent"],
+            )
+        except DomainError as error:
+            apply_domain_error(error, form)
+        else:
+            return redirect_with_message(
+                request, catalog_url("category-list", request), f"Category “{category.name}” added."
+            )
+    return _category_page(request, form=form, status=400)
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def category_update(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = _category_or_404(request, category_id)
+    try:
+        services.category_update(
+            store=request.store,
+            actor=request.user,
+            category=category,
+            name=request.POST.get("name", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(catalog_url("category-list", request))
+    return redirect_with_message(
+        request, catalog_url("category-list", request), "Category renamed."
+    )
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def category_move(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = _category_or_404(request, category_id)
+    try:
+        services.category_move(
+            store=request.store,
+            actor=request.user,
+            category=category,
+            direction=request.POST.get("direction", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(catalog_url("category-list", request))
+    if request.htmx:
+        return _category_page(request)
+    return redirect(catalog_url("category-list", request))
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = _category_or_404(request, category_id)
+    form = CategoryParentForm(
+        request.POST, category_choices=selectors.category_choices(store=request.store)
+    )
+    if not form.is_valid():
+        messages.error(request, "Pick a category from the list.")
+        return redirect(catalog_url("category-list", request))
+    try:
+        services.category_set_parent(
+            store=request.store,
+            actor=request.user,
+            category=category,
+            parent=form.cleaned_data["parent"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(catalog_url("category-list", request))
+    return redirect_with_message(
+        request, catalog_url("category-list", request), f"Category “{category.name}” moved."
+    )
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
+    category = _category_or_404(request, category_id)
+    services.category_delete(store=request.store, actor=request.user, category=category)
+    return redirect_with_message(
+        request, catalog_url("category-list", request), f"Category “{category.name}” deleted."
+    )

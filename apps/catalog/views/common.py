@@ -1,0 +1,72 @@
+"""What the catalog pages share: addresses in the store, the product a URL names, list filters."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from apps.catalog import selectors
+from apps.catalog.models import Product
+
+FILTER_PARAMS = ("q", "status", "category", "vendor", "stock")
+
+
+def catalog_url(name: str, request: HttpRequest, **kwargs) -> str:
+    return reverse(f"catalog:{name}", kwargs={"handle": request.store.handle, **kwargs})
+
+
+def product_or_404(request: HttpRequest, product_id: int) -> Product:
+    product = selectors.product_get(store=request.store, product_id=product_id)
+    if product is None:
+        raise Http404("No such product.")
+    return product
+
+
+def option_names(product: Product | None) -> list[str]:
+    if product is None:
+        return []
+    for variant in product.variants.all():
+        if variant.option_values:
+            return list(variant.option_values.keys())[:2]
+    return []
+
+
+def product_initial(product: Product) -> dict:
+    names = option_names(product)
+    return {
+        "title": product.title,
+        "handle": product.handle,
+        "description": product.description,
+        "status": product.status,
+        "category": product.category_id,
+        "vendor": product.vendor,
+        "tags": ", ".join(product.tags),
+        "low_stock_threshold": product.low_stock_threshold,
+        "seo_title": product.seo_title,
+        "seo_description": product.seo_description,
+        "option1_name": names[0] if names else "",
+        "option2_name": names[1] if len(names) > 1 else "",
+    }
+
+
+def variant_initial(product: Product) -> list[dict]:
+    names = option_names(product)
+    rows = []
+    for variant in product.variants.all():
+        rows.append(
+            {
+                "id": variant.pk,
+                "option1": variant.option_values.get(names[0], "") if names else "",
+                "option2": variant.option_values.get(names[1], "") if len(names) > 1 else "",
+                "sku": variant.sku,
+                "price": variant.price,
+                "compare_at_price": variant.compare_at_price,
+                "cost": variant.cost,
+                "stock_quantity": variant.stock_quantity,
+                "track_inventory": variant.track_inventory,
+                "weight": f"{variant.weight.normalize():f}" if variant.weight is not None else None,
+                "weight_unit": variant.weight_unit,
+                "barcode": variant.barcode,
+            }
+        )
+    return rows

@@ -1,0 +1,110 @@
+"""Product images: upload, alt text, order, delete (fragments of the product page)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Perm
+from apps.catalog import selectors, services
+from apps.catalog.forms import (
+    ImageAltForm,
+    ImageUploadForm,
+    ProductForm,
+    VariantFormSet,
+    apply_domain_error,
+)
+from apps.catalog.models import Product
+from apps.catalog.views.common import catalog_url, product_initial, product_or_404, variant_initial
+from apps.core.exceptions import DomainError
+from apps.core.htmx import redirect_with_message, render_page
+from apps.core.tenancy import store_view
+
+
+def _images_url(request: HttpRequest, product: Product) -> str:
+    return catalog_url("product-update", request, product_id=product.pk) + "#images"
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def image_add(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = product_or_404(request, product_id)
+    form = ImageUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.image_add(
+                store=request.store,
+                actor=request.user,
+                product=product,
+                upload=form.cleaned_data["image"],
+                alt_text=form.cleaned_data["alt_text"],
+            )
+        except DomainError as error:
+            apply_domain_error(error, form)
+        else:
+            return redirect_with_message(request, _images_url(request, product), "Image added.")
+    category_choices = selectors.category_choices(store=request.store)
+    context = {
+        "product": product,
+        "form": ProductForm(initial=product_initial(product), category_choices=category_choices),
+        "formset": VariantFormSet(initial=variant_initial(product), prefix="variants"),
+        "image_form": form,
+        "variants_by_id": {v.pk: v for v in product.variants.all()},
+    }
+    return render_page(request, "catalog/product_form.html", context, status=400)
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def image_update(request: HttpRequest, product_id: int, image_id: int) -> HttpResponse:
+    product = product_or_404(request, product_id)
+    form = ImageAltForm(request.POST)
+    if form.is_valid():
+        try:
+            services.image_update(
+                store=request.store,
+                actor=request.user,
+                product=product,
+                image=image_id,
+                alt_text=form.cleaned_data["alt_text"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(_images_url(request, product))
+        return redirect_with_message(request, _images_url(request, product), "Alt text saved.")
+    messages.error(request, "The alt text is longer than 255 characters.")
+    return redirect(_images_url(request, product))
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def image_move(request: HttpRequest, product_id: int, image_id: int) -> HttpResponse:
+    product = product_or_404(request, product_id)
+    try:
+        services.image_move(
+            store=request.store,
+            actor=request.user,
+            product=product,
+            image=image_id,
+            direction=request.POST.get("direction", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_images_url(request, product))
+    return redirect_with_message(request, _images_url(request, product), "Image order saved.")
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def image_delete(request: HttpRequest, product_id: int, image_id: int) -> HttpResponse:
+    product = product_or_404(request, product_id)
+    try:
+        services.image_delete(
+            store=request.store, actor=request.user, product=product, image=image_id
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_images_url(request, product))
+    return redirect_with_message(request, _images_url(request, product), "Image removed.")

@@ -1,0 +1,84 @@
+"""Stock pages: a variant's stock history and adjustments, and the low-stock list."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.roles import Perm
+from apps.catalog import selectors, services
+from apps.catalog.forms import (
+    StockAdjustForm,
+    apply_domain_error,
+)
+from apps.catalog.views.common import catalog_url
+from apps.core.exceptions import DomainError
+from apps.core.htmx import redirect_with_message, render_page
+from apps.core.tables import Column, TableQuery
+from apps.core.tenancy import store_view
+
+LOW_STOCK_COLUMNS = [
+    Column("product", "Product", "product__title"),
+    Column("sku", "SKU", "sku"),
+    Column("stock", "Stock", "stock_quantity", numeric=True),
+    Column("threshold", "Threshold", "product__low_stock_threshold", numeric=True),
+    Column("actions", ""),
+]
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_http_methods(["GET", "POST"])
+def variant_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
+    variant = selectors.variant_get(store=request.store, variant_id=variant_id)
+    if variant is None:
+        raise Http404("No such variant.")
+    status = 200
+    if request.method == "POST":
+        form = StockAdjustForm(request.POST)
+        if form.is_valid():
+            try:
+                services.stock_adjust(
+                    store=request.store, actor=request.user, variant=variant, **form.cleaned_data
+                )
+            except DomainError as error:
+                apply_domain_error(error, form)
+            else:
+                delta = form.cleaned_data["delta"]
+                return redirect_with_message(
+                    request,
+                    catalog_url("variant-detail", request, variant_id=variant.pk),
+                    f"Stock of {variant.sku} changed by {delta:+d}.",
+                )
+        status = 400
+    else:
+        form = StockAdjustForm()
+    table = TableQuery(
+        request=request,
+        queryset=selectors.variant_movements(store=request.store, variant=variant),
+        columns=[
+            Column("created_at", "When", "created_at"),
+            Column("delta", "Change", numeric=True),
+            Column("after", "Stock after", numeric=True),
+            Column("reason", "Reason"),
+            Column("actor", "Who"),
+        ],
+        default_sort="-created_at",
+    )
+    context = {"variant": variant, "product": variant.product, "form": form, "table": table}
+    return render_page(
+        request, "catalog/variant_detail.html", context, partial="movement-table", status=status
+    )
+
+
+@store_view(Perm.MANAGE_CATALOG)
+def low_stock_list(request: HttpRequest) -> HttpResponse:
+    table = TableQuery(
+        request=request,
+        queryset=selectors.low_stock_variants(store=request.store),
+        columns=LOW_STOCK_COLUMNS,
+        search_fields=("sku", "product__title"),
+        default_sort="stock",
+    )
+    return render_page(
+        request, "catalog/low_stock_list.html", {"table": table}, partial="low-stock-table"
+    )
