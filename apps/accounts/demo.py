@@ -5,14 +5,13 @@ from __future__ import annotations
 from apps.accounts import services
 from apps.accounts.models import User
 from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_STORE_HANDLE, DemoContext
-from apps.core.services import store_create
 
 
 def seed(context: DemoContext) -> None:
     email, name, _role = DEMO_LOGINS[0]
     owner = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
     context.users["owner"] = owner
-    store = store_create(
+    store = services.store_create(
         owner=owner,
         name="Acme Outfitters",
         handle=DEMO_STORE_HANDLE,
@@ -38,7 +37,7 @@ def seed(context: DemoContext) -> None:
     services.api_key_create(store=store, actor=owner, name="Storefront sync")
     context.progress.step("staff", steps - 1, steps)
     # a second store owned by the same person, so the store switcher has something to switch
-    second = store_create(
+    second = services.store_create(
         owner=owner,
         name="Northwind Home",
         handle="northwind",

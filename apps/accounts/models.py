@@ -4,8 +4,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from apps.accounts.roles import Role
 from apps.core.models import Store, StoreOwnedModel, TimeStampedModel
+from apps.core.roles import Role
 
 
 class UserManager(BaseUserManager):

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import ApiKey, Invitation, Membership, User
 from apps.core.models import Store
+from apps.core.search import SearchHit
 
 
 def membership_for_handle(*, user: User, handle: str) -> Membership | None:
@@ -43,12 +45,7 @@ def api_key_list(*, store: Store) -> QuerySet[ApiKey]:
     return ApiKey.objects.for_store(store).select_related("created_by")
 
 
-def staff_search(*, store: Store, query: str, limit: int):
-    from django.db.models import Q
-    from django.urls import reverse
-
-    from apps.core.search import SearchHit
-
+def staff_search(*, store: Store, query: str, limit: int) -> list[SearchHit]:
     url = reverse("accounts:staff-list", kwargs={"handle": store.handle})
     rows = membership_list(store=store).filter(
         Q(user__email__icontains=query) | Q(user__full_name__icontains=query)

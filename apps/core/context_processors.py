@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from apps.core.navigation import navigation_for
+from apps.core.tenancy import store_memberships
 
 
 def portal(request):
@@ -12,14 +13,12 @@ def portal(request):
         return context
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
-    from apps.accounts.selectors import membership_list_for_user
-
     context.update(
         {
             "store": store,
             "membership": membership,
-            "nav_links": navigation_for(store=store, role=membership.role, view_name=view_name),
-            "user_memberships": membership_list_for_user(user=request.user),
+            "nav_links": navigation_for(store=store, role=request.role, view_name=view_name),
+            "user_memberships": store_memberships(request.user),
         }
     )
     return context

@@ -1,17 +1,23 @@
 """The demo store: realistic data created through the product's own services.
 
-``seed_demo`` runs every area's seeder in order. A later area adds its seeder to DEMO_SEEDERS;
-each takes the store, a seeded ``random.Random``, the scale and a progress reporter, and must
-write only through services (or the bulk COPY path the product itself uses).
+``seed_demo`` runs every app's seeder (``apps.core.portal.DemoSeeder``, registered in the app's
+``portal.py``) in order; each takes a ``DemoContext`` (the stores and users made so far, a seeded
+``random.Random``, the scale and a progress reporter) and must write only through services (or
+the bulk COPY path the product itself uses).
 """
 
 from __future__ import annotations
 
 import random
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
+
+from celery import current_app
+from django.db import transaction
+from django.test import override_settings
+
+from apps.core.models import Store
+from apps.core.portal import DemoSeeder, contributions
 
 DEMO_PASSWORD = "merchant-demo"  # noqa: S105 - documented demo login, dev only
 DEMO_STORE_HANDLE = "demo"
@@ -21,13 +27,6 @@ DEMO_LOGINS = [
     ("support@demo.test", "Sam Support", "support"),
 ]
 SCALES = {"small": 1, "medium": 5, "large": 100}
-
-# "module:function" of each area's seeder, in dependency order
-DEMO_SEEDERS: list[str] = [
-    "apps.accounts.demo:seed",
-    "apps.catalog.demo:seed",
-    "apps.catalog.demo_bulk:seed",
-]
 
 
 class Progress:
@@ -61,17 +60,12 @@ class DemoContext:
         return SCALES[self.scale]
 
 
-def _resolve(path: str) -> Callable[[DemoContext], None]:
-    module, _, name = path.partition(":")
-    return getattr(import_module(module), name)
+def demo_seeders() -> list[DemoSeeder]:
+    return contributions(DemoSeeder)
 
 
 def seed_all(*, seed: int, scale: str, progress: Progress | None = None) -> DemoContext:
-    from django.db import transaction
-    from django.test import override_settings
-
-    from merchant_portal.celery import app
-
+    app = current_app  # the project's Celery app (merchant_portal/celery.py)
     context = DemoContext(rng=random.Random(seed), scale=scale, progress=progress or Progress())
     # the demo's invitations and notifications go nowhere, not to the console: tasks queued
     # while seeding run here, with the in-memory mail backend (and need no broker)
@@ -83,14 +77,12 @@ def seed_all(*, seed: int, scale: str, progress: Progress | None = None) -> Demo
             override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
             transaction.atomic(),
         ):
-            for path in DEMO_SEEDERS:
-                _resolve(path)(context)
+            for seeder in demo_seeders():
+                seeder.seed(context)
     finally:
         app.conf.task_always_eager = eager
     return context
 
 
 def demo_loaded() -> bool:
-    from apps.core.models import Store
-
     return Store.objects.filter(handle=DEMO_STORE_HANDLE).exists()

@@ -8,8 +8,6 @@ urlpatterns = [
     path("", views.root, name="root"),
     path("health/", views.health, name="health"),
     path("stores/", views.store_switch, name="store-switch"),
-    path("stores/new/", views.store_create, name="store-create"),
     path("store/<slug:handle>/", views.home, name="home"),
-    path("store/<slug:handle>/settings/", views.settings_view, name="settings"),
     path("store/<slug:handle>/search/", views.search, name="search"),
 ]

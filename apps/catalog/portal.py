@@ -1,0 +1,133 @@
+"""What the catalog adds to the portal: its area, product search, first setup step, demo data,
+and how the audit log words its changes."""
+
+from __future__ import annotations
+
+from apps.audit.registry import register_action, register_target
+from apps.catalog import demo, demo_bulk
+from apps.catalog.models import InventoryReason, Product, ProductStatus
+from apps.catalog.search import product_hits
+from apps.catalog.services.bulk import BULK_ACTIONS
+from apps.core.models import Store
+from apps.core.portal import (
+    DemoSeeder,
+    NavItem,
+    SearchProvider,
+    SetupStep,
+    register_demo_seeder,
+    register_nav,
+    register_role_description,
+    register_search,
+    register_setup_step,
+)
+from apps.core.roles import Perm, Role
+
+
+def _product_added(store: Store) -> bool:
+    return Product.objects.for_store(store).exists()
+
+
+register_nav(
+    NavItem("Catalog", "catalog:product-list", Perm.VIEW_CATALOG, order=40, icon="catalog")
+)
+register_search(SearchProvider("Products", Perm.VIEW_CATALOG, product_hits, order=40))
+register_setup_step(
+    SetupStep(
+        key="products",
+        title="Add your products",
+        description="Create your catalog: products with their variants, prices and stock.",
+        action_label="Add a product",
+        url_name="catalog:product-create",
+        perm=Perm.MANAGE_CATALOG,
+        is_done=_product_added,
+        order=40,
+    )
+)
+
+register_demo_seeder(DemoSeeder("catalog", demo.seed, order=40))
+register_demo_seeder(DemoSeeder("catalog-bulk", demo_bulk.seed, order=41))
+register_role_description(Role.OWNER, "catalog", order=40)
+register_role_description(Role.MANAGER, "catalog", order=40)
+register_role_description(Role.SUPPORT, "catalog (read-only)", order=40)
+
+
+# --- how the audit log words this app's changes (apps.audit.registry) ---
+PRODUCT_FIELDS = {
+    "compare_at_price": "Compare-at price",
+    "seo_title": "SEO title",
+    "seo_description": "SEO description",
+    "low_stock_threshold": "Low-stock threshold",
+}
+VARIANT_FIELDS = {
+    "sku": "SKU",
+    "compare_at_price": "Compare-at price",
+    "stock_quantity": "Stock",
+    "track_inventory": "Track stock",
+    "option_values": "Options",
+}
+
+register_target(
+    "catalog.product",
+    url_name="catalog:product-update",
+    id_kwarg="product_id",
+    field_labels=PRODUCT_FIELDS,
+    value_labels={"status": dict(ProductStatus.choices)},
+)
+register_target(
+    "catalog.variant",
+    url_name="catalog:variant-detail",
+    id_kwarg="variant_id",
+    field_labels=VARIANT_FIELDS,
+    value_labels={"reason": dict(InventoryReason.choices)},
+)
+register_target(
+    "catalog.category",
+    url_name="catalog:category-update",
+    id_kwarg="category_id",
+    field_labels={"parent": "Parent category"},
+)
+register_target(
+    "catalog.importjob",
+    url_name="catalog:import-detail",
+    id_kwarg="job_id",
+    name=lambda text: text.removeprefix("Import "),
+)
+
+register_action("product.created", "added the product “{target}”", label="Product added")
+register_action("product.updated", "changed the product “{target}”", label="Product changed")
+register_action("product.deleted", "deleted the product “{target}”", label="Product deleted")
+register_action(
+    "product.image_added", "added an image to the product “{target}”", label="Image added"
+)
+register_action(
+    "product.image_updated", "changed an image of the product “{target}”", label="Image changed"
+)
+register_action(
+    "product.images_reordered",
+    "reordered the images of the product “{target}”",
+    label="Images reordered",
+)
+register_action(
+    "product.image_removed", "removed an image of the product “{target}”", label="Image removed"
+)
+for action, verb in {
+    "activate": "set the product “{target}” active",
+    "archive": "archived the product “{target}”",
+    "draft": "set the product “{target}” to draft",
+    "set_category": "changed the category of the product “{target}”",
+    "add_tag": "tagged the product “{target}”",
+    "remove_tag": "removed a tag from the product “{target}”",
+    "adjust_price": "adjusted the prices of the product “{target}”",
+}.items():
+    register_action(
+        f"product.bulk_{action}", verb, label=f"Bulk action: {BULK_ACTIONS[action].lower()}"
+    )
+register_action("variant.created", "added the variant “{target}”", label="Variant added")
+register_action("variant.updated", "changed the variant “{target}”", label="Variant changed")
+register_action("variant.deleted", "deleted the variant “{target}”", label="Variant deleted")
+register_action("stock.adjusted", "adjusted the stock of “{target}”", label="Stock adjusted")
+register_action("category.created", "added the category “{target}”", label="Category added")
+register_action("category.updated", "changed the category “{target}”", label="Category changed")
+register_action("category.moved", "moved the category “{target}”", label="Category moved")
+register_action("category.deleted", "deleted the category “{target}”", label="Category deleted")
+register_action("catalog.imported", "imported “{target}”", label="Catalog imported")

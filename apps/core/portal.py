@@ -1,0 +1,194 @@
+"""What each app adds to the portal, collected at start-up: core never lists the apps.
+
+Every app declares its part in its own ``apps/<app>/portal.py``, which ``CoreConfig.ready()``
+imports (``autodiscover_modules("portal")``)::
+
+    from apps.core.portal import NavItem, register_nav
+    from apps.core.roles import Perm
+
+    register_nav(NavItem("Shipping", "shipping:zone-list", Perm.MANAGE_SHIPPING, order=60))
+
+The kinds of contribution:
+
+- ``NavItem``: a sidebar entry with its permission; ``order`` follows UI.md (Home 0, Orders 20,
+  Customers 30, Catalog 40, Payments 50, Shipping 60, Overlays 70, Analytics 80, Reports 90,
+  Settings 100).
+- ``SearchProvider``: a group of the top bar's global search, for roles with its permission.
+- ``SetupStep``: a step of Home's setup guide, shown to the roles that can act on it.
+- ``DemoSeeder``: the app's part of ``seed_demo``, run in ``order``.
+- ``RoleDescription``: the app's part of a role's description ("catalog (read-only)").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from apps.core.models import Store
+from apps.core.roles import Perm, Role
+
+if TYPE_CHECKING:
+    from apps.core.demo import DemoContext
+    from apps.core.search import SearchHit
+
+
+class SearchFunction(Protocol):
+    def __call__(self, *, store: Store, query: str, limit: int) -> list[SearchHit]: ...
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str  # reversed with the store's handle
+    perm: Perm
+    order: int
+    icon: str = ""
+    # URL namespaces ("catalog:") or view names that highlight the entry; default: url_name's app
+    active_for: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.label
+
+    @property
+    def active_prefixes(self) -> tuple[str, ...]:
+        return self.active_for or (self.url_name.partition(":")[0] + ":",)
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    label: str
+    perm: Perm
+    search: SearchFunction
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    key: str
+    title: str
+    description: str
+    action_label: str
+    url_name: str  # reversed with the store's handle
+    perm: Perm  # who can act on it; other roles don't see the step
+    is_done: Callable[[Store], bool]
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    name: str
+    seed: Callable[[DemoContext], None]
+    order: int  # seeders run in this order: an area's data after what it depends on
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class RoleDescription:
+    role: Role
+    text: str  # lower case, joined into a sentence with the other apps' parts
+    order: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.role, self.text)
+
+
+Contribution = NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription
+C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription)
+
+_contributions: list[Contribution] = []
+
+
+def register(item: C) -> C:
+    """Add ``item`` to the portal; the same kind with the same key twice is a mistake."""
+    for existing in _contributions:
+        if type(existing) is type(item) and existing.key == item.key:
+            raise ValueError(f"{type(item).__name__} {item.key!r} is registered already")
+    _contributions.append(item)
+    return item
+
+
+def unregister(item: Contribution) -> None:
+    _contributions.remove(item)
+
+
+def contributions(kind: type[C]) -> list[C]:
+    """Every registered contribution of ``kind``, in its ``order``."""
+    return sorted(
+        (item for item in _contributions if type(item) is kind), key=lambda item: item.order
+    )
+
+
+def register_nav(item: NavItem) -> NavItem:
+    return register(item)
+
+
+def register_search(provider: SearchProvider) -> SearchProvider:
+    return register(provider)
+
+
+def register_setup_step(step: SetupStep) -> SetupStep:
+    return register(step)
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> DemoSeeder:
+    return register(seeder)
+
+
+def register_role_description(role: Role, text: str, *, order: int) -> RoleDescription:
+    return register(RoleDescription(role, text, order))
+
+
+# --- role descriptions ----------------------------------------------------------------------------
+# what core says of each role around the parts the apps contribute: (with parts, without)
+_ROLE_SENTENCES: dict[str, tuple[str, str]] = {
+    Role.OWNER: ("Everything, including {parts}.", "Everything."),
+    Role.MANAGER: ("{parts}.", "The store's home page."),
+    Role.SUPPORT: ("{parts}. No settings.", "The store's home page. No settings."),
+}
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def role_description(role: str) -> str:
+    parts = [item.text for item in contributions(RoleDescription) if item.role == role]
+    with_parts, without_parts = _ROLE_SENTENCES[role]
+    if not parts:
+        return without_parts
+    sentence = with_parts.format(parts=_join(parts))
+    return sentence[0].upper() + sentence[1:]
+
+
+class _RoleDescriptions(Mapping[str, str]):
+    """``ROLE_DESCRIPTIONS[role]``: built from the registry each time it is read."""
+
+    def __getitem__(self, role: str) -> str:
+        if role not in Role.values:
+            raise KeyError(role)
+        return role_description(role)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(Role.values)
+
+    def __len__(self) -> int:
+        return len(Role.values)
+
+
+ROLE_DESCRIPTIONS: Mapping[str, str] = _RoleDescriptions()
+
+
+# --- core's own part ------------------------------------------------------------------------------
+register_nav(
+    NavItem("Home", "core:home", Perm.VIEW_HOME, order=0, icon="home", active_for=("core:home",))
+)

@@ -1,0 +1,101 @@
+"""Layers point one way: feature apps → accounts → core. Checked on the source, with ``ast``.
+
+- Nothing in ``apps/core`` imports another app (``apps.accounts``, ``apps.catalog``, …), at the
+  top of a module or inside a function.
+- No module in ``apps/`` hides an import of ``apps.*`` inside a function: an import that has to
+  be deferred is a layer pointing the wrong way or a cycle to untangle.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import apps
+
+APPS_DIR = Path(apps.__file__).parent
+CORE_DIR = APPS_DIR / "core"
+
+
+def _modules(root: Path) -> list[Path]:
+    return sorted(path for path in root.rglob("*.py") if "migrations" not in path.parts)
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(APPS_DIR.parent).as_posix()
+
+
+def _imported_names(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        return [node.module]
+    return []
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """Every absolute import in ``path``: (module, inside a function?)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    in_function: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            in_function.update(id(inner) for inner in ast.walk(node) if inner is not node)
+    return [
+        (name, id(node) in in_function) for node in ast.walk(tree) for name in _imported_names(node)
+    ]
+
+
+def _is_other_app(module: str) -> bool:
+    parts = module.split(".")
+    return parts[0] == "apps" and len(parts) > 1 and parts[1] != "core"
+
+
+def test_the_checks_see_function_level_imports(tmp_path):
+    module = tmp_path / "sample.py"
+    module.write_text(
+        "import apps.audit\n"
+        "def f():\n"
+        "    from apps.accounts.models import User\n"
+        "    import apps.catalog.models\n"
+    )
+
+    assert _imports(module) == [
+        ("apps.audit", False),
+        ("apps.accounts.models", True),
+        ("apps.catalog.models", True),
+    ]
+
+
+def test_core_imports_no_other_app():
+    offending = [
+        f"{_relative(path)}: {module}"
+        for path in _modules(CORE_DIR)
+        for module, _in_function in _imports(path)
+        if _is_other_app(module)
+    ]
+
+    assert offending == []
+
+
+def test_core_migrations_import_no_other_app():
+    offending = [
+        f"{_relative(path)}: {module}"
+        for path in sorted((CORE_DIR / "migrations").glob("*.py"))
+        for module, _in_function in _imports(path)
+        if _is_other_app(module)
+    ]
+
+    assert offending == []
+
+
+def test_no_module_in_apps_imports_an_app_inside_a_function():
+    found = sorted(
+        {
+            f"{_relative(path)}: {module}"
+            for path in _modules(APPS_DIR)
+            for module, in_function in _imports(path)
+            if in_function and module.split(".")[0] == "apps"
+        }
+    )
+
+    assert found == []
