@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,6 +30,11 @@ def pytest_configure(config):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # private files (imports, exports) of the run go to a folder of its own
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {"location": tempfile.mkdtemp(prefix="private-test-")},
+        },
     }
     settings.CONTENT_SECURITY_POLICY = settings.CONTENT_SECURITY_POLICY  # keep CSP on in tests
     if settings.CELERY_BROKER_IS_EMBEDDED and not hasattr(config, "workerinput"):

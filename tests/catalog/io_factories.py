@@ -68,7 +68,12 @@ def cells(item: dict, header: list[str] | None = None) -> list[str]:
 
 @pytest.fixture
 def media_root(settings, tmp_path):
+    """Public media and private files (imports, exports) in the test's own folders."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
+    }
     return settings.MEDIA_ROOT
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from apps.catalog import services
 from apps.catalog.io.columns import COLUMN_NAMES
-from apps.catalog.models import Category, InventoryMovement, Product, Variant
+from apps.catalog.models import Category, ExportJob, InventoryMovement, Product, Variant
+from apps.catalog.views import exports as exports_views
+from apps.core.jobs import job_run
 from tests.catalog.io_factories import csv_bytes, make_shirts, media_root, row, upload  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -195,79 +199,121 @@ def test_reimporting_an_unchanged_export_updates_and_records_no_stock_change(
     assert Category.objects.for_store(store).count() == 2
 
 
-# --- large Excel exports: a task with progress ---------------------------------------------
-def test_export_task_writes_the_workbook_to_storage(store, db):
-    from django.core.files.storage import default_storage
+# --- large Excel exports: a job with progress, a private file ------------------------------
+def detail_url(store, job, name="export-detail"):
+    return reverse(f"catalog:{name}", kwargs={"handle": store.handle, "export_id": job.pk})
 
-    from apps.catalog.tasks import product_export_task
 
+def test_export_job_writes_the_workbook_to_private_storage(store, owner, settings):
     seed(store)
+    job = services.export_job_create(
+        store=store, actor=owner, params={"status": "active"}, file_format="xlsx"
+    )
 
-    result = product_export_task(store.id, {"status": "active"}, "xlsx")
+    assert job_run(label="catalog.ExportJob", job_id=job.pk) == "done"
 
-    assert (result["store_id"], result["rows"]) == (store.id, 2)
-    assert result["filename"].startswith("alpha-products-")
-    with default_storage.open(result["name"], "rb") as handle:
+    job.refresh_from_db()
+    assert (job.status, job.processed, job.total) == ("done", 2, 2)
+    assert job.filename.startswith("alpha-products-") and job.filename.endswith(".xlsx")
+    assert re.fullmatch(rf"catalog/exportjob/{store.pk}/[0-9a-f]{{32}}\.xlsx", job.result_file.name)
+    assert not str(job.result_file.path).startswith(str(settings.MEDIA_ROOT))
+    with job.result_file.open("rb") as handle:
         sheet = openpyxl.load_workbook(handle).active
-        assert [
-            r[COLUMN_NAMES.index("sku")] for r in sheet.iter_rows(min_row=2, values_only=True)
-        ] == [
-            "LS-M",
-            "LS-L",
-        ]
+        skus = [r[COLUMN_NAMES.index("sku")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert skus == ["LS-M", "LS-L"]
+    assert job_run(label="catalog.ExportJob", job_id=job.pk) is None  # delivered twice
 
 
-def test_posting_a_large_excel_export_queues_the_task_and_shows_progress(
-    store, owner, client_for, monkeypatch
+def test_posting_a_large_excel_export_makes_a_job_and_shows_its_progress(
+    store, owner, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    import uuid
-
-    import apps.catalog.views.exports as views_io
-    from apps.catalog.tasks import product_export_task
-    from merchant_portal.celery import app
-
     seed(store)
-    monkeypatch.setattr(views_io, "XLSX_INLINE_MAX", 1)
-    task_id = str(uuid.uuid4())
-    queued = []
-
-    class Queued:
-        id = task_id
-
-    def delay(*args):
-        queued.append(args)
-        return Queued()
-
-    monkeypatch.setattr(product_export_task, "delay", delay)
+    monkeypatch.setattr(exports_views, "XLSX_INLINE_MAX", 1)
     client = client_for(owner)
 
-    response = client.post(export_url(store), {"format": "xlsx", "vendor": "Acme"})
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(export_url(store), {"format": "xlsx", "vendor": "Acme"})
 
-    progress_url = (
-        reverse("catalog:export-progress", kwargs={"handle": store.handle}) + f"?task={task_id}"
+    job = ExportJob.objects.get()
+    assert response["Location"] == detail_url(store, job)
+    assert len(callbacks) == 1  # queued once the row is committed
+    assert (job.store, job.params, job.file_format, job.status) == (
+        store,
+        {"vendor": "Acme"},
+        "xlsx",
+        "queued",
     )
-    assert response["Location"] == progress_url
-    assert queued == [(store.id, {"vendor": "Acme"}, "xlsx")]
-    app.backend.store_result(
-        task_id, {"store_id": store.id, "done": 5000, "total": 300000}, "PROGRESS"
-    )
-    page = client.get(progress_url, headers={"HX-Request": "true"}).content.decode()
-    assert "5,000 of 300,000 rows" in page
+    ExportJob.objects.filter(pk=job.pk).update(status="running", processed=5000, total=300000)
+    page = client.get(detail_url(store, job), headers={"HX-Request": "true"}).content.decode()
+    assert page.lstrip().startswith('<div id="export-progress"')
+    assert "5,000 of 300,000 variants" in page
     assert 'hx-trigger="every 1s"' in page
+    assert detail_url(store, job, "export-cancel") in page
 
 
-def test_another_stores_export_is_404(store, other_store, owner, make_member, client_for):
-    import uuid
-
-    from merchant_portal.celery import app
-
-    task_id = str(uuid.uuid4())
-    app.backend.store_result(
-        task_id, {"store_id": other_store.id, "name": "x", "done": 1, "total": 1}, "SUCCESS"
-    )
+def test_a_finished_export_offers_its_download_and_stops_polling(store, owner, client_for):
+    seed(store)
+    job = services.export_job_create(store=store, actor=owner, params={}, file_format="xlsx")
+    job_run(label="catalog.ExportJob", job_id=job.pk)
     client = client_for(owner)
 
-    for name in ("export-progress", "export-download"):
-        url = reverse(f"catalog:{name}", kwargs={"handle": store.handle})
-        assert client.get(f"{url}?task={task_id}").status_code == 404
-        assert client.get(f"{url}?task=not-a-task").status_code == 404
+    page = client.get(detail_url(store, job), headers={"HX-Request": "true"}).content.decode()
+    download = client.get(detail_url(store, job, "export-download"))
+
+    assert "hx-trigger" not in page
+    assert "Your file is ready: 3 variants.</strong> It is kept for 7 days." in page
+    assert detail_url(store, job, "export-download") in page
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == f'attachment; filename="{job.filename}"'
+    assert download["Cache-Control"] == "private, no-store"
+    assert openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+
+
+def test_an_export_file_is_served_only_to_its_store_and_role(
+    store, other_store, owner, support, make_member, client_for
+):
+    seed(store)
+    job = services.export_job_create(store=store, actor=owner, params={}, file_format="xlsx")
+    job_run(label="catalog.ExportJob", job_id=job.pk)
+    job.refresh_from_db()
+    url = detail_url(store, job, "export-download")
+    stranger = make_member(other_store, "owner")
+
+    assert Client().get(url).status_code == 302  # anonymous: to the login page
+    assert Client().get(url)["Location"].startswith("/login/")
+    assert client_for(support).get(url).status_code == 403
+    assert client_for(stranger).get(url).status_code == 404
+    for name in ("export-detail", "export-download"):
+        theirs = reverse(
+            f"catalog:{name}", kwargs={"handle": other_store.handle, "export_id": job.pk}
+        )
+        assert client_for(stranger).get(theirs).status_code == 404
+    # the old public address of media files does not reach it
+    assert Client().get(f"/media/{job.result_file.name}").status_code == 404
+    with pytest.raises(ValueError):
+        job.result_file.url  # noqa: B018 - a private file has no public address
+
+
+def test_cancelling_an_export_stops_it_at_the_next_batch_and_keeps_no_file(
+    store, owner, client_for
+):
+    seed(store)
+    job = services.export_job_create(store=store, actor=owner, params={}, file_format="xlsx")
+    client = client_for(owner)
+
+    response = client.post(detail_url(store, job, "export-cancel"))
+    job_run(label="catalog.ExportJob", job_id=job.pk)
+
+    job.refresh_from_db()
+    assert response["Location"] == detail_url(store, job)
+    assert (job.status, job.result_file.name) == ("cancelled", "")
+    page = client.get(detail_url(store, job), headers={"HX-Request": "true"}).content.decode()
+    assert "Cancelled" in page and "hx-trigger" not in page
+    assert client.get(detail_url(store, job, "export-download")).status_code == 404
+
+
+def test_the_old_task_address_of_an_export_is_gone(store, owner, client_for):
+    client = client_for(owner)
+
+    assert client.get(f"/store/{store.handle}/catalog/export/progress/?task=x").status_code == 404
+    assert client.get(f"/store/{store.handle}/catalog/export/download/?task=x").status_code == 404

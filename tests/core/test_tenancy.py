@@ -26,6 +26,7 @@ ALIASES = {
     "import": "catalog.ImportJob",
     "import_job": "catalog.ImportJob",
     "job": "catalog.ImportJob",
+    "export": "catalog.ExportJob",
     "image": "catalog.ProductImage",
     "movement": "catalog.InventoryMovement",
     "entry": "audit.AuditEntry",
@@ -113,6 +114,7 @@ def _create_one_of_everything(store, user):
     from apps.catalog.models import (
         BulkJob,
         Category,
+        ExportJob,
         ImportJob,
         InventoryMovement,
         Product,
@@ -137,6 +139,7 @@ def _create_one_of_everything(store, user):
     )
     ImportJob.objects.create(store=store, original_name="b.csv", file_format="csv", file="b.csv")
     BulkJob.objects.create(store=store, action="archive", product_ids=[product.pk], total=1)
+    ExportJob.objects.create(store=store, file_format="csv", params={})
     audit_record(store=store, actor=user, action="test", target=product)
     _create_images(store, product)
 
@@ -172,7 +175,12 @@ def _kwargs(route: Route, handle: str, store_b) -> dict:
 def test_the_enumeration_finds_the_store_pages():
     names = {route.name for route in store_scoped_routes()}
 
-    assert {"core:home", "core:settings", "accounts:staff-list", "audit:audit-list"} <= names
+    assert {
+        "core:home",
+        "accounts:store-settings",
+        "accounts:staff-list",
+        "audit:audit-list",
+    } <= names
 
 
 def test_store_b_pages_are_404_for_a_user_of_store_a(world, client_for):

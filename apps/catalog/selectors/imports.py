@@ -1,4 +1,4 @@
-"""Reads for the import pages."""
+"""Reads for the import and export pages (their jobs)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from dataclasses import asdict, dataclass
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from apps.catalog.models import ImportJob, ImportStatus
+from apps.catalog.models import ExportJob, ImportJob, ImportStatus
 from apps.core.progress import JobProgress, job_progress
 
 
 def import_job_list(*, store) -> QuerySet[ImportJob]:
-    return ImportJob.objects.for_store(store).select_related("created_by").order_by("-created_at")
+    return ImportJob.objects.for_store(store).select_related("requested_by").order_by("-created_at")
 
 
 def import_job_get(*, store, job_id: int) -> ImportJob:
     """The store's import job; another store's id is a 404."""
     return get_object_or_404(
-        ImportJob.objects.for_store(store).select_related("created_by"), pk=job_id
+        ImportJob.objects.for_store(store).select_related("requested_by"), pk=job_id
     )
 
 
@@ -29,10 +29,13 @@ class ImportProgress(JobProgress):
 
 def import_progress(job: ImportJob) -> ImportProgress:
     """Rows read so far, of how many, and the time left at the pace so far."""
-    progress = job_progress(
-        done=job.processed_rows, total=job.total_rows, started_at=job.started_at
-    )
+    progress = job_progress(done=job.processed, total=job.total, started_at=job.started_at)
     return ImportProgress(
         **asdict(progress),
         is_writing=job.status == ImportStatus.RUNNING and progress.done >= progress.total,
     )
+
+
+def export_job_get(*, store, export_id: int) -> ExportJob:
+    """The store's export; another store's id is a 404."""
+    return get_object_or_404(ExportJob.objects.for_store(store), pk=export_id)

@@ -1,8 +1,7 @@
-"""Export of the product list as CSV or Excel (large files built in the background)."""
+"""Export of the product list as CSV or Excel; large Excel files are built by an export job
+(``exports/<id>/``: a progress page, then the download, served privately)."""
 
 from __future__ import annotations
-
-import uuid
 
 from django.http import (
     FileResponse,
@@ -12,20 +11,22 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts.roles import Perm
-from apps.catalog import selectors
+from apps.catalog import selectors, services
 from apps.catalog.forms import ExportForm
 from apps.catalog.io.exporter import export_csv_chunks, export_filename, export_xlsx_file
 from apps.catalog.models import Variant
-from apps.catalog.views.common import FILTER_PARAMS
-from apps.core.htmx import render_page
+from apps.catalog.views.common import FILTER_PARAMS, catalog_url
+from apps.core.exceptions import DomainError
+from apps.core.files import private_file_response, private_file_retention_days
+from apps.core.htmx import redirect_with_message, render_page
+from apps.core.jobs import job_progress_of
+from apps.core.roles import Perm
 from apps.core.tenancy import store_view
 
-# Excel files with more variants than this are built by a Celery task with a progress bar.
+# Excel files with more variants than this are built by an export job with a progress bar.
 XLSX_INLINE_MAX = 20_000
 
 
@@ -57,7 +58,7 @@ def product_export(request: HttpRequest) -> HttpResponse:
 
     GET without ``format`` shows the choice of format and how many variants the file will
     hold; GET with ``format=csv|xlsx`` downloads at once. The page's form posts: CSV streams,
-    a large Excel file is built by a task while a progress bar shows how far it got.
+    a large Excel file is built by an export job while its page shows how far it got.
     """
     store = request.store
     data = request.POST if request.method == "POST" else request.GET
@@ -77,58 +78,44 @@ def product_export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and file_format == "xlsx":
         count = Variant.objects.for_store(store).filter(product__in=products).count()
         if count > XLSX_INLINE_MAX:
-            from apps.catalog.tasks import product_export_task
-
-            result = product_export_task.delay(store.id, params, "xlsx")
-            progress_url = reverse("catalog:export-progress", kwargs={"handle": store.handle})
-            return redirect(f"{progress_url}?task={result.id}")
+            job = services.export_job_create(
+                store=store, actor=request.user, params=params, file_format="xlsx"
+            )
+            return redirect(catalog_url("export-detail", request, export_id=job.pk))
     return _export_response(store, products, file_format)
 
 
-def _export_result(request: HttpRequest):
-    """``(task id, state, info)`` of the export task in ``?task=``; 404 for another store's."""
-    from celery.result import AsyncResult
-
-    try:
-        task_id = str(uuid.UUID(request.GET.get("task", "")))
-    except ValueError:
-        raise Http404("No such export.") from None
-    result = AsyncResult(task_id)
-    info = result.info if isinstance(result.info, dict) else {}
-    if info.get("store_id") not in (None, request.store.id):
-        raise Http404("No such export.")
-    if result.state == "SUCCESS" and info.get("store_id") != request.store.id:
-        raise Http404("No such export.")
-    return task_id, result.state, info
-
-
 @store_view(Perm.MANAGE_CATALOG)
-def export_progress(request: HttpRequest) -> HttpResponse:
-    task_id, state, info = _export_result(request)
-    total = max(int(info.get("total") or 0), 1)
-    done = min(int(info.get("done") or 0), total)
+def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
+    """The export's progress, polled by htmx until the file is ready; then its download."""
+    job = selectors.export_job_get(store=request.store, export_id=export_id)
     context = {
-        "task_id": task_id,
-        "state": state,
-        "done": done,
-        "total": total if info.get("total") else 0,
-        "percent": int(100 * done / total),
-        "is_ready": state == "SUCCESS",
-        "is_failed": state in ("FAILURE", "REVOKED"),
+        "job": job,
+        "progress": job_progress_of(job),
+        "retention_days": private_file_retention_days(job.file_retention),
     }
     return render_page(request, "catalog/export_progress.html", context, partial="export-progress")
 
 
 @store_view(Perm.MANAGE_CATALOG)
-def export_download(request: HttpRequest) -> HttpResponse:
-    from django.core.files.storage import default_storage
-
-    _task_id, state, info = _export_result(request)
-    if state != "SUCCESS" or not info.get("name") or not default_storage.exists(info["name"]):
-        raise Http404("This export is not ready, or has expired.")
-    return FileResponse(
-        default_storage.open(info["name"], "rb"),
-        as_attachment=True,
-        filename=info.get("filename") or "products.xlsx",
-        content_type=XLSX_TYPE if info["name"].endswith(".xlsx") else "text/csv; charset=utf-8",
+@require_POST
+def export_cancel(request: HttpRequest, export_id: int) -> HttpResponse:
+    job = selectors.export_job_get(store=request.store, export_id=export_id)
+    try:
+        services.catalog_job_cancel(store=request.store, actor=request.user, job=job)
+    except DomainError as error:
+        message = error.message
+    else:
+        message = "Export cancelled."
+    return redirect_with_message(
+        request, catalog_url("export-detail", request, export_id=job.pk), message
     )
+
+
+@store_view(Perm.MANAGE_CATALOG)
+def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    job = selectors.export_job_get(store=request.store, export_id=export_id)
+    if job.lifecycle != "done":
+        raise Http404("This export is not ready, or has expired.")
+    content_type = XLSX_TYPE if job.file_format == "xlsx" else "text/csv; charset=utf-8"
+    return private_file_response(job.result_file, filename=job.filename, content_type=content_type)

@@ -1,36 +1,33 @@
-"""Import pages: upload → mapping → check → run → result, and the error rows."""
+"""Import pages: upload → mapping → check → run → result (with a cancellable progress page in
+between for large files), the uploaded file and the error rows (private files)."""
 
 from __future__ import annotations
 
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from apps.accounts.roles import Perm
 from apps.catalog import selectors as io_selectors
 from apps.catalog import services as io_services
 from apps.catalog.forms import ImportMappingForm, ImportUploadForm
 from apps.catalog.io.columns import COLUMNS, COLUMNS_BY_NAME
 from apps.catalog.io.readers import MAX_UPLOAD_BYTES, human_size
 from apps.catalog.models import ImportJob, ImportMode, ImportStatus
+from apps.catalog.services.import_sources import source_label
 from apps.core.exceptions import DomainError
-from apps.core.htmx import render_page
+from apps.core.files import private_file_response
+from apps.core.htmx import redirect_with_message, render_page
+from apps.core.roles import Perm
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
 
-FILTER_PARAMS = ("q", "status", "category", "vendor", "stock")
 HISTORY_COLUMNS = [
     Column("file", "File", "original_name"),
     Column("created_at", "Uploaded", "created_at"),
     Column("status", "Status", "status"),
-    Column("rows", "Rows", "total_rows", numeric=True),
+    Column("rows", "Rows", "total", numeric=True),
     Column("created", "Created", "created_count", numeric=True),
     Column("updated", "Updated", "updated_count", numeric=True),
     Column("skipped", "Skipped", "skipped_count", numeric=True),
@@ -39,12 +36,6 @@ HISTORY_COLUMNS = [
 
 def _job_url(request: HttpRequest, job: ImportJob, name: str = "import-detail") -> str:
     return reverse(f"catalog:{name}", kwargs={"handle": request.store.handle, "job_id": job.pk})
-
-
-def _product_filter(store, params):
-    from apps.catalog.selectors import product_filter
-
-    return product_filter(store=store, params=params)
 
 
 @store_view(Perm.MANAGE_CATALOG)
@@ -113,6 +104,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
                     job=job,
                     mapping=form.mapping(),
                     mode=form.cleaned_data["mode"],
+                    create_categories=form.cleaned_data["create_categories"],
                 )
             except DomainError as error:
                 form.add_error(None if error.field == "mapping" else error.field, error.message)
@@ -120,14 +112,24 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
                 return redirect(_job_url(request, job))
         status = 400
     else:
-        form = ImportMappingForm(initial={"mode": job.mode}, **form_kwargs)
+        initial = {
+            "mode": job.mode,
+            "create_categories": job.summary.get("create_categories", True),
+        }
+        form = ImportMappingForm(initial=initial, **form_kwargs)
     sample = job.summary.get("sample", [])
     rows = [
         {"field": field, "sample": sample[index] if index < len(sample) else ""}
         for index, field in enumerate(form.column_fields())
     ]
     required = [COLUMNS_BY_NAME[name] for name in ("handle", "title", "sku", "price")]
-    context = {"job": job, "form": form, "rows": rows, "required": required}
+    context = {
+        "job": job,
+        "form": form,
+        "rows": rows,
+        "required": required,
+        "source_label": source_label(job),
+    }
     return render_page(request, "catalog/import_mapping.html", context, status=status)
 
 
@@ -136,7 +138,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
     if job.status == ImportStatus.UPLOADED:
         return redirect(_job_url(request, job, "import-mapping"))
-    in_progress = job.status in (ImportStatus.VALIDATING, ImportStatus.RUNNING)
+    in_progress = job.is_active
     if request.htmx and not in_progress:
         # the progress bar polled past the end: load the preview or the result page
         return HttpResponseClientRedirect(_job_url(request, job))
@@ -169,12 +171,39 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
 @store_view(Perm.MANAGE_CATALOG)
 def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
-    if not job.errors_file:
-        raise Http404("This import has no rows with errors.")
+    if not job.result_file:
+        raise Http404("This import has no rows with errors, or they have expired.")
     stem = job.original_name.rsplit(".", 1)[0] or "import"
-    return FileResponse(
-        job.errors_file.storage.open(job.errors_file.name, "rb"),
-        as_attachment=True,
-        filename=f"{stem}-errors.csv",
-        content_type="text/csv; charset=utf-8",
+    return private_file_response(
+        job.result_file, filename=f"{stem}-errors.csv", content_type="text/csv; charset=utf-8"
     )
+
+
+FILE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@store_view(Perm.MANAGE_CATALOG)
+def import_file(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The file as it was uploaded (kept for the import retention period)."""
+    job = io_selectors.import_job_get(store=request.store, job_id=job_id)
+    return private_file_response(
+        job.file,
+        filename=job.original_name,
+        content_type=FILE_TYPES.get(job.file_format, "application/octet-stream"),
+    )
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = io_selectors.import_job_get(store=request.store, job_id=job_id)
+    try:
+        io_services.catalog_job_cancel(store=request.store, actor=request.user, job=job)
+    except DomainError as error:
+        message = error.message
+    else:
+        message = f"Import of {job.original_name} cancelled."
+    return redirect_with_message(request, _job_url(request, job), message)

@@ -1,0 +1,70 @@
+"""Large exports of the product list as background jobs (ExportJob): the file is built into
+private storage, with progress, and offered on the export's own page."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from apps.catalog.io.exporter import export_csv_chunks, export_filename, export_xlsx_file
+from apps.catalog.models import ExportJob, Variant
+from apps.catalog.selectors import product_filter
+from apps.core.exceptions import DomainError
+from apps.core.jobs import JobCancelled, job_enqueue, job_progress_save
+from apps.core.models import JobStatus, Store
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@transaction.atomic
+def export_job_create(*, store: Store, actor, params: dict, file_format: str) -> ExportJob:
+    """Queue the export of the products matching ``params`` (the product list's filter)."""
+    if file_format not in EXPORT_FORMATS:
+        raise DomainError("Choose CSV or Excel.", field="format")
+    job = ExportJob.objects.create(
+        store=store,
+        file_format=file_format,
+        params=params,
+        filename=export_filename(store=store, file_format=file_format, when=timezone.localtime()),
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    job_enqueue(job)
+    return job
+
+
+def export_job_run(*, job: ExportJob) -> ExportJob:
+    """ExportJob's job runner: write the file into private storage, reporting the variants
+    written; a cancelled export stops at its next batch and keeps no file."""
+    store = job.store
+    products = product_filter(store=store, params=job.params)
+    total = Variant.objects.for_store(store).filter(product__in=products).count()
+    job_progress_save(job, processed=0, total=total)
+    if job.file_format == "xlsx":
+        built = export_xlsx_file(
+            store=store,
+            products=products,
+            progress=lambda done: job_progress_save(job, processed=done),
+        )
+    else:
+        built = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+        for chunk in export_csv_chunks(store=store, products=products):
+            built.write(chunk)
+        built.seek(0)
+    with built:
+        job.result_file.save(f"export.{job.file_format}", File(built), save=False)
+    now = timezone.now()
+    finished = ExportJob.objects.filter(pk=job.pk, status__in=ExportJob.ACTIVE_STATUSES).update(
+        status=JobStatus.DONE,
+        result_file=job.result_file.name,
+        processed=total,
+        finished_at=now,
+        updated_at=now,
+    )
+    if not finished:  # cancelled while the file was being saved
+        job.result_file.storage.delete(job.result_file.name)
+        raise JobCancelled(f"export {job.pk} was cancelled")
+    job.status, job.processed, job.finished_at = JobStatus.DONE, total, now
+    return job

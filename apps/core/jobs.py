@@ -1,0 +1,180 @@
+"""Background jobs: one way to queue, run, retry, cancel, watch and reap them, for every app.
+
+A job is a row of a concrete subclass of ``apps.core.models.Job`` (the catalog's ImportJob,
+BulkJob and ExportJob; reports later). The class says how it runs:
+
+- ``runner``: the dotted path of ``runner(*, job)``, a service function that does the work and
+  reports progress with ``job_progress_save``. It is resolved with ``import_string`` when the
+  job runs, so core lists no app and no service ever imports a task module.
+- ``retry_on`` / ``max_retries``: errors worth another try (a lost database connection), retried
+  with exponential backoff and jitter, at most that many times.
+- ``failure_text``: the reason shown when the runner raises anything else (the traceback goes to
+  the log, never to the page).
+
+The life of a job:
+
+1. A service creates the row and calls ``job_enqueue(job)``: on commit, core's generic task
+   ``apps.core.tasks.run_job_task(label, id)`` is queued (by name). Tasks take ids only.
+2. The task calls ``job_run``: it loads the row and returns early when it is gone or has no work
+   left (done, failed, cancelled), so a second delivery is harmless; it marks the job running
+   with ``started_at``, calls the runner, and records failure, cancellation or a retry.
+3. ``job_progress_save`` writes the progress and the heartbeat (``updated_at``) and raises
+   ``JobCancelled`` once the job is no longer active, so the worker stops between chunks.
+4. ``job_cancel`` (a POST from the progress page) marks a queued or running job cancelled.
+5. ``jobs_reap_stuck`` (beat, every few minutes) fails running jobs whose heartbeat stopped for
+   longer than ``settings.JOB_STUCK_AFTER_MINUTES``.
+
+The progress page of every job is ``templates/components/progress.html``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from celery import current_app
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from apps.core.exceptions import DomainError
+from apps.core.models import Job, JobStatus
+from apps.core.progress import JobProgress, job_progress
+
+logger = logging.getLogger(__name__)
+
+RUN_JOB_TASK = "apps.core.tasks.run_job_task"
+STUCK_MESSAGE = "Stopped without finishing (worker lost?). Start it again."
+RETRY_BACKOFF_SECONDS = 10
+RETRY_BACKOFF_MAX = 300
+
+
+class JobCancelled(Exception):
+    """The job was cancelled (or finished elsewhere) while it ran: stop, write nothing more."""
+
+
+class JobRetry(Exception):
+    """Run the job again in ``countdown`` seconds; raised by ``job_run`` for ``retry_on``."""
+
+    def __init__(self, error: Exception, countdown: int):
+        super().__init__(str(error))
+        self.error = error
+        self.countdown = countdown
+
+
+def job_models() -> list[type[Job]]:
+    return [model for model in apps.get_models() if issubclass(model, Job)]
+
+
+def job_enqueue(job: Job) -> None:
+    """Queue the job's run once the current transaction commits."""
+    label, job_id = job._meta.label, job.pk
+    transaction.on_commit(
+        lambda: current_app.signature(RUN_JOB_TASK, args=(label, job_id)).apply_async()
+    )
+
+
+def retry_countdown(attempt: int) -> int:
+    backoff = min(RETRY_BACKOFF_SECONDS * 2**attempt, RETRY_BACKOFF_MAX)
+    return backoff + random.randint(0, RETRY_BACKOFF_SECONDS)  # noqa: S311 - jitter, not secrets
+
+
+def job_run(*, label: str, job_id: int, attempt: int = 0) -> str | None:
+    """Run one job by its model label and id; returns its status afterwards (None: skipped).
+
+    Raises ``JobRetry`` for the model's ``retry_on`` errors while attempts are left.
+    """
+    model = apps.get_model(label)
+    job = model.objects.select_related("store", "requested_by").filter(pk=job_id).first()
+    if job is None or not job.is_active:
+        return None
+    if not _job_start(job):
+        return None
+    runner = import_string(model.runner)
+    try:
+        runner(job=job)
+    except JobCancelled:
+        logger.info("job %s #%s stopped: cancelled", label, job_id)
+    except model.retry_on as error:
+        if attempt < model.max_retries:
+            logger.warning("job %s #%s: %s; retry %s", label, job_id, error, attempt + 1)
+            raise JobRetry(error, retry_countdown(attempt)) from error
+        logger.exception("job %s #%s failed after %s retries", label, job_id, attempt)
+        _job_fail(model, job_id, model.failure_text)
+    except Exception:
+        logger.exception("job %s #%s failed", label, job_id)
+        _job_fail(model, job_id, model.failure_text)
+    return model.objects.filter(pk=job_id).values_list("status", flat=True).first()
+
+
+def _job_start(job: Job) -> bool:
+    """Mark the job running (a finer status such as "validating" stays); False if it stopped."""
+    now = timezone.now()
+    if job.status == JobStatus.QUEUED:
+        job.status = JobStatus.RUNNING
+    job.started_at = job.started_at or now
+    return bool(
+        type(job)
+        .objects.filter(pk=job.pk, status__in=job.ACTIVE_STATUSES)
+        .update(status=job.status, started_at=job.started_at, updated_at=now)
+    )
+
+
+def _job_fail(model: type[Job], job_id: int, message: str) -> None:
+    if not connection.in_atomic_block and connection.connection and not connection.is_usable():
+        connection.close()  # the error broke it: the update below opens a new one
+    now = timezone.now()
+    model.objects.filter(pk=job_id, status__in=model.ACTIVE_STATUSES).update(
+        status=JobStatus.FAILED, failure_message=message, finished_at=now, updated_at=now
+    )
+
+
+def job_progress_save(job: Job, *, processed: int, total: int | None = None) -> None:
+    """Record how far the job got (and its heartbeat); raises ``JobCancelled`` once it stopped."""
+    fields = {"processed": processed, "updated_at": timezone.now()}
+    if total is not None:
+        fields["total"] = total
+    if not type(job).objects.filter(pk=job.pk, status__in=job.ACTIVE_STATUSES).update(**fields):
+        raise JobCancelled(f"{job.kind} #{job.pk} is no longer running")
+    job.processed = processed
+    if total is not None:
+        job.total = total
+
+
+def job_cancel(*, job: Job) -> Job:
+    """Cancel a queued or running job; the worker stops at its next progress write."""
+    now = timezone.now()
+    cancelled = (
+        type(job)
+        .objects.filter(pk=job.pk, status__in=job.ACTIVE_STATUSES)
+        .update(status=JobStatus.CANCELLED, finished_at=now, updated_at=now)
+    )
+    if not cancelled:
+        raise DomainError("This job has already finished.")
+    job.status, job.finished_at = JobStatus.CANCELLED, now
+    return job
+
+
+def jobs_reap_stuck(*, now: datetime | None = None) -> int:
+    """Fail running jobs with no heartbeat for ``JOB_STUCK_AFTER_MINUTES``; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.JOB_STUCK_AFTER_MINUTES)
+    reaped = 0
+    for model in job_models():
+        count = model.objects.filter(
+            status__in=model.RUNNING_STATUSES, updated_at__lt=cutoff
+        ).update(
+            status=JobStatus.FAILED, failure_message=STUCK_MESSAGE, finished_at=now, updated_at=now
+        )
+        if count:
+            logger.warning("reaped %s stuck %s jobs", count, model._meta.label)
+        reaped += count
+    return reaped
+
+
+def job_progress_of(job: Job) -> JobProgress:
+    """How far the job got, and the time left at its pace so far."""
+    return job_progress(done=job.processed, total=job.total, started_at=job.started_at)
