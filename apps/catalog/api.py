@@ -8,8 +8,9 @@ is the input's name (``variants[1].sku`` for a nested row).
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
+from functools import partial
+
+from django.db.models import Count, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
@@ -18,8 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import Perm
-from apps.catalog import selectors, services
+from apps.api.errors import field_error_response, invalid_response
+from apps.api.fields import RuleField, RuleListField
+from apps.catalog import inputs, selectors, services
 from apps.catalog.models import (
     Category,
     InventoryMovement,
@@ -28,40 +30,9 @@ from apps.catalog.models import (
     ProductImage,
     ProductStatus,
     Variant,
-    WeightUnit,
 )
-
-
-# --- errors ---------------------------------------------------------------------------------------
-def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested error dict → ``{"variants[1].price": ["…"]}``."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            if isinstance(key, int) or str(key).isdigit():
-                name = f"{prefix}[{key}]"
-            elif key == "non_field_errors":
-                name = prefix
-            else:
-                name = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(_flatten(value, name))
-    elif isinstance(errors, list):
-        if all(isinstance(item, str) for item in errors):
-            flat[prefix or "non_field_errors"] = [str(item) for item in errors]
-        else:
-            for index, item in enumerate(errors):
-                if item:
-                    flat.update(_flatten(item, f"{prefix}[{index}]"))
-    else:
-        flat[prefix or "non_field_errors"] = [str(errors)]
-    return flat
-
-
-def _invalid(serializer: serializers.Serializer) -> Response:
-    return Response(
-        {"errors": _flatten(serializer.errors), "code": "invalid"},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+from apps.catalog.services import VARIANT_FIELDS
+from apps.core.roles import Perm
 
 
 def _validated(serializer: serializers.Serializer) -> dict | None:
@@ -96,17 +67,8 @@ class VariantOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "product",
-            "sku",
-            "option_values",
-            "price",
-            "compare_at_price",
-            "cost",
-            "weight",
-            "weight_unit",
-            "barcode",
+            *VARIANT_FIELDS,
             "stock_quantity",
-            "track_inventory",
-            "position",
             "created_at",
             "updated_at",
         ]
@@ -172,47 +134,72 @@ class MovementOutputSerializer(serializers.ModelSerializer):
 
 
 # --- input serializers ----------------------------------------------------------------------------
+# Input fields are checked by ``apps.catalog.inputs``, the rules the product form and the import
+# use, so a value gets the same verdict and message on every path.
+def _money(label: str, *, required: bool = False) -> RuleField:
+    return RuleField(
+        partial(inputs.money, label=label, required=True),
+        required=required,
+        allow_null=not required,
+        help_text=f'The {label} as a decimal string, e.g. "19.90".',
+    )
+
+
 class VariantInputSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=64, required=False)
+    """A variant's fields: exactly ``VARIANT_FIELDS`` plus the opening ``stock_quantity``."""
+
+    sku = RuleField(inputs.sku, required=False)
     option_values = serializers.DictField(child=serializers.CharField(), required=False)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
-    compare_at_price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False, allow_null=True
+    price = _money("price")
+    compare_at_price = _money("compare-at price")
+    cost = _money("cost")
+    weight = RuleField(inputs.weight, required=False, allow_null=True)
+    weight_unit = RuleField(inputs.weight_unit, required=False, help_text="g, kg, lb or oz")
+    barcode = RuleField(
+        inputs.barcode,
+        required=False,
+        help_text="A GTIN (8, 12, 13 or 14 digits with a valid check digit) or an internal "
+        "code with letters.",
     )
-    cost = serializers.DecimalField(
-        max_digits=12, decimal_places=2, required=False, allow_null=True
-    )
-    weight = serializers.DecimalField(
-        max_digits=10, decimal_places=3, required=False, allow_null=True
-    )
-    weight_unit = serializers.ChoiceField(choices=WeightUnit.choices, required=False)
-    barcode = serializers.CharField(max_length=64, required=False, allow_blank=True)
     track_inventory = serializers.BooleanField(required=False)
-    position = serializers.IntegerField(required=False, min_value=0)
-    stock_quantity = serializers.IntegerField(
-        required=False, help_text="Opening stock, on create only; later use stock-adjustments."
+    position = RuleField(
+        partial(inputs.count, field="position", label="position"),
+        schema_type="integer",
+        required=False,
+    )
+    stock_quantity = RuleField(
+        partial(inputs.count, field="stock_quantity", label="stock"),
+        schema_type="integer",
+        required=False,
+        help_text="Opening stock, on create only; later use stock-adjustments.",
     )
 
 
 class VariantCreateSerializer(VariantInputSerializer):
     product = serializers.IntegerField()
-    sku = serializers.CharField(max_length=64)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    sku = RuleField(inputs.sku)
+    price = _money("price", required=True)
+
+
+def _optional_handle(value) -> str:
+    return inputs.handle(value) if value not in (None, "") else ""
 
 
 class ProductInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=255, required=False)
-    handle = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    handle = RuleField(_optional_handle, required=False, help_text="e.g. linen-shirt")
     description = serializers.CharField(required=False, allow_blank=True)
-    status = serializers.ChoiceField(choices=ProductStatus.choices, required=False)
+    status = RuleField(inputs.status, required=False, help_text="draft, active or archived")
     category = serializers.IntegerField(required=False, allow_null=True)
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=50), required=False, max_length=50
-    )
+    tags = RuleListField(inputs.tags, required=False, help_text="Up to 50 tags.")
     vendor = serializers.CharField(max_length=120, required=False, allow_blank=True)
     seo_title = serializers.CharField(max_length=70, required=False, allow_blank=True)
     seo_description = serializers.CharField(max_length=320, required=False, allow_blank=True)
-    low_stock_threshold = serializers.IntegerField(required=False)
+    low_stock_threshold = RuleField(
+        partial(inputs.count, field="low_stock_threshold", label="low stock threshold"),
+        schema_type="integer",
+        required=False,
+    )
 
 
 class ProductCreateSerializer(ProductInputSerializer):
@@ -261,20 +248,13 @@ class CatalogApiView(APIView):
         return paginator.get_paginated_response(data)
 
 
-def _product_or_404(request: Request, product_id: int) -> Product:
-    product = selectors.product_detail_queryset(store=request.store).filter(pk=product_id).first()
-    if product is None:
-        raise Http404("No such product.")
-    return product
-
-
 # --- products -------------------------------------------------------------------------------------
 PRODUCT_FILTERS = [
     OpenApiParameter("q", str, description="Search title, SKU, vendor, exact tag"),
     OpenApiParameter("status", str, enum=ProductStatus.values),
     OpenApiParameter("category", str, description="Category id (subcategories included) or none"),
     OpenApiParameter("vendor", str),
-    OpenApiParameter("stock", str, enum=["in", "low", "out"]),
+    OpenApiParameter("stock", str, enum=list(inputs.STOCK_LABELS)),
 ]
 
 
@@ -294,7 +274,7 @@ class ProductListView(CatalogApiView):
         serializer = ProductCreateSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:
-            return _invalid(serializer)
+            return invalid_response(serializer)
         data = dict(data)
         variants = [dict(row) for row in data.pop("variants", [])]
         product = services.product_create(
@@ -302,7 +282,8 @@ class ProductListView(CatalogApiView):
         )
         return Response(
             ProductOutputSerializer(
-                _product_or_404(request, product.pk), context={"request": request}
+                selectors.product_get(store=request.store, product_id=product.pk),
+                context={"request": request},
             ).data,
             status=status.HTTP_201_CREATED,
         )
@@ -313,16 +294,16 @@ class ProductDetailView(CatalogApiView):
 
     @extend_schema(responses=ProductOutputSerializer)
     def get(self, request: Request, product_id: int) -> Response:
-        product = _product_or_404(request, product_id)
+        product = selectors.product_get(store=request.store, product_id=product_id)
         return Response(ProductOutputSerializer(product, context={"request": request}).data)
 
     @extend_schema(request=ProductInputSerializer, responses=ProductOutputSerializer)
     def patch(self, request: Request, product_id: int) -> Response:
-        product = _product_or_404(request, product_id)
+        product = selectors.product_get(store=request.store, product_id=product_id)
         serializer = ProductInputSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:
-            return _invalid(serializer)
+            return invalid_response(serializer)
         services.product_update(store=request.store, actor=request.user, product=product, **data)
         return self.get(request, product_id)
 
@@ -330,7 +311,7 @@ class ProductDetailView(CatalogApiView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, product_id: int) -> Response:
-        product = _product_or_404(request, product_id)
+        product = selectors.product_get(store=request.store, product_id=product_id)
         services.product_delete(store=request.store, actor=request.user, product=product)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -347,11 +328,11 @@ class ProductImageListView(CatalogApiView):
 
     @extend_schema(request=ImageUploadSerializer, responses={201: ImageOutputSerializer})
     def post(self, request: Request, product_id: int) -> Response:
-        product = _product_or_404(request, product_id)
+        product = selectors.product_get(store=request.store, product_id=product_id)
         serializer = ImageUploadSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:
-            return _invalid(serializer)
+            return invalid_response(serializer)
         image = services.image_add(
             store=request.store,
             actor=request.user,
@@ -370,7 +351,7 @@ class ProductImageDetailView(CatalogApiView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, product_id: int, image_id: int) -> Response:
-        product = _product_or_404(request, product_id)
+        product = selectors.product_get(store=request.store, product_id=product_id)
         services.image_delete(
             store=request.store, actor=request.user, product=product, image=image_id
         )
@@ -378,13 +359,6 @@ class ProductImageDetailView(CatalogApiView):
 
 
 # --- variants -------------------------------------------------------------------------------------
-def _variant_or_404(request: Request, variant_id: int) -> Variant:
-    variant = Variant.objects.for_store(request.store).filter(pk=variant_id).first()
-    if variant is None:
-        raise Http404("No such variant.")
-    return variant
-
-
 class VariantListView(CatalogApiView):
     """List (``product``, ``q`` on SKU/barcode, ``low_stock=true``) and create variants."""
 
@@ -412,14 +386,11 @@ class VariantListView(CatalogApiView):
         serializer = VariantCreateSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:
-            return _invalid(serializer)
+            return invalid_response(serializer)
         data = dict(data)
         product = Product.objects.for_store(request.store).filter(pk=data.pop("product")).first()
         if product is None:
-            return Response(
-                {"errors": {"product": ["No such product in this store."]}, "code": "invalid"},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return field_error_response("product", "No such product in this store.")
         variant = services.variant_create(
             store=request.store, actor=request.user, product=product, **data
         )
@@ -431,15 +402,19 @@ class VariantDetailView(CatalogApiView):
 
     @extend_schema(responses=VariantOutputSerializer)
     def get(self, request: Request, variant_id: int) -> Response:
-        return Response(VariantOutputSerializer(_variant_or_404(request, variant_id)).data)
+        return Response(
+            VariantOutputSerializer(
+                selectors.variant_get(store=request.store, variant_id=variant_id)
+            ).data
+        )
 
     @extend_schema(request=VariantInputSerializer, responses=VariantOutputSerializer)
     def patch(self, request: Request, variant_id: int) -> Response:
-        variant = _variant_or_404(request, variant_id)
+        variant = selectors.variant_get(store=request.store, variant_id=variant_id)
         serializer = VariantInputSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:
-            return _invalid(serializer)
+            return invalid_response(serializer)
         variant = services.variant_update(
             store=request.store, actor=request.user, variant=variant, **data
         )
@@ -449,7 +424,7 @@ class VariantDetailView(CatalogApiView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, variant_id: int) -> Response:
-        variant = _variant_or_404(request, variant_id)
+        variant = selectors.variant_get(store=request.store, variant_id=variant_id)
         services.variant_delete(store=request.store, actor=request.user, variant=variant)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -459,17 +434,17 @@ class VariantStockView(CatalogApiView):
 
     @extend_schema(responses=MovementOutputSerializer(many=True))
     def get(self, request: Request, variant_id: int) -> Response:
-        variant = _variant_or_404(request, variant_id)
+        variant = selectors.variant_get(store=request.store, variant_id=variant_id)
         queryset = selectors.variant_movements(store=request.store, variant=variant)
         return self.paginate(request, queryset, MovementOutputSerializer)
 
     @extend_schema(request=StockAdjustmentSerializer, responses={201: MovementOutputSerializer})
     def post(self, request: Request, variant_id: int) -> Response:
-        variant = _variant_or_404(request, variant_id)
+        variant = selectors.variant_get(store=request.store, variant_id=variant_id)
         serializer = StockAdjustmentSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:
-            return _invalid(serializer)
+            return invalid_response(serializer)
         movement = services.stock_adjust(
             store=request.store, actor=request.user, variant=variant, **data
         )
@@ -477,13 +452,6 @@ class VariantStockView(CatalogApiView):
 
 
 # --- categories -----------------------------------------------------------------------------------
-def _category_or_404(request: Request, category_id: int) -> Category:
-    category = selectors.category_get(store=request.store, category_id=category_id)
-    if category is None:
-        raise Http404("No such category.")
-    return category
-
-
 class CategoryListView(CatalogApiView):
     """List (``parent``: an id or ``none`` for top level) and create categories."""
 
@@ -494,8 +462,6 @@ class CategoryListView(CatalogApiView):
         responses=CategoryOutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        from django.db.models import Count
-
         queryset = selectors.category_list(store=request.store).annotate(
             product_count=Count("products")
         )
@@ -514,7 +480,7 @@ class CategoryListView(CatalogApiView):
         serializer = CategoryCreateSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:
-            return _invalid(serializer)
+            return invalid_response(serializer)
         category = services.category_create(
             store=request.store,
             actor=request.user,
@@ -529,15 +495,19 @@ class CategoryDetailView(CatalogApiView):
 
     @extend_schema(responses=CategoryOutputSerializer)
     def get(self, request: Request, category_id: int) -> Response:
-        return Response(CategoryOutputSerializer(_category_or_404(request, category_id)).data)
+        return Response(
+            CategoryOutputSerializer(
+                selectors.category_get(store=request.store, category_id=category_id)
+            ).data
+        )
 
     @extend_schema(request=CategoryInputSerializer, responses=CategoryOutputSerializer)
     def patch(self, request: Request, category_id: int) -> Response:
-        category = _category_or_404(request, category_id)
+        category = selectors.category_get(store=request.store, category_id=category_id)
         serializer = CategoryInputSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:
-            return _invalid(serializer)
+            return invalid_response(serializer)
         if "name" in data:
             category = services.category_update(
                 store=request.store, actor=request.user, category=category, name=data["name"]
@@ -552,6 +522,6 @@ class CategoryDetailView(CatalogApiView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, category_id: int) -> Response:
-        category = _category_or_404(request, category_id)
+        category = selectors.category_get(store=request.store, category_id=category_id)
         services.category_delete(store=request.store, actor=request.user, category=category)
         return Response(status=status.HTTP_204_NO_CONTENT)

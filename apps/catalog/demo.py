@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.catalog import services
+from apps.catalog.inputs import gtin13
 from apps.catalog.models import InventoryReason, Variant
 from apps.core.demo import DemoContext
 
@@ -104,7 +105,7 @@ def _variants(rng, kind: str, handle_code: str, base: Decimal) -> list[dict]:
                 "cost": (base * Decimal("0.45")).quantize(Decimal("0.01")),
                 "weight": Decimal(rng.randint(150, 1500)),
                 "weight_unit": "g",
-                "barcode": f"400{rng.randint(10**9, 10**10 - 1)}",
+                "barcode": gtin13(f"400{rng.randint(10**8, 10**9 - 1)}"),
                 "stock_quantity": stock,
                 "track_inventory": kind != "single" or rng.random() < 0.8,
             }

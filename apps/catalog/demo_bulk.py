@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from apps.catalog import services as catalog_services
+from apps.catalog.inputs import gtin13
 from apps.catalog.io.bulk import category_paths
 from apps.catalog.io.columns import COLUMN_NAMES
 from apps.catalog.io.validation import category_key
@@ -106,7 +107,7 @@ def generate_rows(*, rng, products: int, leaves: dict[str, str]) -> Iterator[lis
                 "cost": f"{price * 0.45:.2f}",
                 "weight": f"{0.2 + size_index * 0.05:.3f}",
                 "weight_unit": "kg",
-                "barcode": f"40{number:08d}{size_index}",
+                "barcode": gtin13(f"40{number:08d}{size_index:02d}"),
                 "stock_quantity": str(stock),
                 "track_inventory": "true",
             }

@@ -196,8 +196,8 @@ def test_a_view_requiring_an_owner_permission_refuses_a_manager_but_not_a_key(
     from rest_framework.test import APIRequestFactory, force_authenticate
     from rest_framework.views import APIView
 
-    from apps.accounts.roles import Perm
     from apps.api.authentication import ApiKeyUser
+    from apps.core.roles import Perm
 
     class SettingsView(APIView):
         required_perm = Perm.MANAGE_SETTINGS

@@ -183,18 +183,24 @@ def test_blank_optional_cells_take_the_defaults():
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ({"price": "-1"}, ("price", "Price can't be negative (got -1).")),
-        ({"price": ""}, ("price", "Price is required.")),
+        ({"price": "-1"}, ("price", "The price cannot be negative.")),
+        ({"price": ""}, ("price", "Enter the price, e.g. 19.90.")),
         (
             {"price": "19,90"},
-            ("price", "Price “19,90” is not a number. Use a dot for decimals, e.g. 19.90."),
+            ("price", "The price must be a number like 19.90. Use a dot for decimals, e.g. 19.90."),
         ),
-        ({"price": "1.999"}, ("price", "Price 1.999 has more than 2 decimals.")),
-        ({"stock_quantity": "-3"}, ("stock_quantity", "Stock can't be negative (got -3).")),
-        ({"stock_quantity": "lots"}, ("stock_quantity", "Stock “lots” is not a whole number.")),
+        (
+            {"price": "1.999"},
+            ("price", "The price has more than two decimals; write it like 19.90."),
+        ),
+        ({"stock_quantity": "-3"}, ("stock_quantity", "The stock cannot be negative.")),
+        ({"stock_quantity": "lots"}, ("stock_quantity", "The stock must be a number like 12.")),
         (
             {"compare_at_price": "40.00"},
-            ("compare_at_price", "Compare-at price 40.00 is below the price 49.00."),
+            (
+                "compare_at_price",
+                "The compare-at price (40.00) must be at least the price (49.00), or left empty.",
+            ),
         ),
         (
             {"category": "Garden > Tools"},
@@ -204,18 +210,21 @@ def test_blank_optional_cells_take_the_defaults():
                 "such as “Apparel > Shirts”.",
             ),
         ),
-        ({"handle": ""}, ("handle", "Handle is required.")),
+        ({"handle": ""}, ("handle", "Enter a handle, e.g. linen-shirt.")),
         (
             {"handle": "linen shirt"},
             (
                 "handle",
-                "Handle “linen shirt” may only hold letters, digits, hyphens and underscores "
-                "(e.g. linen-shirt).",
+                "The handle “linen shirt” may only hold letters, digits, hyphens and "
+                "underscores, e.g. linen-shirt.",
             ),
         ),
-        ({"sku": ""}, ("sku", "SKU is required.")),
-        ({"status": "live"}, ("status", "Status “live” must be draft, active or archived.")),
-        ({"weight_unit": "stone"}, ("weight_unit", "Weight unit “stone” must be g, kg, lb or oz.")),
+        ({"sku": ""}, ("sku", "Enter a SKU.")),
+        ({"status": "live"}, ("status", "“live” is not a status; use draft, active or archived.")),
+        (
+            {"weight_unit": "stone"},
+            ("weight_unit", "“stone” is not a weight unit; use g, kg, lb or oz."),
+        ),
         (
             {"track_inventory": "maybe"},
             ("track_inventory", "Track inventory “maybe” must be true or false."),

@@ -1,8 +1,11 @@
 """The catalog as a file, in the import's columns, one row per variant.
 
 CSV comes straight out of PostgreSQL (``COPY (SELECT …) TO STDOUT``) in blocks, so a 300k-row
-export streams with flat memory. XLSX is written row by row from a server-side cursor with
-xlsxwriter's ``constant_memory`` mode into a temporary file, then sent.
+export streams with flat memory; its text cells pass through ``apps.core.csv``'s formula guard
+(in SQL, ``guarded_select``), so a title like ``=HYPERLINK(…)`` opens as text in a spreadsheet.
+XLSX is written row by row from a server-side cursor with xlsxwriter's ``constant_memory`` mode
+into a temporary file, then sent; its text cells are written as strings (``write_string``),
+never as formulas.
 """
 
 from __future__ import annotations
@@ -10,13 +13,13 @@ from __future__ import annotations
 import codecs
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 
 from apps.catalog.io.columns import COLUMN_NAMES, COLUMNS_BY_NAME
 from apps.catalog.models import Product
+from apps.core.csv import sql_guard
 
 EXPORT_SELECT = """
 WITH RECURSIVE category_path (id, path) AS (
@@ -60,6 +63,17 @@ def export_query(*, store, products: QuerySet[Product]) -> tuple[str, list]:
     return sql, [store.id, store.id, store.id, *product_params]
 
 
+def guarded_select(sql: str) -> str:
+    """``sql`` (the export's SELECT, columns in ``COLUMN_NAMES`` order) with every text column
+    passed through the CSV formula guard; numbers are left as they are."""
+    names = [f"c{index}" for index in range(len(COLUMN_NAMES))]
+    cells = ", ".join(
+        name if column in NUMERIC_COLUMNS else sql_guard(name)
+        for name, column in zip(names, COLUMN_NAMES, strict=True)
+    )
+    return f"SELECT {cells} FROM ({sql}) AS export_rows ({', '.join(names)})"  # noqa: S608
+
+
 def export_filename(*, store, file_format: str, when) -> str:
     return f"{store.handle}-products-{when:%Y%m%d-%H%M}.{file_format}"
 
@@ -71,7 +85,7 @@ def export_csv_chunks(*, store, products: QuerySet[Product]) -> Iterator[bytes]:
     with connection.cursor() as cursor:
         header = ",".join(COLUMN_NAMES) + "\r\n"
         yield header.encode()
-        copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+        copy_sql = f"COPY ({guarded_select(sql)}) TO STDOUT WITH (FORMAT csv)"
         # the psycopg cursor itself: Django's DEBUG wrapper takes no COPY parameters
         with cursor.cursor.copy(copy_sql, params) as copy:
             pending = bytearray()
@@ -111,7 +125,9 @@ def export_xlsx_file(
     write_string = sheet.write_string
     write_number = sheet.write_number
     row_index = 0
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
+    # outside a transaction Django declares the server-side cursor WITH HOLD: the progress a
+    # background export writes between batches is committed, so its progress page sees it
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(5000):
             for row in batch:
@@ -128,79 +144,3 @@ def export_xlsx_file(
     workbook.close()
     target.seek(0)
     return target
-
-
-def export_storage_name(*, store_id: int, key: str, file_format: str) -> str:
-    return f"stores/{store_id}/exports/{key}.{file_format}"
-
-
-def export_to_storage(
-    *,
-    store_id: int,
-    params: dict,
-    file_format: str,
-    key: str,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict:
-    """Write a (large) export into media storage; returns what the download needs."""
-    from django.core.files import File
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
-
-    from apps.catalog.models import Variant
-    from apps.catalog.selectors import product_filter
-    from apps.core.models import Store
-
-    store = Store.objects.get(pk=store_id)
-    products = product_filter(store=store, params=params)
-    total = Variant.objects.for_store(store).filter(product__in=products).count()
-    name = export_storage_name(store_id=store_id, key=key, file_format=file_format)
-    if progress:
-        progress(0, total)
-    if file_format == "xlsx":
-        workbook = export_xlsx_file(
-            store=store,
-            products=products,
-            progress=(lambda done: progress(done, total)) if progress else None,
-        )
-    else:
-        workbook = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
-        for chunk in export_csv_chunks(store=store, products=products):
-            workbook.write(chunk)
-        workbook.seek(0)
-    with workbook:
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        default_storage.save(name, File(workbook))
-    return {
-        "store_id": store_id,
-        "name": name,
-        "filename": export_filename(
-            store=store, file_format=file_format, when=timezone.localtime()
-        ),
-        "rows": total,
-        "done": total,
-        "total": total,
-    }
-
-
-def export_files_delete_old(*, older_than: timedelta) -> int:
-    """Delete built export files older than ``older_than`` (their links expire with them)."""
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
-
-    cutoff = timezone.now() - older_than
-    deleted = 0
-    if not default_storage.exists("stores"):
-        return 0
-    store_folders, _files = default_storage.listdir("stores")
-    for folder in store_folders:
-        exports = f"stores/{folder}/exports"
-        if not default_storage.exists(exports):
-            continue
-        for name in default_storage.listdir(exports)[1]:
-            path = f"{exports}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-                deleted += 1
-    return deleted

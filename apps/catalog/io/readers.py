@@ -1,7 +1,16 @@
 """Uploaded files → a header row and a stream of text rows. Constant memory for any size.
 
 CSV must be UTF-8 (with or without a byte-order mark); anything else is refused with a message
-that says how to save the file properly. XLSX is read with openpyxl's streaming reader.
+that says how to save the file properly. A CSV cell the portal guarded against formula injection
+(``'=…``, see ``apps.core.csv``) is read back without the guard, so an export re-imports as it
+was.
+
+An XLSX is a zip of XML files, so a few megabytes can unpack to gigabytes: before openpyxl
+reads it (in read-only, streaming mode) the archive's unpacked size is capped
+(``IMPORT_XLSX_MAX_UNPACKED_BYTES``) and its shared-strings table, which openpyxl keeps in
+memory, is bounded (``IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES``, measured while unpacking, not
+taken from the header). Rows are counted by reading them, never from the sheet's own
+``<dimension>``, which any tool may write wrong. XLSX is read with openpyxl's streaming reader.
 """
 
 from __future__ import annotations
@@ -15,11 +24,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO
 
+from django.conf import settings
+
+from apps.core.csv import unguard_cell
+
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 CHUNK = 1024 * 1024
 FIELD_SIZE_LIMIT = 131072  # the csv module's default: 128 KiB in one cell
 
 XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+XLSX_MAX_SHARED_STRINGS_BYTES = 50 * 1024 * 1024
 
 
 class ImportFileError(Exception):
@@ -113,12 +128,10 @@ def check_csv_encoding(stream: IO[bytes]) -> None:
 
 
 def estimate_rows(stream: IO[bytes], file_format: str) -> int:
-    """Data rows, counted cheaply (line breaks for CSV, the sheet's dimension for XLSX)."""
+    """Data rows: line breaks for CSV; for XLSX the rows themselves, read in streaming mode."""
     stream.seek(0)
     if file_format == "xlsx":
         with open_catalog_file(stream, "xlsx") as catalog_file:
-            if catalog_file.estimated_rows >= 0:
-                return catalog_file.estimated_rows
             return sum(1 for _row in catalog_file.rows())
     lines = 0
     last = b""
@@ -211,17 +224,68 @@ class CsvFile(CatalogFile):
             row_number += 1
             if not any(row):
                 continue
-            yield row_number, [cell.strip() for cell in row]
+            yield row_number, [unguard_cell(cell.strip()) for cell in row]
 
     def close(self) -> None:
         if not self._text.closed:
             self._text.detach()
 
 
+def check_xlsx_archive(
+    stream: IO[bytes], *, max_unpacked: int | None = None, max_shared_strings: int | None = None
+) -> None:
+    """Refuse a workbook that unpacks too big (a zip bomb) or whose shared strings are too big."""
+    if max_unpacked is None:
+        max_unpacked = getattr(settings, "IMPORT_XLSX_MAX_UNPACKED_BYTES", XLSX_MAX_UNPACKED_BYTES)
+    if max_shared_strings is None:
+        max_shared_strings = getattr(
+            settings, "IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES", XLSX_MAX_SHARED_STRINGS_BYTES
+        )
+    stream.seek(0)
+    try:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(
+            "This file isn't a readable Excel workbook. Save it again as .xlsx, or as “CSV UTF-8”."
+        ) from None
+    members = archive.infolist()
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > max_unpacked:
+        raise ImportFileError(
+            f"This workbook unpacks to {human_size(unpacked)}; the limit is "
+            f"{human_size(max_unpacked)}. Split it into smaller files, or save it as "
+            "“CSV UTF-8” and import that."
+        )
+    shared = next(
+        (m for m in members if m.filename.lower().lstrip("/") == "xl/sharedstrings.xml"), None
+    )
+    if shared is not None:
+        too_big = ImportFileError(
+            "This workbook's table of texts (sharedStrings.xml) is over "
+            f"{human_size(max_shared_strings)}. Split it into smaller files, or save it as "
+            "“CSV UTF-8” and import that."
+        )
+        if shared.file_size > max_shared_strings:
+            raise too_big
+        read = 0
+        try:
+            with archive.open(shared) as member:  # its real size, whatever the header says
+                while chunk := member.read(CHUNK):
+                    read += len(chunk)
+                    if read > max_shared_strings:
+                        raise too_big
+        except (zipfile.BadZipFile, OSError, EOFError):
+            raise ImportFileError(
+                "This workbook is damaged. Save it again as .xlsx, or as “CSV UTF-8”."
+            ) from None
+    stream.seek(0)
+
+
 class XlsxFile(CatalogFile):
     def __init__(self, stream: IO[bytes]):
         from openpyxl import load_workbook
 
+        check_xlsx_archive(stream)
         stream.seek(0)
         try:
             self._workbook = load_workbook(stream, read_only=True, data_only=True)
@@ -233,6 +297,7 @@ class XlsxFile(CatalogFile):
         if not self._workbook.worksheets:
             raise ImportFileError("The workbook has no sheet.")
         self._sheet = self._workbook.worksheets[0]
+        self._sheet.reset_dimensions()  # read every row, whatever <dimension> claims
         self._iterator = self._sheet.iter_rows(values_only=True)
         header_row = next(self._iterator, None)
         if not header_row or not any(cell not in (None, "") for cell in header_row):
@@ -242,9 +307,7 @@ class XlsxFile(CatalogFile):
         self.headers = [_cell_text(cell) for cell in header_row]
         while self.headers and not self.headers[-1]:
             self.headers.pop()
-        # the sheet's stored dimension; -1 when the file doesn't say (then rows are counted)
-        max_row = self._sheet.max_row
-        self.estimated_rows = max(max_row - 1, 0) if max_row else -1
+        self.estimated_rows = -1  # the sheet's own <dimension> is not trusted: count the rows
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         width = len(self.headers)

@@ -1,5 +1,8 @@
 """One row of text in, one typed staging row (or the reasons it's refused) out. Pure Python.
 
+Each cell is checked by the same rules as the product form and the API (``apps.catalog.inputs``),
+so a value gets the same verdict and message whichever way it arrives.
+
 Checks that need other rows or the database (duplicate SKUs, a SKU that belongs to another
 product, conflicting titles for one handle) run in SQL over the staged rows, in ``bulk``.
 """
@@ -7,16 +10,14 @@ product, conflicting titles for one handle) run in SQL over the staged rows, in 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from apps.catalog import inputs
 from apps.catalog.io.columns import COLUMN_NAMES, OPTION_COLUMNS
+from apps.core.exceptions import DomainError
 
-HANDLE_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
-STATUSES = {"draft": "draft", "active": "active", "archived": "archived"}
-WEIGHT_UNITS = {"g", "kg", "lb", "oz"}
 TRUE_WORDS = {"true", "yes", "y", "1", "t", "shopify"}
 FALSE_WORDS = {"false", "no", "n", "0", "f"}
 MAX_LENGTHS = {
@@ -25,13 +26,7 @@ MAX_LENGTHS = {
     "vendor": 120,
     "seo_title": 70,
     "seo_description": 320,
-    "sku": 64,
-    "barcode": 64,
 }
-MAX_MONEY = Decimal("9999999999.99")
-MAX_WEIGHT = Decimal("9999999.999")
-MAX_INTEGER = 2_000_000_000
-QUANTUM = {2: Decimal("0.01"), 3: Decimal("0.001")}
 
 # the staging table's columns, in the order ``RowValidator.validate`` returns them
 STAGE_COLUMNS: tuple[str, ...] = (
@@ -79,43 +74,6 @@ def category_key(path: str) -> str:
     return " > ".join(parts)
 
 
-def parse_decimal(text: str, *, places: int, maximum: Decimal, what: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        cleaned = text.replace(" ", "")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            hint = " Use a dot for decimals, e.g. 19.90." if "," in cleaned else ""
-            raise CellError(f"{what} “{text}” is not a number.{hint}") from None
-    if not value.is_finite():
-        raise CellError(f"{what} “{text}” is not a number.")
-    if value < 0:
-        raise CellError(f"{what} can't be negative (got {text}).")
-    if value > maximum:
-        raise CellError(f"{what} {text} is too large.")
-    exponent = value.as_tuple().exponent
-    if exponent < -places and value != value.quantize(QUANTUM[places]):
-        raise CellError(f"{what} {text} has more than {places} decimals.")
-    return value.quantize(QUANTUM[places]) if exponent != -places else value
-
-
-def parse_count(text: str, *, what: str) -> int:
-    cleaned = text.replace(" ", "")
-    if cleaned.endswith(".0"):
-        cleaned = cleaned[:-2]
-    try:
-        value = int(cleaned)
-    except ValueError:
-        raise CellError(f"{what} “{text}” is not a whole number.") from None
-    if value < 0:
-        raise CellError(f"{what} can't be negative (got {text}).")
-    if value > MAX_INTEGER:
-        raise CellError(f"{what} {text} is too large.")
-    return value
-
-
 def parse_bool(text: str, *, what: str) -> bool:
     lowered = text.lower()
     if lowered in TRUE_WORDS:
@@ -123,19 +81,6 @@ def parse_bool(text: str, *, what: str) -> bool:
     if lowered in FALSE_WORDS:
         return False
     raise CellError(f"{what} “{text}” must be true or false.")
-
-
-def parse_tags(text: str) -> list[str]:
-    tags: list[str] = []
-    for raw in text.split(","):
-        tag = raw.strip()
-        if not tag:
-            continue
-        if len(tag) > 50:
-            raise CellError(f"The tag “{tag[:20]}…” is longer than 50 characters.")
-        if tag not in tags:
-            tags.append(tag)
-    return tags
 
 
 class RowValidator:
@@ -167,7 +112,7 @@ class RowValidator:
                 ("description", str),
                 ("status", self._status),
                 ("category", self._category),
-                ("tags", parse_tags),
+                ("tags", inputs.tags),
                 ("vendor", self._vendor),
                 ("seo_title", self._seo_title),
                 ("seo_description", self._seo_description),
@@ -194,17 +139,15 @@ class RowValidator:
                 values[column] = parser(text)
             except CellError as error:
                 errors.append(RowError(row, column, str(error)))
+            except DomainError as error:
+                errors.append(RowError(row, column, error.message))
         options = self._options(row, cells, errors)
         price = values.get("price")
         compare_at = values.get("compare_at_price")
-        if price is not None and compare_at is not None and compare_at < price:
-            errors.append(
-                RowError(
-                    row,
-                    "compare_at_price",
-                    f"Compare-at price {compare_at} is below the price {price}.",
-                )
-            )
+        try:
+            inputs.compare_at_price_checked(price=price, compare_at_price=compare_at)
+        except DomainError as error:
+            errors.append(RowError(row, "compare_at_price", error.message))
         if errors:
             return None, errors
         staged = (
@@ -245,32 +188,33 @@ class RowValidator:
     def _seo_description(self, text: str) -> str:
         return self._text(text, "seo_description", "SEO description")
 
-    def _barcode(self, text: str) -> str:
-        return self._text(text, "barcode", "Barcode")
+    @staticmethod
+    def _barcode(text: str) -> str:
+        return inputs.barcode(text)
 
     @staticmethod
     def _low_stock_threshold(text: str) -> int:
-        return parse_count(text, what="Low stock threshold") if text else 5
+        return inputs.count(
+            text, field="low_stock_threshold", label="low stock threshold", default=5
+        )
 
     @staticmethod
     def _compare_at_price(text: str) -> Decimal | None:
-        return (
-            parse_decimal(text, places=2, maximum=MAX_MONEY, what="Compare-at price")
-            if text
-            else None
+        return inputs.money(
+            text, field="compare_at_price", label="compare-at price", required=False
         )
 
     @staticmethod
     def _cost(text: str) -> Decimal | None:
-        return parse_decimal(text, places=2, maximum=MAX_MONEY, what="Cost") if text else None
+        return inputs.money(text, field="cost", label="cost", required=False)
 
     @staticmethod
     def _weight(text: str) -> Decimal | None:
-        return parse_decimal(text, places=3, maximum=MAX_WEIGHT, what="Weight") if text else None
+        return inputs.weight(text)
 
     @staticmethod
     def _stock_quantity(text: str) -> int:
-        return parse_count(text, what="Stock") if text else 0
+        return inputs.count(text, field="stock_quantity", label="stock", default=0)
 
     @staticmethod
     def _track_inventory(text: str) -> bool:
@@ -283,26 +227,13 @@ class RowValidator:
             raise CellError(f"{label} is {len(text)} characters long; the limit is {limit}.")
         return text
 
-    def _handle(self, text: str) -> str:
-        if not text:
-            raise CellError("Handle is required.")
-        if len(text) > MAX_LENGTHS["handle"]:
-            raise CellError(f"Handle is longer than {MAX_LENGTHS['handle']} characters.")
-        if not HANDLE_PATTERN.match(text):
-            raise CellError(
-                f"Handle “{text[:60]}” may only hold letters, digits, hyphens and underscores "
-                "(e.g. linen-shirt)."
-            )
-        return text
+    @staticmethod
+    def _handle(text: str) -> str:
+        return inputs.handle(text)
 
     @staticmethod
     def _status(text: str) -> str:
-        if not text:
-            return "draft"
-        status = STATUSES.get(text.lower())
-        if status is None:
-            raise CellError(f"Status “{text}” must be draft, active or archived.")
-        return status
+        return inputs.status(text) if text else "draft"
 
     def _category(self, text: str) -> int | None:
         if not text:
@@ -315,31 +246,17 @@ class RowValidator:
             )
         return category_id
 
-    def _sku(self, text: str) -> str:
-        if not text:
-            raise CellError("SKU is required.")
-        return self._text(text, "sku", "SKU")
+    @staticmethod
+    def _sku(text: str) -> str:
+        return inputs.sku(text)
 
     @staticmethod
     def _price(text: str) -> Decimal:
-        if not text:
-            raise CellError("Price is required.")
-        return parse_decimal(text, places=2, maximum=MAX_MONEY, what="Price")
-
-    @staticmethod
-    def _money(text: str, what: str) -> Decimal | None:
-        if not text:
-            return None
-        return parse_decimal(text, places=2, maximum=MAX_MONEY, what=what)
+        return inputs.money(text, field="price", label="price")
 
     @staticmethod
     def _weight_unit(text: str) -> str:
-        if not text:
-            return "g"
-        unit = text.lower()
-        if unit not in WEIGHT_UNITS:
-            raise CellError(f"Weight unit “{text}” must be g, kg, lb or oz.")
-        return unit
+        return inputs.weight_unit(text) if text else "g"
 
     def _options(self, row: int, cells: Sequence[str], errors: list[RowError]) -> dict:
         options: dict[str, str] = {}

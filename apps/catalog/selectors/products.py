@@ -32,7 +32,9 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.http import Http404
 
+from apps.catalog import inputs
 from apps.catalog.models import (
     BulkJob,
     Category,
@@ -46,10 +48,10 @@ from apps.catalog.rules import compare_at_adjusted, price_adjusted
 from apps.core.models import Store
 from apps.core.progress import JobProgress, job_progress
 
-STOCK_IN = "in"
-STOCK_LOW = "low"
-STOCK_OUT = "out"
-STOCK_CHOICES = [(STOCK_IN, "In stock"), (STOCK_LOW, "Low stock"), (STOCK_OUT, "Out of stock")]
+STOCK_IN = inputs.STOCK_IN
+STOCK_LOW = inputs.STOCK_LOW
+STOCK_OUT = inputs.STOCK_OUT
+STOCK_CHOICES = list(inputs.STOCK_LABELS.items())
 
 SEARCH_MIN_LENGTH = 1
 SKU_INLINE_MAX = 500  # up to this many products found by SKU are inlined as an id list
@@ -73,7 +75,8 @@ def _escape_like(text: str) -> str:
 
 
 def product_search(*, store: Store, queryset: QuerySet[Product], q: str) -> QuerySet[Product]:
-    """Products matching ``q`` in the title, vendor or a variant's SKU, or tagged exactly ``q``.
+    """Products matching ``q`` in the title, vendor or a variant's SKU, tagged exactly ``q``, or
+    with a variant whose barcode or SKU is exactly ``q`` (a scanned code).
 
     From three characters on, title, vendor and SKU match anywhere (``ILIKE '%q%'``); a
     shorter query matches their start, so that the first keystrokes stay cheap too. Tags
@@ -90,7 +93,12 @@ def product_search(*, store: Store, queryset: QuerySet[Product], q: str) -> Quer
     pattern = f"%{escaped}%" if len(q) >= 3 else f"{escaped}%"
     casings = sorted({q, q.lower(), q.upper(), q.capitalize(), q.title()})
     condition = Q(tags__overlap=casings) | Q(ILike("title", pattern)) | Q(ILike("vendor", pattern))
-    skus = Variant.objects.filter(store=store).filter(ILike("sku", pattern)).order_by()
+    # a scanned code: the exact barcode or SKU, whatever the query's length
+    skus = (
+        Variant.objects.filter(store=store)
+        .filter(Q(ILike("sku", pattern)) | Q(barcode=q) | Q(sku=q))
+        .order_by()
+    )
     sku_products = list(skus.values_list("product_id", flat=True).distinct()[: SKU_INLINE_MAX + 1])
     if len(sku_products) <= SKU_INLINE_MAX:
         # the usual case: few SKUs match, so one bitmap OR over the product's own indexes
@@ -244,7 +252,14 @@ def product_row_values(product: Product) -> None:
     product.variant_count = len(variants)
     product.tracked_count = len(tracked)
     product.stock_total = sum(v.stock_quantity for v in tracked)
-    product.low_count = sum(v.stock_quantity <= product.low_stock_threshold for v in tracked)
+    product.low_count = sum(
+        inputs.variant_is_low(
+            track_inventory=True,
+            stock_quantity=v.stock_quantity,
+            threshold=product.low_stock_threshold,
+        )
+        for v in tracked
+    )
     product.price_min = min(prices) if prices else None
     product.price_max = max(prices) if prices else None
     product.first_image = next(iter(product.images.all()), None)
@@ -252,18 +267,16 @@ def product_row_values(product: Product) -> None:
 
 
 def product_stock_state(product: Product) -> str:
-    """in/low/out for one product whose variants are loaded (same rules as ``filter_stock``)."""
-    variants = list(product.variants.all())
-    sellable = any(not v.track_inventory or v.stock_quantity > 0 for v in variants)
-    if not sellable:
-        return STOCK_OUT
-    low = any(
-        v.track_inventory and v.stock_quantity <= product.low_stock_threshold for v in variants
+    """in/low/out for one product whose variants are loaded (``inputs.stock_state``)."""
+    return inputs.stock_state(
+        ((v.track_inventory, v.stock_quantity) for v in product.variants.all()),
+        threshold=product.low_stock_threshold,
     )
-    return STOCK_LOW if low else STOCK_IN
 
 
 # -- single objects ------------------------------------------------------------------------------
+# ``<entity>_get(*, store, <entity>_id)`` returns the store's object or raises ``Http404``: another
+# store's id and a missing id look the same (pages answer 404, the API answers 404 too).
 def product_detail_queryset(*, store: Store) -> QuerySet[Product]:
     """Products with their category, variants and images loaded (detail page, API)."""
     return (
@@ -276,17 +289,23 @@ def product_detail_queryset(*, store: Store) -> QuerySet[Product]:
     )
 
 
-def product_get(*, store: Store, product_id: int) -> Product | None:
-    return product_detail_queryset(store=store).filter(pk=product_id).first()
+def product_get(*, store: Store, product_id: int) -> Product:
+    product = product_detail_queryset(store=store).filter(pk=product_id).first()
+    if product is None:
+        raise Http404("No such product.")
+    return product
 
 
-def variant_get(*, store: Store, variant_id: int) -> Variant | None:
-    return (
+def variant_get(*, store: Store, variant_id: int) -> Variant:
+    variant = (
         Variant.objects.for_store(store)
         .select_related("product", "product__category")
         .filter(pk=variant_id)
         .first()
     )
+    if variant is None:
+        raise Http404("No such variant.")
+    return variant
 
 
 def variant_list(*, store: Store, params: Mapping[str, str] | None = None) -> QuerySet[Variant]:
@@ -366,8 +385,11 @@ def category_list(*, store: Store) -> QuerySet[Category]:
     return Category.objects.for_store(store).order_by("position", "name", "id")
 
 
-def category_get(*, store: Store, category_id: int) -> Category | None:
-    return Category.objects.for_store(store).filter(pk=category_id).first()
+def category_get(*, store: Store, category_id: int) -> Category:
+    category = Category.objects.for_store(store).filter(pk=category_id).first()
+    if category is None:
+        raise Http404("No such category.")
+    return category
 
 
 def category_descendant_ids(*, store: Store, category_id: int) -> list[int]:
@@ -511,9 +533,27 @@ def bulk_price_preview(
 
 
 # --- bulk jobs ------------------------------------------------------------------------------------
-def bulk_job_get(*, store: Store, job_id: int) -> BulkJob | None:
-    return BulkJob.objects.for_store(store).filter(pk=job_id).defer("product_ids").first()
+def bulk_job_get(*, store: Store, job_id: int) -> BulkJob:
+    job = BulkJob.objects.for_store(store).filter(pk=job_id).defer("product_ids").first()
+    if job is None:
+        raise Http404("No such bulk action.")
+    return job
 
 
 def bulk_job_progress(job: BulkJob) -> JobProgress:
     return job_progress(done=job.processed, total=job.total, started_at=job.started_at)
+
+
+def product_taken_values(
+    *, store: Store, product: Product | None, handle: str, skus: list[str]
+) -> tuple[bool, set[str]]:
+    """Whether another product of the store uses ``handle``, and which of ``skus`` other
+    products' variants use: the product form shows these with its other errors (two queries)."""
+    others = Product.objects.for_store(store)
+    variants = Variant.objects.for_store(store)
+    if product is not None:
+        others = others.exclude(pk=product.pk)
+        variants = variants.exclude(product=product)
+    handle_taken = bool(handle) and others.filter(handle=handle).exists()
+    taken = set(variants.filter(sku__in=skus).values_list("sku", flat=True)) if skus else set()
+    return handle_taken, taken

@@ -1,8 +1,13 @@
-"""Categories: create, rename, move, re-parent, delete."""
+"""Categories: create, rename, move, re-parent, delete.
+
+Two siblings (same parent, or both at the top level) never share a name, whatever its case: the
+services refuse it with a message and the database has the same rule as a constraint
+(``category_unique_sibling_name``), so an import's "Apparel > Shirts" always means one category.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
@@ -59,6 +64,38 @@ def _category_name(name: str) -> str:
     return name
 
 
+def _check_sibling_name(
+    store: Store, *, name: str, parent: Category | None, exclude_pk: int | None = None
+) -> None:
+    clash = (
+        Category.objects.for_store(store)
+        .filter(parent_id=parent.pk if parent else None, name__iexact=name)
+        .exclude(pk=exclude_pk)
+        .first()
+    )
+    if clash is not None:
+        where = f"under “{parent.name}”" if parent else "at the top level"
+        raise DomainError(
+            f"There is already a category named “{clash.name}” {where}; choose another name.",
+            field="name",
+        )
+
+
+def _save_category(category: Category, **kwargs) -> None:
+    """Save; the database's sibling-name rule (a concurrent twin) becomes the same message."""
+    try:
+        with transaction.atomic():
+            if category.pk:
+                category.save(**kwargs)
+            else:
+                category.save()
+    except IntegrityError:
+        raise DomainError(
+            f"There is already a category named “{category.name}” here; choose another name.",
+            field="name",
+        ) from None
+
+
 @transaction.atomic
 def category_create(
     *, store: Store, actor, name: str, parent: Category | int | None = None, slug: str = ""
@@ -71,11 +108,13 @@ def category_create(
             raise DomainError(f"Another category already uses “{slug}”.", field="slug")
     else:
         slug = _unique_slug(store, slugify(name))
+    _check_sibling_name(store, name=name, parent=parent_category)
     parent_id = parent_category.pk if parent_category else None
     position = _siblings(store, parent_id).count()
-    category = Category.objects.create(
+    category = Category(
         store=store, name=name, slug=slug, parent=parent_category, position=position
     )
+    _save_category(category)
     audit_record(
         store=store,
         actor=actor,
@@ -91,7 +130,8 @@ def category_update(*, store: Store, actor, category: Category, name: str) -> Ca
     category = _lock_category(store, category)
     before = _snapshot(category, ["name"])
     category.name = _category_name(name)
-    category.save(update_fields=["name", "updated_at"])
+    _check_sibling_name(store, name=category.name, parent=category.parent, exclude_pk=category.pk)
+    _save_category(category, update_fields=["name", "updated_at"])
     changes = changes_between(before, _snapshot(category, ["name"]))
     if changes:
         audit_record(
@@ -156,10 +196,14 @@ def category_set_parent(
     new_parent_id = new_parent.pk if new_parent else None
     if new_parent_id == category.parent_id:
         return category
+    try:
+        _check_sibling_name(store, name=category.name, parent=new_parent, exclude_pk=category.pk)
+    except DomainError as error:
+        raise DomainError(error.message, field="parent") from None
     old_parent_id, old_parent = category.parent_id, category.parent
     category.parent = new_parent
     category.position = _siblings(store, new_parent_id).count()
-    category.save(update_fields=["parent", "position", "updated_at"])
+    _save_category(category, update_fields=["parent", "position", "updated_at"])
     _renumber(store, old_parent_id)
     audit_record(
         store=store,
@@ -180,10 +224,21 @@ def category_delete(*, store: Store, actor, category: Category) -> None:
     parent_id = category.parent_id
     product_count = Product.objects.for_store(store).filter(category=category).count()
     children = list(_siblings(store, category.pk))
+    staying = {c.name.lower(): c.name for c in _siblings(store, parent_id).exclude(pk=category.pk)}
+    for child in children:
+        if child.name.lower() in staying:
+            raise DomainError(
+                f"“{category.name}” can't be deleted yet: its subcategory “{child.name}” would "
+                f"move up next to another “{staying[child.name.lower()]}”. Rename or move one "
+                "of them first.",
+                field="category",
+            )
     offset = _siblings(store, parent_id).count()
     for index, child in enumerate(children):
         child.parent_id = parent_id
         child.position = offset + index
+    # its own name is freed first: a subcategory of the same name takes its place
+    Category.objects.filter(pk=category.pk).update(name=f"#{category.pk} (deleted)")
     Category.objects.bulk_update(children, ["parent", "position"])
     Product.objects.for_store(store).filter(category=category).update(category=None)
     audit_record(

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils.text import slugify
 
+from apps.catalog import inputs
+from apps.catalog.inputs import CENT, MAX_PRICE, MAX_TAGS
 from apps.catalog.models import (
     Category,
     Product,
-    ProductStatus,
     Variant,
-    WeightUnit,
 )
 from apps.core.exceptions import DomainError, NotFound
 from apps.core.models import Store
 
-CENT = Decimal("0.01")
-MAX_PRICE = Decimal("9999999999.99")
+__all__ = ["CENT", "MAX_PRICE", "MAX_TAGS", "PRODUCT_FIELDS", "VARIANT_FIELDS", "clean_tags"]
+
 PRODUCT_FIELDS = (
     "title",
     "handle",
@@ -32,6 +32,8 @@ PRODUCT_FIELDS = (
     "seo_description",
     "low_stock_threshold",
 )
+# the one list of a variant's editable fields: the services, the product form's rows, the API's
+# input and output serializers and the import's variant columns are checked against it
 VARIANT_FIELDS = (
     "sku",
     "option_values",
@@ -44,7 +46,6 @@ VARIANT_FIELDS = (
     "track_inventory",
     "position",
 )
-MAX_TAGS = 50
 
 
 def _snapshot(obj, fields: Iterable[str]) -> dict[str, Any]:
@@ -56,56 +57,16 @@ def _prefixed(prefix: str, field: str) -> str:
 
 
 def _money(value: Any, *, field: str, label: str, required: bool = True) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            raise DomainError(f"Enter a {label}.", field=field)
-        return None
-    try:
-        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"{value} is not an amount; write it like 19.90.", field=field) from None
-    if amount < 0:
-        raise DomainError(f"The {label} cannot be negative.", field=field)
-    if amount > MAX_PRICE:
-        raise DomainError(f"The {label} is too large.", field=field)
-    return amount
+    return inputs.money(value, field=field, label=label, required=required)
 
 
 def _whole(value: Any, *, field: str, label: str, minimum: int | None = 0) -> int:
-    if isinstance(value, bool) or value in (None, ""):
-        raise DomainError(f"Enter the {label} as a whole number.", field=field)
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"The {label} must be a whole number.", field=field) from None
-    if not number.is_finite() or number != number.to_integral_value():
-        raise DomainError(f"The {label} must be a whole number.", field=field)
-    if minimum is not None and number < minimum:
-        raise DomainError(f"The {label} cannot be below {minimum}.", field=field)
-    if abs(number) > 2_000_000_000:
-        raise DomainError(f"The {label} is too large.", field=field)
-    return int(number)
+    return inputs.count(value, field=field, label=label, minimum=minimum)
 
 
 def clean_tags(raw: Iterable[str] | str | None) -> list[str]:
-    """Tags from a list or a comma-separated string: trimmed, de-duplicated, order kept."""
-    if raw is None:
-        return []
-    items = raw.split(",") if isinstance(raw, str) else list(raw)
-    tags: list[str] = []
-    seen: set[str] = set()
-    for item in items:
-        tag = " ".join(str(item).split())
-        if not tag:
-            continue
-        if len(tag) > 50:
-            raise DomainError(f"The tag “{tag[:20]}…” is longer than 50 characters.", field="tags")
-        if tag.lower() not in seen:
-            seen.add(tag.lower())
-            tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise DomainError(f"A product can have at most {MAX_TAGS} tags.", field="tags")
-    return tags
+    """Tags from a list or a comma-separated string (the rules are ``inputs.tags``)."""
+    return inputs.tags(raw)
 
 
 def _category_for(store: Store, category: Category | int | str | None) -> Category | None:
@@ -145,14 +106,7 @@ def _unique_handle(store: Store, base: str, exclude_pk: int | None = None) -> st
 
 
 def _check_handle(store: Store, handle: str, exclude_pk: int | None = None) -> str:
-    handle = handle.strip().lower()
-    if handle != slugify(handle) or not handle:
-        raise DomainError(
-            "Use only lowercase letters, digits and hyphens in the handle, e.g. linen-shirt.",
-            field="handle",
-        )
-    if len(handle) > 255:
-        raise DomainError("The handle is longer than 255 characters.", field="handle")
+    handle = inputs.handle(handle)
     duplicate = Product.objects.for_store(store).filter(handle=handle).exclude(pk=exclude_pk)
     if duplicate.exists():
         raise DomainError(
@@ -181,12 +135,7 @@ def _clean_product_fields(
     elif product is None:
         cleaned["handle"] = _unique_handle(store, slugify(cleaned["title"]))
     if "status" in data:
-        if data["status"] not in ProductStatus.values:
-            raise DomainError(
-                f"{data['status']} is not a status; use draft, active or archived.",
-                field="status",
-            )
-        cleaned["status"] = data["status"]
+        cleaned["status"] = inputs.status(data["status"])
     if "category" in data:
         cleaned["category"] = _category_for(store, data["category"])
     if "tags" in data:
@@ -202,7 +151,7 @@ def _clean_product_fields(
         cleaned["description"] = str(data["description"] or "").strip()
     if "low_stock_threshold" in data:
         cleaned["low_stock_threshold"] = _whole(
-            data["low_stock_threshold"], field="low_stock_threshold", label="low-stock threshold"
+            data["low_stock_threshold"], field="low_stock_threshold", label="low stock threshold"
         )
     return cleaned
 
@@ -220,11 +169,7 @@ def _clean_variant_fields(
         return _prefixed(prefix, field)
 
     if "sku" in data or variant is None:
-        sku = str(data.get("sku") or "").strip()
-        if not sku:
-            raise DomainError("Enter a SKU.", field=name("sku"))
-        if len(sku) > 64:
-            raise DomainError("The SKU is longer than 64 characters.", field=name("sku"))
+        sku = inputs.sku(data.get("sku"), field=name("sku"))
         clash = Variant.objects.for_store(store).filter(sku=sku)
         if variant is not None:
             clash = clash.exclude(pk=variant.pk)
@@ -240,28 +185,11 @@ def _clean_variant_fields(
         if field in data:
             cleaned[field] = _money(data[field], field=name(field), label=label, required=False)
     if "weight" in data:
-        weight = data["weight"]
-        if weight in (None, ""):
-            cleaned["weight"] = None
-        else:
-            try:
-                cleaned["weight"] = Decimal(str(weight)).quantize(Decimal("0.001"))
-            except (InvalidOperation, ValueError):
-                raise DomainError(f"{weight} is not a weight.", field=name("weight")) from None
-            if cleaned["weight"] < 0:
-                raise DomainError("The weight cannot be negative.", field=name("weight"))
+        cleaned["weight"] = inputs.weight(data["weight"], field=name("weight"))
     if "weight_unit" in data:
-        if data["weight_unit"] not in WeightUnit.values:
-            raise DomainError(
-                f"{data['weight_unit']} is not a weight unit; use g, kg, lb or oz.",
-                field=name("weight_unit"),
-            )
-        cleaned["weight_unit"] = data["weight_unit"]
+        cleaned["weight_unit"] = inputs.weight_unit(data["weight_unit"], field=name("weight_unit"))
     if "barcode" in data:
-        barcode = str(data["barcode"] or "").strip()
-        if len(barcode) > 64:
-            raise DomainError("The barcode is longer than 64 characters.", field=name("barcode"))
-        cleaned["barcode"] = barcode
+        cleaned["barcode"] = inputs.barcode(data["barcode"], field=name("barcode"))
     if "option_values" in data:
         options = data["option_values"] or {}
         if not isinstance(options, Mapping):
@@ -277,17 +205,14 @@ def _clean_variant_fields(
         cleaned["position"] = _whole(data["position"], field=name("position"), label="position")
     price = cleaned.get("price", variant.price if variant else None)
     compare = cleaned.get("compare_at_price", variant.compare_at_price if variant else None)
-    if compare is not None and price is not None and compare < price:
-        raise DomainError(
-            f"The compare-at price ({compare}) must be at least the price ({price}), "
-            "or left empty.",
-            field=name("compare_at_price"),
-        )
+    inputs.compare_at_price_checked(
+        price=price, compare_at_price=compare, field=name("compare_at_price")
+    )
     return cleaned
 
 
 def _clean_stock(value: Any, *, field: str) -> int:
-    return _whole(value, field=field, label="stock quantity")
+    return _whole(value, field=field, label="stock")
 
 
 def _lock_product(store: Store, product: Product | int) -> Product:

@@ -1,15 +1,24 @@
-"""Product images: upload with a thumbnail, alt text, order, delete."""
+"""Product images: upload with a thumbnail, alt text, order, delete.
+
+An upload is refused before it is decoded when it has more than ``IMAGE_MAX_PIXELS`` pixels
+(the size is read from the file's header), so a small file that unpacks to gigabytes cannot
+exhaust memory. Stored images carry no EXIF (camera, GPS position): the orientation it recorded
+is applied to the pixels first.
+"""
 
 from __future__ import annotations
 
 import io
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.audit.services import audit_record
 from apps.catalog.models import (
@@ -31,9 +40,42 @@ def _delete_files(image: ProductImage) -> None:
             file.delete(save=False)
 
 
-def _read_image(upload) -> tuple[bytes, str, Any]:
-    from PIL import Image, UnidentifiedImageError
+def _pixel_limit_message(width: int | None, height: int | None) -> str:
+    limit = settings.IMAGE_MAX_PIXELS / 1_000_000
+    shown = f"{limit:,.0f}" if limit == int(limit) else f"{limit:,.1f}"
+    what = f"This image is {width:,} × {height:,} pixels" if width else "This image is too large"
+    return f"{what}; the limit is {shown} megapixels. Resize it and try again."
 
+
+def _check_pixels(data: bytes) -> None:
+    """Refuse an image over ``IMAGE_MAX_PIXELS`` from its header alone (nothing decoded)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                width, height = probe.size
+    except Image.DecompressionBombError:
+        raise DomainError(_pixel_limit_message(None, None), field="image") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return  # not an image: the full read below says so
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise DomainError(_pixel_limit_message(width, height), field="image")
+
+
+def _without_exif(data: bytes, picture) -> tuple[bytes, Any]:
+    """The image with its EXIF orientation applied to the pixels and no EXIF kept."""
+    if not picture.getexif() and "exif" not in picture.info:
+        return data, picture
+    upright = ImageOps.exif_transpose(picture)
+    upright.info.pop("exif", None)
+    out = io.BytesIO()
+    options = {"quality": 92} if picture.format in {"JPEG", "WEBP"} else {}
+    upright.save(out, format=picture.format, **options)
+    upright.format = picture.format
+    return out.getvalue(), upright
+
+
+def _read_image(upload) -> tuple[bytes, str, Any]:
     size = getattr(upload, "size", None)
     if size is not None and size > IMAGE_MAX_BYTES:
         raise DomainError(
@@ -46,12 +88,13 @@ def _read_image(upload) -> tuple[bytes, str, Any]:
         raise DomainError(
             f"The image is larger than {IMAGE_MAX_BYTES // 1024 // 1024} MB.", field="image"
         )
+    _check_pixels(data)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
         picture = Image.open(io.BytesIO(data))
         picture.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise DomainError(
             "This file is not an image we can read; upload a JPEG, PNG, WebP or GIF.",
             field="image",
@@ -61,7 +104,10 @@ def _read_image(upload) -> tuple[bytes, str, Any]:
             f"{picture.format} images are not supported; upload a JPEG, PNG, WebP or GIF.",
             field="image",
         )
-    return data, IMAGE_FORMATS[picture.format], picture
+    extension = IMAGE_FORMATS[picture.format]
+    if picture.format != "GIF":  # GIF has no EXIF; re-saving would drop its animation
+        data, picture = _without_exif(data, picture)
+    return data, extension, picture
 
 
 def _thumbnail(picture) -> tuple[bytes, str]:

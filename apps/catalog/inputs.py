@@ -1,0 +1,278 @@
+"""The catalog's input rules, pure Python: one place that says what a valid handle, amount,
+count, tag list, status, weight unit and barcode is, and what a product's stock state is.
+
+The product form, the admin API and the import (``io/validation.py``) all call these
+functions, so the same value gets the same verdict and the same message on every path.
+Each check returns the cleaned value or raises ``DomainError`` (the field is the plain input
+name; callers prefix it, e.g. ``variants[2].price``). Messages never repeat the input's field
+path and never depend on how the value was typed (``1e12`` or ``1000000000000``).
+
+Barcodes: a code made only of digits must be a GTIN (8, 12, 13 or 14 digits with a valid
+check digit). Codes with other characters (letters, ``-``, ``.``, ``/``) are allowed as
+internal codes, up to 64 characters without spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from apps.core.exceptions import DomainError
+
+CENT = Decimal("0.01")
+MAX_PRICE = Decimal("9999999999.99")
+MAX_WEIGHT = Decimal("9999999.999")
+MAX_COUNT = 2_000_000_000
+MAX_TAGS = 50
+MAX_TAG_LENGTH = 50
+MAX_HANDLE_LENGTH = 255
+MAX_SKU_LENGTH = 64
+MAX_BARCODE_LENGTH = 64
+
+STATUSES = ("draft", "active", "archived")
+WEIGHT_UNITS = ("g", "kg", "lb", "oz")
+
+HANDLE_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+INTERNAL_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./_-]*$")
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+# a product's stock state: every product is in exactly one of the three
+STOCK_IN = "in"
+STOCK_LOW = "low"
+STOCK_OUT = "out"
+STOCK_LABELS = {STOCK_IN: "In stock", STOCK_LOW: "Low stock", STOCK_OUT: "Out of stock"}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --- text ------------------------------------------------------------------------------------
+def handle(value: Any, *, field: str = "handle") -> str:
+    """A product's address name: lowercase letters and digits joined by ``-`` or ``_``."""
+    text = str(value or "").strip().lower()
+    if not text:
+        raise DomainError("Enter a handle, e.g. linen-shirt.", field=field)
+    if len(text) > MAX_HANDLE_LENGTH:
+        raise DomainError(f"The handle is longer than {MAX_HANDLE_LENGTH} characters.", field=field)
+    if not HANDLE_PATTERN.match(text):
+        raise DomainError(
+            f"The handle “{text[:60]}” may only hold letters, digits, hyphens and "
+            "underscores, e.g. linen-shirt.",
+            field=field,
+        )
+    return text
+
+
+def sku(value: Any, *, field: str = "sku") -> str:
+    text = str(value or "").strip()
+    if not text:
+        raise DomainError("Enter a SKU.", field=field)
+    if len(text) > MAX_SKU_LENGTH:
+        raise DomainError(f"The SKU is longer than {MAX_SKU_LENGTH} characters.", field=field)
+    return text
+
+
+def status(value: Any, *, field: str = "status") -> str:
+    text = str(value or "").strip().lower()
+    if text not in STATUSES:
+        raise DomainError(
+            f"“{str(value)[:30]}” is not a status; use draft, active or archived.", field=field
+        )
+    return text
+
+
+def weight_unit(value: Any, *, field: str = "weight_unit") -> str:
+    text = str(value or "").strip().lower()
+    if text not in WEIGHT_UNITS:
+        raise DomainError(
+            f"“{str(value)[:30]}” is not a weight unit; use g, kg, lb or oz.", field=field
+        )
+    return text
+
+
+def tags(value: Iterable[Any] | str | None, *, field: str = "tags") -> list[str]:
+    """Tags from a list or a comma-separated string: spaces collapsed, de-duplicated without
+    regard to case (the first spelling wins), order kept; at most 50 of up to 50 characters."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        tag = " ".join(str(item).split())
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_LENGTH:
+            raise DomainError(
+                f"The tag “{tag[:20]}…” is longer than {MAX_TAG_LENGTH} characters.", field=field
+            )
+        if tag.lower() not in seen:
+            seen.add(tag.lower())
+            cleaned.append(tag)
+    if len(cleaned) > MAX_TAGS:
+        raise DomainError(
+            f"A product can have at most {MAX_TAGS} tags; this one has {len(cleaned)}.",
+            field=field,
+        )
+    return cleaned
+
+
+# --- numbers ---------------------------------------------------------------------------------
+def _decimal(value: Any, *, field: str, label: str, example: str) -> Decimal:
+    if isinstance(value, bool):
+        raise DomainError(f"The {label} must be a number like {example}.", field=field)
+    if isinstance(value, float):
+        value = repr(value)
+    text = str(value).strip().replace(" ", "")
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        hint = f" Use a dot for decimals, e.g. {example}." if "," in text else ""
+        raise DomainError(
+            f"The {label} must be a number like {example}.{hint}", field=field
+        ) from None
+    if not number.is_finite():
+        raise DomainError(f"The {label} must be a number like {example}.", field=field)
+    return number
+
+
+def money(
+    value: Any, *, field: str = "price", label: str = "price", required: bool = True
+) -> Decimal | None:
+    """An amount: not negative, at most 9,999,999,999.99, at most two decimals."""
+    if _blank(value):
+        if required:
+            raise DomainError(f"Enter the {label}, e.g. 19.90.", field=field)
+        return None
+    amount = _decimal(value, field=field, label=label, example="19.90")
+    if amount < 0:
+        raise DomainError(f"The {label} cannot be negative.", field=field)
+    if amount > MAX_PRICE:
+        raise DomainError(f"The {label} is too large; the most is {MAX_PRICE:,}.", field=field)
+    if amount != amount.quantize(CENT):
+        raise DomainError(
+            f"The {label} has more than two decimals; write it like 19.90.", field=field
+        )
+    return amount.quantize(CENT)
+
+
+def compare_at_price_checked(
+    *, price: Decimal | None, compare_at_price: Decimal | None, field: str = "compare_at_price"
+) -> None:
+    """The compare-at price (the "was" price) is empty or at least the price."""
+    if price is not None and compare_at_price is not None and compare_at_price < price:
+        raise DomainError(
+            f"The compare-at price ({compare_at_price}) must be at least the price ({price}), "
+            "or left empty.",
+            field=field,
+        )
+
+
+def weight(value: Any, *, field: str = "weight") -> Decimal | None:
+    if _blank(value):
+        return None
+    amount = _decimal(value, field=field, label="weight", example="0.25")
+    if amount < 0:
+        raise DomainError("The weight cannot be negative.", field=field)
+    if amount > MAX_WEIGHT:
+        raise DomainError(f"The weight is too large; the most is {MAX_WEIGHT:,}.", field=field)
+    if amount != amount.quantize(Decimal("0.001")):
+        raise DomainError("The weight has more than three decimals.", field=field)
+    return amount.quantize(Decimal("0.001"))
+
+
+def count(
+    value: Any,
+    *,
+    field: str,
+    label: str,
+    minimum: int | None = 0,
+    default: int | None = None,
+) -> int:
+    """A whole number (stock, threshold, position); ``12.0`` from a spreadsheet is 12."""
+    if _blank(value):
+        if default is not None:
+            return default
+        raise DomainError(f"Enter the {label} as a whole number.", field=field)
+    number = _decimal(value, field=field, label=label, example="12")
+    if number != number.to_integral_value():
+        raise DomainError(f"The {label} must be a whole number.", field=field)
+    if minimum is not None and number < minimum:
+        if minimum == 0:
+            raise DomainError(f"The {label} cannot be negative.", field=field)
+        raise DomainError(f"The {label} cannot be below {minimum}.", field=field)
+    if abs(number) > MAX_COUNT:
+        raise DomainError(f"The {label} is too large.", field=field)
+    return int(number)
+
+
+# --- barcodes --------------------------------------------------------------------------------
+def gtin_check_digit(body: str) -> int:
+    """The GS1 check digit for the digits before it (weights 3, 1, 3, … from the right)."""
+    total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(body[::-1]))
+    return (10 - total % 10) % 10
+
+
+def gtin13(body: str) -> str:
+    """A GTIN-13 from its first 12 digits (demo data, tests)."""
+    return body + str(gtin_check_digit(body))
+
+
+def barcode(value: Any, *, field: str = "barcode") -> str:
+    """A GTIN-8/12/13/14 with a valid check digit, an internal code, or empty."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if text.isdigit():
+        if len(text) not in GTIN_LENGTHS:
+            raise DomainError(
+                f"Barcode {text[:20]} has {len(text)} digits; a GTIN has 8, 12, 13 or 14. "
+                "Check the number.",
+                field=field,
+            )
+        if gtin_check_digit(text[:-1]) != int(text[-1]):
+            raise DomainError(
+                f"Barcode {text} has a wrong check digit; check the number.", field=field
+            )
+        return text
+    if len(text) > MAX_BARCODE_LENGTH:
+        raise DomainError(
+            f"The barcode is longer than {MAX_BARCODE_LENGTH} characters.", field=field
+        )
+    if not INTERNAL_CODE_PATTERN.match(text):
+        raise DomainError(
+            f"Barcode “{text[:30]}” may only hold letters, digits and . / _ - "
+            "(a GTIN is digits only).",
+            field=field,
+        )
+    return text
+
+
+# --- stock state -----------------------------------------------------------------------------
+def variant_is_low(*, track_inventory: bool, stock_quantity: int, threshold: int) -> bool:
+    """A tracked variant at or below the product's low-stock threshold (sold out included)."""
+    return track_inventory and stock_quantity <= threshold
+
+
+def variant_is_sellable(*, track_inventory: bool, stock_quantity: int) -> bool:
+    return not track_inventory or stock_quantity > 0
+
+
+def stock_state(variants: Iterable[tuple[bool, int]], *, threshold: int) -> str:
+    """``in`` / ``low`` / ``out`` from ``(track_inventory, stock_quantity)`` pairs.
+
+    **out**: no sellable variant; **low**: sellable and at least one variant is low;
+    **in**: sellable and no variant is low. PostgreSQL keeps the same rule in the product
+    summary's trigger (migration 0005) so that lists filter by index.
+    """
+    pairs = list(variants)
+    if not any(variant_is_sellable(track_inventory=t, stock_quantity=q) for t, q in pairs):
+        return STOCK_OUT
+    if any(
+        variant_is_low(track_inventory=t, stock_quantity=q, threshold=threshold) for t, q in pairs
+    ):
+        return STOCK_LOW
+    return STOCK_IN

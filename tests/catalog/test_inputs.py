@@ -1,0 +1,167 @@
+"""The catalog's input rules (``apps.catalog.inputs``), without the database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from apps.catalog import inputs
+from apps.core.exceptions import DomainError
+
+
+def _refused(rule, *args, **kwargs) -> tuple[str, str | None]:
+    with pytest.raises(DomainError) as caught:
+        rule(*args, **kwargs)
+    return caught.value.message, caught.value.field
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("19.9", Decimal("19.90")),
+        ("0", Decimal("0.00")),
+        (19, Decimal("19.00")),
+        (19.5, Decimal("19.50")),
+        ("9999999999.99", Decimal("9999999999.99")),
+        (" 1 000 ", Decimal("1000.00")),
+    ],
+)
+def test_money_accepts_amounts_up_to_the_limit_with_two_decimals(value, expected):
+    assert inputs.money(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-1", "The price cannot be negative."),
+        ("1e12", "The price is too large; the most is 9,999,999,999.99."),
+        (1e12, "The price is too large; the most is 9,999,999,999.99."),
+        ("1.234", "The price has more than two decimals; write it like 19.90."),
+        (1.234, "The price has more than two decimals; write it like 19.90."),
+        ("abc", "The price must be a number like 19.90."),
+        ("19,90", "The price must be a number like 19.90. Use a dot for decimals, e.g. 19.90."),
+        ("NaN", "The price must be a number like 19.90."),
+        ("", "Enter the price, e.g. 19.90."),
+        (True, "The price must be a number like 19.90."),
+    ],
+)
+def test_money_refuses_with_a_plain_message(value, message):
+    assert _refused(inputs.money, value, field="variants[0].price") == (
+        message,
+        "variants[0].price",
+    )
+
+
+def test_optional_money_is_none_when_empty():
+    assert inputs.money("", label="cost", required=False) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3", 3), ("12.0", 12), (0, 0), ("", 7)])
+def test_count_accepts_whole_numbers_and_uses_the_default_when_empty(value, expected):
+    assert inputs.count(value, field="stock_quantity", label="stock", default=7) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-3", "The stock cannot be negative."),
+        ("2.5", "The stock must be a whole number."),
+        ("lots", "The stock must be a number like 12."),
+        ("3000000000", "The stock is too large."),
+    ],
+)
+def test_count_refuses(value, message):
+    assert _refused(inputs.count, value, field="stock_quantity", label="stock") == (
+        message,
+        "stock_quantity",
+    )
+
+
+def test_tags_are_trimmed_deduplicated_without_case_and_keep_their_order():
+    assert inputs.tags(" summer ,Linen, SUMMER,, big   sale") == ["summer", "Linen", "big sale"]
+
+
+def test_more_than_fifty_tags_are_refused_and_long_tags_too():
+    assert _refused(inputs.tags, [f"t{n}" for n in range(51)])[0] == (
+        "A product can have at most 50 tags; this one has 51."
+    )
+    assert _refused(inputs.tags, ["x" * 51])[0] == (
+        "The tag “xxxxxxxxxxxxxxxxxxxx…” is longer than 50 characters."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("Linen-Shirt", "linen-shirt"), ("a_b-2", "a_b-2")]
+)
+def test_handle_is_lowercased(value, expected):
+    assert inputs.handle(value) == expected
+
+
+@pytest.mark.parametrize("value", ["bad handle", "-start", "end-", "a--b", "é", "a/b"])
+def test_handle_refuses_anything_but_letters_digits_hyphens_and_underscores(value):
+    message, field = _refused(inputs.handle, value)
+    assert field == "handle"
+    assert message.endswith(
+        "may only hold letters, digits, hyphens and underscores, e.g. linen-shirt."
+    )
+
+
+def test_status_and_weight_unit_ignore_case_and_refuse_unknown_words():
+    assert (inputs.status(" Active "), inputs.weight_unit("KG")) == ("active", "kg")
+    assert (
+        _refused(inputs.status, "live")[0]
+        == "“live” is not a status; use draft, active or archived."
+    )
+    assert (
+        _refused(inputs.weight_unit, "st")[0] == "“st” is not a weight unit; use g, kg, lb or oz."
+    )
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["4006381333931", "96385074", "036000291452", "10012345678902", "", "INT-0042", "sku.7/b"],
+)
+def test_valid_gtins_and_internal_codes_are_accepted(code):
+    assert inputs.barcode(code) == code
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("4006381333932", "Barcode 4006381333932 has a wrong check digit; check the number."),
+        ("96385075", "Barcode 96385075 has a wrong check digit; check the number."),
+        ("12345", "Barcode 12345 has 5 digits; a GTIN has 8, 12, 13 or 14. Check the number."),
+        (
+            "ABC 123",
+            "Barcode “ABC 123” may only hold letters, digits and . / _ - (a GTIN is digits only).",
+        ),
+        ("X" * 65, "The barcode is longer than 64 characters."),
+    ],
+)
+def test_bad_barcodes_are_refused_plainly(code, message):
+    assert _refused(inputs.barcode, code) == (message, "barcode")
+
+
+def test_compare_at_price_below_the_price_is_refused():
+    assert _refused(
+        inputs.compare_at_price_checked, price=Decimal("10.00"), compare_at_price=Decimal("9.99")
+    ) == (
+        "The compare-at price (9.99) must be at least the price (10.00), or left empty.",
+        "compare_at_price",
+    )
+
+
+@pytest.mark.parametrize(
+    ("variants", "state"),
+    [
+        ([], "out"),
+        ([(True, 0)], "out"),
+        ([(True, 0), (False, 0)], "low"),  # sellable (untracked) but one tracked variant is out
+        ([(True, 5)], "low"),  # at the threshold
+        ([(True, 6)], "in"),
+        ([(False, 0)], "in"),
+    ],
+)
+def test_stock_state_is_in_low_or_out(variants, state):
+    assert inputs.stock_state(variants, threshold=5) == state
