@@ -17,8 +17,8 @@ from apps.catalog.models import (
     Product,
     Variant,
 )
-from apps.catalog.tasks import import_run_task, import_validate_task
 from apps.core.exceptions import DomainError
+from apps.core.jobs import job_run
 from tests.catalog.io_factories import csv_bytes, make_shirts, media_root, row, upload  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -89,7 +89,7 @@ def test_dry_run_lists_every_invalid_row_with_row_column_and_message(store, owne
     job = checked(store, owner, rows)
 
     assert error_list(job) == [
-        (3, "price", "Price can't be negative (got -5)."),
+        (3, "price", "The price cannot be negative."),
         (
             4,
             "category",
@@ -294,9 +294,9 @@ def test_skip_bad_rows_imports_the_good_rows_and_offers_the_bad_ones_as_csv(stor
     assert job.status == ImportStatus.DONE
     assert (job.created_count, job.skipped_count) == (2, 1)
     assert sorted(Variant.objects.for_store(store).values_list("sku", flat=True)) == ["LS-M", "T-1"]
-    lines = list(csv.reader(io.StringIO(job.errors_file.read().decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(job.result_file.read().decode("utf-8-sig"))))
     assert lines[0][:4] == ["row", "errors", "handle", "title"]
-    assert lines[1][:3] == ["3", "price: Price can't be negative (got -1).", "linen-shirt"]
+    assert lines[1][:3] == ["3", "price: The price cannot be negative.", "linen-shirt"]
     assert lines[1][2 + 10] == "LS-L"
     assert len(lines) == 2
 
@@ -345,53 +345,77 @@ def test_import_touches_only_its_own_store(store, other_store, owner):
     assert Variant.objects.for_store(other_store).get().price == Decimal("10.00")
 
 
-# --- Celery task bodies ----------------------------------------------------------------------
-def test_large_file_is_checked_by_a_task_queued_on_commit(
+# --- background jobs ---------------------------------------------------------------------------
+def run_import(job_id):
+    return job_run(label="catalog.ImportJob", job_id=job_id)
+
+
+def test_large_file_is_checked_by_a_job_queued_on_commit(
     store, owner, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(services.imports, "INLINE_MAX_ROWS", 1)
-    queued = []
-    monkeypatch.setattr(import_validate_task, "delay", lambda job_id: queued.append(job_id))
     job = services.import_job_create(
         store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="B", option1_value="L")]))
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
 
-    assert queued == [job.pk]
+    assert len(callbacks) == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.VALIDATING
-    assert import_validate_task(job.pk) == ImportStatus.VALIDATED
+    assert run_import(job.pk) == ImportStatus.VALIDATED
     job.refresh_from_db()
-    assert (job.status, job.processed_rows, job.total_rows) == (ImportStatus.VALIDATED, 2, 2)
+    assert (job.status, job.processed, job.total) == (ImportStatus.VALIDATED, 2, 2)
 
 
-def test_run_task_imports_once_even_when_delivered_twice(
+def test_run_job_imports_once_even_when_delivered_twice(
     store, owner, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(services.imports, "INLINE_MAX_ROWS", 1)
-    monkeypatch.setattr(import_validate_task, "delay", lambda job_id: None)
-    queued = []
-    monkeypatch.setattr(import_run_task, "delay", lambda job_id: queued.append(job_id))
     job = services.import_job_create(
         store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="B", option1_value="L")]))
     )
     services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
-    import_validate_task(job.pk)
+    run_import(job.pk)
     job.refresh_from_db()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         services.import_job_start(store=store, job=job, actor=owner)
 
-    assert queued == [job.pk]
-    assert import_run_task(job.pk) == ImportStatus.DONE
-    assert import_run_task(job.pk) is None
+    assert len(callbacks) == 1
+    assert run_import(job.pk) == ImportStatus.DONE
+    assert run_import(job.pk) is None
 
     assert Variant.objects.for_store(store).count() == 2
     assert InventoryMovement.objects.for_store(store).count() == 2
     assert AuditEntry.objects.filter(store=store, action="catalog.imported").count() == 1
 
 
-def test_tasks_return_early_for_a_missing_job(db):
-    assert import_validate_task(987654) is None
-    assert import_run_task(987654) is None
+def test_jobs_return_early_for_a_missing_import(db):
+    assert run_import(987654) is None
+
+
+def test_an_unexpected_error_fails_the_import_with_a_message_and_writes_nothing(
+    store, owner, monkeypatch
+):
+    monkeypatch.setattr(services.imports, "INLINE_MAX_ROWS", 1)
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="B", option1_value="L")]))
+    )
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    run_import(job.pk)
+    job.refresh_from_db()
+    services.import_job_start(store=store, job=job, actor=owner)
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom in a place nobody expected")
+
+    monkeypatch.setattr(services.imports.BulkImport, "apply", broken)
+
+    assert run_import(job.pk) == ImportStatus.FAILED
+    job.refresh_from_db()
+    assert job.failure_message == (
+        "The import stopped unexpectedly and nothing was written. Try again; if it happens "
+        "again, split the file into smaller parts."
+    )
+    assert Variant.objects.for_store(store).count() == 0

@@ -41,7 +41,7 @@ def test_upload_map_check_run_and_see_the_result(store, owner, client_for):
     preview = client.get(response["Location"]).content.decode()
     assert "Check before importing" in preview
     assert "1 row will be skipped" in preview
-    assert "Price can&#x27;t be negative (got -1)." in preview
+    assert "The price cannot be negative." in preview
     assert "Import 1 row" in preview
     assert Variant.objects.for_store(store).count() == 0
 
@@ -57,7 +57,7 @@ def test_upload_map_check_run_and_see_the_result(store, owner, client_for):
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="products-errors.csv"'
     body = b"".join(download.streaming_content).decode("utf-8-sig")
-    assert body.splitlines()[1].startswith("3,price: Price can't be negative (got -1).,linen-shirt")
+    assert body.splitlines()[1].startswith("3,price: The price cannot be negative.,linen-shirt")
 
 
 def test_upload_errors_are_shown_on_the_form(store, owner, client_for):
@@ -114,7 +114,7 @@ def test_progress_partial_polls_and_redirects_when_finished(store, owner, client
     client = client_for(owner)
     job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, total_rows=5000, processed_rows=1240
+        status=ImportStatus.RUNNING, total=5000, processed=1240
     )
     detail = url("import-detail", store, job_id=job.pk)
 

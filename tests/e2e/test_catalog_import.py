@@ -41,7 +41,7 @@ def test_import_shows_the_bad_row_in_the_check_and_imports_the_good_rows(browser
     expect(errors).to_have_count(1)
     expect(errors.first).to_contain_text("3")
     expect(errors.first).to_contain_text("price")
-    expect(errors.first).to_contain_text("Price can't be negative (got -4.00).")
+    expect(errors.first).to_contain_text("The price cannot be negative.")
     assert Variant.objects.for_store(store).count() == 0
 
     page.get_by_role("button", name="Import 2 rows").click()
@@ -54,3 +54,37 @@ def test_import_shows_the_bad_row_in_the_check_and_imports_the_good_rows(browser
         "LS-M",
         "TOTE-1",
     ]
+
+
+@pytest.mark.usefixtures("media_root")
+def test_a_shopify_export_is_recognised_and_imported_as_it_is(browser_page, settings):
+    from pathlib import Path
+
+    from apps.catalog.models import Category, Product
+
+    settings.CATALOG_IMAGE_FETCH = False
+    owner = UserFactory(email="sam@shop.test")
+    store = StoreFactory(handle="acme", name="Acme")
+    MembershipFactory(user=owner, store=store, role="owner")
+    data = (Path(__file__).parents[1] / "catalog" / "fixtures" / "shopify_sample.csv").read_bytes()
+    page = browser_page
+    login(page, owner.email)
+
+    page.goto("/store/acme/catalog/imports/new/")
+    page.get_by_label("Product file").set_input_files(
+        files=[{"name": "products_export.csv", "mimeType": "text/csv", "buffer": data}]
+    )
+    page.get_by_role("button", name="Upload and match columns").click()
+    expect(page.get_by_text("Recognised: Shopify product export")).to_be_visible()
+    page.get_by_label("Create the categories the file names that don't exist yet").uncheck()
+    page.get_by_role("button", name="Check the file").click()
+
+    expect(page.get_by_role("heading", name="Check before importing")).to_be_visible()
+    expect(page.locator(".warnings-table")).to_contain_text("the sale badge will not show")
+    expect(page.get_by_role("heading", name=re.compile("Columns not imported"))).to_be_visible()
+    page.get_by_role("button", name="Import 5 rows").click()
+
+    expect(page.get_by_role("heading", name="Import finished")).to_be_visible()
+    expect(page.locator(".images-table tbody tr")).to_have_count(5)
+    assert Product.objects.for_store(store).count() == 3
+    assert Category.objects.for_store(store).count() == 0

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
-from apps.catalog.io.columns import COLUMNS
+from apps.catalog.io.columns import COLUMNS, SOURCE_COLUMNS
 from apps.catalog.io.readers import MAX_UPLOAD_BYTES, human_size
 from apps.catalog.models import ImportMode
+from apps.catalog.services.imports import mapping_clash
 
-COLUMN_CHOICES = [("", "Don't import"), *[(c.name, c.label) for c in COLUMNS]]
+COLUMN_CHOICES = [
+    ("", "Don't import"),
+    *[(c.name, c.label) for c in COLUMNS],
+    ("From other shops' exports", [(c.name, c.label) for c in SOURCE_COLUMNS]),
+]
 
 
 class ImportUploadForm(forms.Form):
@@ -29,6 +34,12 @@ class ImportMappingForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="All or nothing writes no row at all while any row has an error.",
     )
+    create_categories = forms.BooleanField(
+        label="Create the categories the file names that don't exist yet",
+        required=False,
+        initial=True,
+        help_text="Unticked, products whose category doesn't exist are imported without one.",
+    )
 
     def __init__(self, *args, headers: list[str], mapping: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +51,13 @@ class ImportMappingForm(forms.Form):
                 required=False,
                 initial=mapping.get(header, ""),
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        clash = mapping_clash(self.mapping())
+        if clash:
+            raise forms.ValidationError(clash)
+        return cleaned
 
     def mapping(self) -> dict[str, str]:
         return {

@@ -205,6 +205,20 @@ class BulkImport:
                     for error in errors:
                         copy.write_row((error.row, error.column, error.message))
 
+    def record_errors(self, errors: list[RowError]) -> None:
+        """Rows refused before staging (by ``io.formats``), as if the validator had."""
+        self._copy([], errors)
+
+    def set_categories(self, category_ids: dict[int, int]) -> None:
+        """Swap the stand-in ids of categories the import creates for their real ids."""
+        if not category_ids:
+            return
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE import_stage SET category_id = %s WHERE category_id = %s",
+                [(real, fake) for fake, real in category_ids.items()],
+            )
+
     # --- 2. checks across rows and against the catalog -----------------------------------------
     def check(self) -> None:
         store_id = self.store.id

@@ -48,6 +48,26 @@ COLUMNS: tuple[CatalogColumn, ...] = (
 
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in COLUMNS)
 COLUMNS_BY_NAME: dict[str, CatalogColumn] = {column.name: column for column in COLUMNS}
+
+# Columns an import understands but an export doesn't write: what other shops' exports carry
+# (Shopify, WooCommerce). ``io.formats`` turns them into the columns above, row by row.
+SOURCE_COLUMNS: tuple[CatalogColumn, ...] = (
+    CatalogColumn("image_src", "Image URL", "Fetched after the import (http/https)."),
+    CatalogColumn("image_position", "Image position", "1 for the main image."),
+    CatalogColumn("image_alt_text", "Image alt text", ""),
+    CatalogColumn("variant_image", "Variant image URL", "Added to the product's images."),
+    CatalogColumn("published", "Published", "false → draft when no status is given."),
+    CatalogColumn("product_type", "Product type", "Added to the product's tags."),
+    CatalogColumn("sale_price", "Sale price", "Becomes the price; the price the compare-at."),
+    CatalogColumn("weight_grams", "Weight in grams", "Converted to the weight unit."),
+    CatalogColumn("source_type", "WooCommerce type", "simple, variable or variation."),
+    CatalogColumn("source_id", "WooCommerce ID", "What variations' Parent refers to."),
+    CatalogColumn("parent", "WooCommerce parent", "id:123 or the parent's SKU."),
+    CatalogColumn("short_description", "Short description", "Used when there is no description."),
+)
+MAPPABLE_COLUMNS: tuple[CatalogColumn, ...] = COLUMNS + SOURCE_COLUMNS
+MAPPABLE_BY_NAME: dict[str, CatalogColumn] = {column.name: column for column in MAPPABLE_COLUMNS}
+SOURCE_COLUMN_NAMES: frozenset[str] = frozenset(column.name for column in SOURCE_COLUMNS)
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.is_required)
 OPTION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("option1_name", "option1_value"),
@@ -64,7 +84,6 @@ ALIASES: dict[str, str] = {
     "body_html": "description",
     "body": "description",
     "product_category": "category",
-    "type": "category",
     "variant_sku": "sku",
     "variant_price": "price",
     "variant_compare_at_price": "compare_at_price",
@@ -89,6 +108,108 @@ ALIASES: dict[str, str] = {
 }
 
 
+# Which shop wrote the file, from the headers only that shop writes.
+SOURCE_LABELS = {
+    "portal": "Merchant Portal product file",
+    "shopify": "Shopify product export",
+    "woocommerce": "WooCommerce product export",
+}
+SHOPIFY_MARKERS = frozenset({"handle", "variant_sku", "variant_price", "body_html", "option1_name"})
+WOOCOMMERCE_MARKERS = frozenset(
+    {
+        "regular_price",
+        "sale_price",
+        "attribute_1_name",
+        "parent",
+        "in_stock",
+        "visibility_in_catalog",
+    }
+)
+SOURCE_ALIASES: dict[str, dict[str, str]] = {
+    "shopify": {
+        "type": "product_type",
+        "published": "published",
+        "variant_grams": "weight_grams",
+        "image_src": "image_src",
+        "image_position": "image_position",
+        "image_alt_text": "image_alt_text",
+        "variant_image": "variant_image",
+        "seo_title": "seo_title",
+        "seo_description": "seo_description",
+    },
+    "woocommerce": {
+        "id": "source_id",
+        "type": "source_type",
+        "name": "title",
+        "published": "published",
+        "short_description": "short_description",
+        "regular_price": "price",
+        "sale_price": "sale_price",
+        "categories": "category",
+        "images": "image_src",
+        "parent": "parent",
+        "weight_kg": "weight",
+        "weight_g": "weight",
+        "weight_lbs": "weight",
+        "weight_oz": "weight",
+        "low_stock_amount": "low_stock_threshold",
+        "gtin_upc_ean_or_isbn": "barcode",
+        "attribute_1_name": "option1_name",
+        "attribute_1_value_s": "option1_value",
+        "attribute_2_name": "option2_name",
+        "attribute_2_value_s": "option2_value",
+        "attribute_3_name": "option3_name",
+        "attribute_3_value_s": "option3_value",
+    },
+}
+# columns of those exports that have no place here, and why (shown on the dry-run page)
+SHOPIFY_IGNORED = {
+    "option1_linked_to": "Linked metafield options aren't supported: the option values are used.",
+    "variant_inventory_policy": (
+        "Selling when out of stock isn't a setting here: tracked stock stops at zero."
+    ),
+    "variant_fulfillment_service": "Fulfilment services aren't supported.",
+    "variant_requires_shipping": "Every variant is shipped; set shipping in Shipping.",
+    "variant_taxable": "Taxes are set per store, not per variant.",
+    "variant_tax_code": "Taxes are set per store, not per variant.",
+    "gift_card": "Gift cards aren't supported: it is imported as a product.",
+}
+WOOCOMMERCE_IGNORED = {
+    "in_stock": "Stock status follows the Stock column.",
+    "backorders_allowed": "Selling when out of stock isn't a setting here.",
+}
+PREFIX_IGNORED = (
+    ("price_", "Per-market prices aren't imported: the variant's price is used in every market."),
+    ("compare_at_price_", "Per-market prices aren't imported: the variant's price is used."),
+    ("included_", "Markets aren't supported: products are sold in every market."),
+    ("google_shopping_", "Google Shopping fields aren't supported."),
+)
+
+
+def detect_source(headers: list[str]) -> str:
+    """``"shopify"``, ``"woocommerce"`` or ``"portal"`` (this portal's own columns)."""
+    keys = {normalise_header(header) for header in headers}
+    if len(keys & SHOPIFY_MARKERS) >= 3:
+        return "shopify"
+    if len(keys & WOOCOMMERCE_MARKERS) >= 2 and "name" in keys:
+        return "woocommerce"
+    return "portal"
+
+
+def ignored_reason(source: str, header: str) -> str:
+    """Why a column of another shop's export isn't imported (empty when it isn't known)."""
+    key = normalise_header(header)
+    known = {"shopify": SHOPIFY_IGNORED, "woocommerce": WOOCOMMERCE_IGNORED}.get(source, {})
+    if key in known:
+        return known[key]
+    if source == "portal":
+        return ""
+    for prefix, reason in PREFIX_IGNORED:
+        if key.startswith(prefix):
+            return reason
+    return "Not a column of this portal's catalog."
+
+
 def normalise_header(header: str) -> str:
     """``"Option1 Name"`` → ``option1_name``; ``"Body (HTML)"`` → ``body_html``."""
     text = re.sub(r"[^0-9a-z]+", "_", header.strip().lower())
@@ -99,18 +220,21 @@ def auto_map(headers: list[str]) -> dict[str, str]:
     """``{file header: catalog column}`` for headers that name a column; the first one wins."""
     mapping: dict[str, str] = {}
     taken: set[str] = set()
+    source_aliases = SOURCE_ALIASES.get(detect_source(headers), {})
     for header in headers:
         key = normalise_header(header)
-        column = key if key in COLUMNS_BY_NAME else ALIASES.get(key)
+        column = source_aliases.get(key) or (key if key in COLUMNS_BY_NAME else ALIASES.get(key))
         if column and column not in taken:
             mapping[header] = column
             taken.add(column)
     return mapping
 
 
-def missing_required(mapping: dict[str, str]) -> list[str]:
+def missing_required(mapping: dict[str, str], source: str = "portal") -> list[str]:
     mapped = set(mapping.values())
-    return [name for name in REQUIRED_COLUMNS if name not in mapped]
+    # a WooCommerce export has no handle (made from the name) and may leave SKUs empty
+    optional = {"handle", "sku"} if source == "woocommerce" else set()
+    return [name for name in REQUIRED_COLUMNS if name not in mapped and name not in optional]
 
 
 def ignored_headers(headers: list[str], mapping: dict[str, str]) -> list[str]:

@@ -1,13 +1,13 @@
 """Import jobs: upload → column mapping → dry run → run. Every write to the catalog goes through
 ``BulkImport.apply`` inside one transaction, with one audit entry per run.
 
-Small files are checked and imported during the request; larger ones by Celery tasks
-(``apps.catalog.tasks``), which report progress on the job row while they read.
+Small files are checked and imported during the request; larger ones in the background as a
+job (``import_job_work`` is ImportJob's runner, see apps/core/jobs.py), which reports progress
+on the job row while it reads and stops there when the job is cancelled.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 import time
@@ -23,7 +23,9 @@ from apps.catalog.io.bulk import BulkImport, ImportSummary
 from apps.catalog.io.columns import (
     COLUMN_NAMES,
     COLUMNS_BY_NAME,
+    MAPPABLE_BY_NAME,
     auto_map,
+    detect_source,
     ignored_headers,
     missing_required,
 )
@@ -36,7 +38,10 @@ from apps.catalog.io.readers import (
     open_catalog_file,
 )
 from apps.catalog.models import ImportJob, ImportMode, ImportStatus
+from apps.catalog.services import import_sources
+from apps.core.csv import guarded_writer
 from apps.core.exceptions import DomainError
+from apps.core.jobs import job_enqueue, job_progress_save
 
 # files with more data rows than this are checked and imported by Celery, with a progress bar
 INLINE_MAX_ROWS = 2000
@@ -44,12 +49,10 @@ PROGRESS_EVERY = 1000
 
 
 def _progress_recorder(job: ImportJob) -> Callable[[int], None]:
+    """Rows read so far; raises JobCancelled once the job was cancelled."""
+
     def record(rows_read: int) -> None:
-        job.processed_rows = rows_read
-        job.total_rows = max(job.total_rows, rows_read)
-        ImportJob.objects.filter(pk=job.pk).update(
-            processed_rows=job.processed_rows, total_rows=job.total_rows
-        )
+        job_progress_save(job, processed=rows_read, total=max(job.total, rows_read))
 
     return record
 
@@ -92,54 +95,81 @@ def import_job_create(*, store, actor, upload: UploadedFile) -> ImportJob:
         file_format=file_format,
         headers=headers,
         mapping=mapping,
-        total_rows=total,
-        created_by=actor,
-        summary={"sample": sample},
+        total=total,
+        requested_by=actor,
+        summary={"sample": sample, "source_format": detect_source(headers)},
     )
-    job.file.save(f"{timezone.now():%Y%m%d-%H%M%S}-{file_format}.{file_format}", upload, save=False)
+    job.file.save(f"upload.{file_format}", upload, save=False)  # a private, unguessable name
     job.save()
     return job
 
 
 # --- mapping and dry run --------------------------------------------------------------------------
-def import_job_configure(*, store, job: ImportJob, mapping: dict[str, str], mode: str) -> ImportJob:
-    """Save the column mapping and mode, then check the file (a dry run, nothing written)."""
+def import_job_configure(
+    *,
+    store,
+    job: ImportJob,
+    mapping: dict[str, str],
+    mode: str,
+    create_categories: bool = True,
+) -> ImportJob:
+    """Save the column mapping and mode, then check the file (a dry run, nothing written).
+
+    ``create_categories``: create the categories the file names that the store doesn't have
+    (Shopify and WooCommerce exports); unticked, those products get no category."""
     if job.status in (ImportStatus.RUNNING, ImportStatus.DONE):
         raise DomainError("This import has already run.", field="mode")
     if mode not in ImportMode.values:
         raise DomainError("Choose how to treat rows with errors.", field="mode")
     clean = {header: column for header, column in mapping.items() if column}
     for header, column in clean.items():
-        if header not in job.headers or column not in COLUMN_NAMES:
+        if header not in job.headers or column not in MAPPABLE_BY_NAME:
             raise DomainError(f"“{column}” is not an import column.", field="mapping")
-    columns = list(clean.values())
-    twice = sorted({c for c in columns if columns.count(c) > 1})
-    if twice:
-        labels = ", ".join(COLUMNS_BY_NAME[c].label for c in twice)
-        raise DomainError(f"Each column can be used once; {labels} is chosen twice.", "mapping")
-    missing = missing_required(clean)
+    clash = mapping_clash(clean)
+    if clash:
+        raise DomainError(clash, field="mapping")
+    missing = missing_required(clean, import_sources.source_format(job))
     if missing:
         labels = ", ".join(COLUMNS_BY_NAME[c].label for c in missing)
         raise DomainError(f"Choose the file's column for: {labels} (required).", field="mapping")
     job.mapping = clean
     job.mode = mode
+    job.summary = {**job.summary, "create_categories": bool(create_categories)}
     job.status = ImportStatus.VALIDATING
-    job.processed_rows = 0
+    job.processed = 0
     job.started_at = timezone.now()
     job.failure_message = ""
     job.save()
-    if job.total_rows <= INLINE_MAX_ROWS:
+    if job.total <= INLINE_MAX_ROWS:
         import_job_validate(job=job)
     else:
-        from apps.catalog.tasks import import_validate_task
-
-        job_id = job.id
-        transaction.on_commit(lambda: import_validate_task.delay(job_id))
+        job_enqueue(job)
     return job
+
+
+def mapping_clash(mapping: dict[str, str]) -> str:
+    """The message when two file columns are matched to one catalog column (else ``""``)."""
+    headers_by_column: dict[str, list[str]] = {}
+    for header, column in mapping.items():
+        if column:
+            headers_by_column.setdefault(column, []).append(header)
+    for column, headers in headers_by_column.items():
+        if len(headers) > 1:
+            names = " and ".join(f"“{header}”" for header in headers)
+            label = MAPPABLE_BY_NAME[column].label
+            return (
+                f"The file's columns {names} are both matched to {label}; "
+                "each catalog column takes one file column. Choose “Don't import” for one."
+            )
+    return ""
 
 
 def _job_rows(job: ImportJob):
     """Open the job's file: ``(catalog file, stream)``; the caller closes both."""
+    if not job.file:
+        raise ImportFileError(
+            "The uploaded file was deleted after its retention period. Upload it again."
+        )
     stream = job.file.storage.open(job.file.name, "rb")
     try:
         return open_catalog_file(stream, job.file_format), stream
@@ -152,8 +182,9 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
     """The dry run: read and check every row, count what would change; write nothing."""
     try:
         catalog_file, stream = _job_rows(job)
-        with stream, catalog_file, _bulk_for(job, catalog_file.headers) as bulk:
-            bulk.stage(catalog_file.rows(), progress=_progress_recorder(job))
+        source = import_sources.source_rows_for(job, catalog_file.headers)
+        with stream, catalog_file, _bulk_for(job, catalog_file.headers, source) as bulk:
+            _stage(job, bulk, catalog_file, source)
             bulk.check()
             summary = bulk.summary()
             _attach_errors(job, _write_error_rows(job, bulk) if summary.error_rows else None)
@@ -162,11 +193,12 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
     job.summary = {
         "sample": job.summary.get("sample", []),
         **summary.as_dict(),
+        **import_sources.source_summary(job, source),
         "ignored_columns": ignored_headers(job.headers, job.mapping),
         "checked_at": timezone.now().isoformat(),
     }
-    job.total_rows = summary.rows
-    job.processed_rows = summary.rows
+    job.total = summary.rows
+    job.processed = summary.rows
     job.error_count = summary.error_count
     job.status = ImportStatus.VALIDATED
     job.finished_at = None
@@ -174,8 +206,19 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def _bulk_for(job: ImportJob, headers: Sequence[str]) -> BulkImport:
+def _bulk_for(job: ImportJob, headers: Sequence[str], source=None) -> BulkImport:
+    if source is not None:  # another shop's export, converted row by row to this format
+        return BulkImport(store=job.store, headers=source.headers, mapping=source.mapping)
     return BulkImport(store=job.store, headers=headers, mapping=job.mapping)
+
+
+def _stage(job: ImportJob, bulk: BulkImport, catalog_file, source) -> None:
+    if source is None:
+        bulk.stage(catalog_file.rows(), progress=_progress_recorder(job))
+    else:
+        import_sources.source_stage(
+            bulk, source, catalog_file.rows(), progress=_progress_recorder(job)
+        )
 
 
 def _job_fail(job: ImportJob, message: str) -> ImportJob:
@@ -188,7 +231,7 @@ def _job_fail(job: ImportJob, message: str) -> ImportJob:
 
 # --- run ------------------------------------------------------------------------------------------
 def import_job_start(*, store, job: ImportJob, actor) -> ImportJob:
-    """Start the checked import: inline when small, else on a Celery worker."""
+    """Start the checked import: inline when small, else as a background job."""
     if job.status != ImportStatus.VALIDATED:
         raise DomainError("Check the file before importing it.")
     if job.mode == ImportMode.ALL_OR_NOTHING and job.summary.get("error_rows"):
@@ -197,31 +240,37 @@ def import_job_start(*, store, job: ImportJob, actor) -> ImportJob:
             "Fix them, or choose to skip bad rows."
         )
     job.status = ImportStatus.RUNNING
-    job.processed_rows = 0
+    job.processed = 0
     job.started_at = timezone.now()
-    job.save(update_fields=["status", "processed_rows", "started_at", "updated_at"])
-    if job.total_rows <= INLINE_MAX_ROWS:
+    job.finished_at = None
+    job.save(update_fields=["status", "processed", "started_at", "finished_at", "updated_at"])
+    if job.total <= INLINE_MAX_ROWS:
         import_job_run(job_id=job.id, actor=actor)
         job.refresh_from_db()
     else:
-        from apps.catalog.tasks import import_run_task
-
-        job_id = job.id
-        transaction.on_commit(lambda: import_run_task.delay(job_id))
+        job_enqueue(job)
     return job
+
+
+def import_job_work(*, job: ImportJob) -> ImportJob | None:
+    """ImportJob's job runner: the check or the import, whichever step the job is at."""
+    if job.status == ImportStatus.VALIDATING:
+        return import_job_validate(job=job)
+    return import_job_run(job_id=job.pk)
 
 
 def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
     """Read, check and write the whole file. Safe to call twice: a finished job is left alone."""
-    job = ImportJob.objects.select_related("store", "created_by").filter(pk=job_id).first()
+    job = ImportJob.objects.select_related("store", "requested_by").filter(pk=job_id).first()
     if job is None or job.status != ImportStatus.RUNNING:
         return job
-    actor = actor or job.created_by
+    actor = actor or job.requested_by
     try:
         catalog_file, stream = _job_rows(job)
-        with stream, catalog_file, _bulk_for(job, catalog_file.headers) as bulk:
+        source = import_sources.source_rows_for(job, catalog_file.headers)
+        with stream, catalog_file, _bulk_for(job, catalog_file.headers, source) as bulk:
             started = time.monotonic()
-            bulk.stage(catalog_file.rows(), progress=_progress_recorder(job))
+            _stage(job, bulk, catalog_file, source)
             staged = time.monotonic()
             bulk.check()
             summary = bulk.summary()
@@ -241,6 +290,7 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
                 locked = ImportJob.objects.select_for_update().get(pk=job.pk)
                 if locked.status != ImportStatus.RUNNING:
                     return locked
+                import_sources.source_apply(job=job, bulk=bulk, source=source, actor=actor)
                 summary.stock_movements = bulk.apply(actor=actor, note=f"Import #{job.pk}")
                 summary.applied = True
                 _attach_errors(job, errors_path)
@@ -278,8 +328,8 @@ def _audit_import(job: ImportJob, actor, summary: ImportSummary) -> None:
 
 def _job_finish(job: ImportJob, summary: ImportSummary) -> None:
     job.summary = {**job.summary, **summary.as_dict()}
-    job.total_rows = summary.rows
-    job.processed_rows = summary.rows
+    job.total = summary.rows
+    job.processed = summary.rows
     job.created_count = summary.variants_created
     job.updated_count = summary.variants_updated
     job.skipped_count = summary.error_rows
@@ -294,7 +344,7 @@ def _write_error_rows(job: ImportJob, bulk: BulkImport) -> str:
     handle, path = tempfile.mkstemp(suffix=".csv")
     catalog_file, stream = _job_rows(job)
     with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out, stream, catalog_file:
-        writer = csv.writer(out)
+        writer = guarded_writer(out)
         writer.writerow(["row", "errors", *catalog_file.headers])
         source = catalog_file.rows()
         current = next(source, None)
@@ -309,10 +359,10 @@ def _write_error_rows(job: ImportJob, bulk: BulkImport) -> str:
 def _attach_errors(job: ImportJob, path: str | None) -> None:
     """Keep the error rows' CSV with the job (or forget an earlier one when there is none)."""
     if path is None:
-        job.errors_file = ""
+        job.result_file = ""
         return
     with open(path, "rb") as handle:
-        job.errors_file.save(f"import-{job.pk}-errors.csv", File(handle), save=False)
+        job.result_file.save("errors.csv", File(handle), save=False)
     os.unlink(path)
 
 
@@ -335,8 +385,8 @@ def catalog_rows_load(
         headers=list(COLUMN_NAMES),
         mapping={name: name for name in COLUMN_NAMES},
         status=ImportStatus.RUNNING,
-        total_rows=total,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        total=total,
+        requested_by=actor if getattr(actor, "pk", None) else None,
         started_at=timezone.now(),
     )
     numbered = ((index, cells) for index, cells in enumerate(rows, start=2))

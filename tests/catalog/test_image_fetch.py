@@ -1,0 +1,195 @@
+"""Images by URL from an import: only public addresses, bounded size, results on the job."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import socket
+import threading
+
+import pytest
+from PIL import Image
+
+from apps.catalog import services
+from apps.catalog.models import ImportStatus, ProductImage
+from apps.catalog.services import image_fetch
+from apps.catalog.services.image_fetch import ImageFetchError, check_host, fetch_image
+from tests.catalog.io_factories import media_root, upload  # noqa: F401
+from tests.catalog.test_import_formats import sample
+
+
+def resolver_for(*addresses):
+    def resolve(host, port, *args, **kwargs):
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in addresses
+        ]
+
+    return resolve
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.5",
+        "192.168.1.1",
+        "169.254.169.254",
+        "224.0.0.1",
+        "240.0.0.1",
+        "0.0.0.0",  # noqa: S104 - an address to refuse, not one to bind
+        "100.64.0.1",
+        "::1",
+        "fe80::1",
+        "fd00::1",
+        "::ffff:127.0.0.1",
+    ],
+)
+def test_non_public_addresses_are_refused(address):
+    with pytest.raises(ImageFetchError) as caught:
+        check_host("images.example", 443, resolver=resolver_for(address))
+
+    assert (
+        str(caught.value) == f"images.example resolves to {address}, which isn't a public address."
+    )
+
+
+def test_every_resolved_address_must_be_public():
+    with pytest.raises(ImageFetchError):
+        check_host("images.example", 443, resolver=resolver_for("93.184.216.34", "10.0.0.1"))
+
+    assert check_host("images.example", 443, resolver=resolver_for("93.184.216.34")) == [
+        "93.184.216.34"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.com/a.jpg", "Only http and https image addresses can be fetched."),
+        ("file:///etc/passwd", "Only http and https image addresses can be fetched."),
+        ("http:///a.jpg", "The image address has no host."),
+    ],
+)
+def test_only_http_urls_with_a_host(url, message):
+    with pytest.raises(ImageFetchError) as caught:
+        fetch_image(url, resolver=resolver_for("93.184.216.34"))
+
+    assert str(caught.value) == message
+
+
+def png(size=(20, 10)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def local_server():
+    routes: dict[str, tuple[int, dict, bytes]] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            status, headers, body = routes.get(self.path, (404, {}, b"missing"))
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", routes
+    server.shutdown()
+    server.server_close()
+
+
+def test_loopback_is_refused_unless_the_test_setting_allows_it(local_server, settings):
+    base, routes = local_server
+    routes["/a.png"] = (200, {"Content-Type": "image/png"}, png())
+    settings.CATALOG_IMAGE_FETCH_ALLOW_LOOPBACK = False
+    with pytest.raises(ImageFetchError) as caught:
+        fetch_image(f"{base}/a.png")
+    assert str(caught.value) == "127.0.0.1 resolves to 127.0.0.1, which isn't a public address."
+
+    settings.CATALOG_IMAGE_FETCH_ALLOW_LOOPBACK = True
+    assert fetch_image(f"{base}/a.png") == png()
+
+
+def test_a_redirect_to_a_private_address_is_refused(local_server, settings):
+    base, routes = local_server
+    settings.CATALOG_IMAGE_FETCH_ALLOW_LOOPBACK = True
+    routes["/go"] = (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b"")
+
+    with pytest.raises(ImageFetchError) as caught:
+        fetch_image(f"{base}/go")
+
+    assert str(caught.value) == (
+        "169.254.169.254 resolves to 169.254.169.254, which isn't a public address."
+    )
+
+
+def test_size_and_status_are_bounded(local_server, settings, monkeypatch):
+    base, routes = local_server
+    settings.CATALOG_IMAGE_FETCH_ALLOW_LOOPBACK = True
+    routes["/big.png"] = (200, {}, b"x" * 2048)
+    routes["/gone.png"] = (404, {}, b"")
+    with pytest.raises(ImageFetchError) as caught:
+        fetch_image(f"{base}/big.png", max_bytes=1024)
+    assert str(caught.value) == "The image is larger than 1 KB."
+
+    with pytest.raises(ImageFetchError) as caught:
+        fetch_image(f"{base}/gone.png")
+    assert str(caught.value) == "The server answered 404."
+
+
+@pytest.mark.usefixtures("media_root")
+def test_the_job_fetches_its_images_and_lists_failures(
+    store, owner, local_server, settings, monkeypatch
+):
+    def resolve(host, port, *args):
+        if host != "127.0.0.1":  # no real name is resolved in a test
+            raise socket.gaierror("no network in tests")
+        return resolver_for("127.0.0.1")(host, port)
+
+    monkeypatch.setattr(image_fetch, "RESOLVER", resolve)
+    base, routes = local_server
+    settings.CATALOG_IMAGE_FETCH = True
+    settings.CATALOG_IMAGE_FETCH_ALLOW_LOOPBACK = True
+    routes["/shirt.png"] = (200, {"Content-Type": "image/png"}, png())
+    routes["/not-image.png"] = (200, {}, b"hello")
+    text = sample("shopify_sample.csv").decode()
+    text = text.replace(
+        "https://burst.shopifycdn.com/photos/ocean-blue-shirt.jpg", f"{base}/shirt.png"
+    ).replace(
+        "https://burst.shopifycdn.com/photos/ocean-blue-shirt-back.jpg", f"{base}/not-image.png"
+    )
+    job = services.import_job_create(store=store, actor=owner, upload=upload(text.encode()))
+    job = services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    services.import_job_start(store=store, job=job, actor=owner)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+
+    image_fetch.import_images_fetch(job_id=job.pk)
+    image_fetch.import_images_fetch(job_id=job.pk)  # twice: nothing fetched again
+
+    job.refresh_from_db()
+    statuses = [(i["url"].rsplit("/", 1)[1], i["status"], i["note"]) for i in job.summary["images"]]
+    assert statuses[0] == ("shirt.png", "added", "")
+    assert statuses[1] == (
+        "not-image.png",
+        "failed",
+        "This file is not an image we can read; upload a JPEG, PNG, WebP or GIF.",
+    )
+    assert statuses[2][1] == "failed"
+    assert statuses[2][2].startswith("Couldn't reach burst.shopifycdn.com")
+    images = list(ProductImage.objects.for_store(store))
+    assert [(i.product.handle, i.alt_text) for i in images] == [
+        ("ocean-blue-shirt", "Ocean blue shirt")
+    ]
