@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # the client's address for the audit entries a request writes
+    "apps.audit.context.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,7 +174,33 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = setting("AXES_PROXY_COUNT", as_int, default=0)
+
+
+def axes_client_address_settings(*, proxy_count: int) -> dict:
+    """How axes (through django-ipware) finds the client's address behind ``proxy_count``
+    proxies. Without a proxy only REMOTE_ADDR counts: a client could forge X-Forwarded-For.
+    Behind N proxies the last one is REMOTE_ADDR and each proxy appends the address it got the
+    request from, so the client is the N-th entry from the right of X-Forwarded-For; python-ipware
+    counts the proxies listed after the client (N - 1). Not strict: entries a client forged in
+    front of it are ignored instead of making every request fall back to the proxy's address."""
+    if proxy_count < 1:
+        return {
+            "AXES_IPWARE_PROXY_COUNT": None,
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",),
+        }
+    return {
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+    }
+
+
+# (not kept as a setting named AXES_PROXY_COUNT: axes 8 flags that name as deprecated)
+_axes_address = axes_client_address_settings(
+    proxy_count=setting("AXES_PROXY_COUNT", as_int, default=0)
+)
+AXES_IPWARE_PROXY_COUNT = _axes_address["AXES_IPWARE_PROXY_COUNT"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = _axes_address["AXES_IPWARE_META_PRECEDENCE_ORDER"]
+IPWARE_STRICT = False  # django-ipware: see axes_client_address_settings
 
 # --- Sessions, CSRF and security headers --------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -224,8 +252,16 @@ STATICFILES_FINDERS = [
     # plotly.min.js from the installed plotly wheel, and nothing else from it
     "apps.core.staticfinders.PlotlyFinder",
 ]
+# Imports, their error rows and exports are private: their own folder outside MEDIA_ROOT, with
+# no public address, served only by views that check the store and role (apps/core/files.py).
+# With django-storages, point "private" at a non-public S3 bucket instead.
+PRIVATE_ROOT = setting("PRIVATE_ROOT", Path, default=BASE_DIR / ".data" / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "apps.core.files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -236,6 +272,26 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = setting("MEDIA_ROOT", Path, default=BASE_DIR / "media")
+
+# --- Catalog imports: images given by URL (Shopify "Image Src", WooCommerce "Images") ---------
+# Fetched in the background from public addresses only; off where the portal has no internet
+# (the images then stay listed as pending on the import's result).
+CATALOG_IMAGE_FETCH = setting("CATALOG_IMAGE_FETCH", as_bool, default=True)
+CATALOG_IMAGE_FETCH_ALLOW_LOOPBACK = False  # tests only (a local http.server); never in production
+# uploads are refused before they are decoded when they would unpack too big
+IMAGE_MAX_PIXELS = setting("IMAGE_MAX_PIXELS", as_int, default=40_000_000)  # width × height
+IMPORT_XLSX_MAX_UNPACKED_BYTES = setting(
+    "IMPORT_XLSX_MAX_UNPACKED_BYTES", as_int, default=200 * 1024 * 1024
+)
+IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES = setting(
+    "IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES", as_int, default=50 * 1024 * 1024
+)
+# days a private file is kept (counted from its upload or build), by kind
+PRIVATE_FILE_RETENTION_DAYS = {
+    "imports": setting("IMPORT_FILE_RETENTION_DAYS", as_int, default=30),
+    "exports": setting("EXPORT_FILE_RETENTION_DAYS", as_int, default=7),
+    "default": 30,
+}
 
 # --- Email ------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = setting(
@@ -251,6 +307,9 @@ if PRODUCTION:
     EMAIL_USE_TLS = setting("EMAIL_USE_TLS", as_bool, default=True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# password reset requests per hour, counted per email and per client address (in the cache);
+# past the limit the page says "sent" as always but nothing is sent
+PASSWORD_RESET_LIMIT = setting("PASSWORD_RESET_LIMIT", as_int, default=5)
 
 # --- Celery -----------------------------------------------------------------------------------
 if not (PRODUCTION or os.environ.get("CELERY_BROKER_URL")):
@@ -280,11 +339,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.core.tasks.cleanup_task",
         "schedule": crontab(hour=3, minute=30),
     },
-    "daily-export-cleanup": {
-        "task": "apps.catalog.tasks.export_cleanup_task",
+    "daily-private-files-cleanup": {
+        "task": "apps.core.tasks.private_files_delete_expired_task",
         "schedule": crontab(hour=3, minute=45),
     },
+    "jobs-reap-stuck": {
+        "task": "apps.core.tasks.jobs_reap_stuck_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+# a running job whose progress has not moved for this long is failed by the reaper
+JOB_STUCK_AFTER_MINUTES = setting("JOB_STUCK_AFTER_MINUTES", as_int, default=30)
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

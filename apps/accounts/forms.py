@@ -1,9 +1,14 @@
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.template.loader import render_to_string
+from django.utils.functional import lazy
 
+from apps.accounts import services
 from apps.accounts.models import User
-from apps.accounts.roles import ROLE_DESCRIPTIONS, Role
+from apps.core.portal import ROLE_DESCRIPTIONS
+from apps.core.roles import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -29,7 +34,9 @@ def _role_help() -> str:
 
 class InviteForm(forms.Form):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.SUPPORT, help_text=_role_help())
+    role = forms.ChoiceField(
+        choices=Role.choices, initial=Role.SUPPORT, help_text=lazy(_role_help, str)()
+    )
 
 
 class RoleForm(forms.Form):
@@ -55,10 +62,29 @@ class AcceptNewAccountForm(forms.Form):
 
 
 class AcceptExistingAccountForm(forms.Form):
+    """The invitee's existing login: a login attempt like any other, so django-axes counts a
+    wrong password and refuses a paused account (``authenticate`` with the request)."""
+
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Your account already exists: confirm it's you with its password.",
     )
+
+    def __init__(self, *args, request, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.email = email.lower()
+        self.user = None
+
+    def clean(self):
+        password = self.cleaned_data.get("password")
+        if password:
+            self.user = authenticate(self.request, username=self.email, password=password)
+            if self.user is None:
+                raise forms.ValidationError(
+                    {"password": "An account with this email already exists: enter its password."}
+                )
+        return self.cleaned_data
 
 
 class ApiKeyForm(forms.Form):
@@ -66,6 +92,23 @@ class ApiKeyForm(forms.Form):
         max_length=100,
         help_text="Where the key is used, e.g. “ERP sync” — so you know which to revoke later.",
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, with the email queued for Celery after the commit."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        services.password_reset_email_queue(to=to_email, subject=subject, body=body)
 
 
 class ProfileForm(forms.ModelForm):

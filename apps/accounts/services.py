@@ -1,4 +1,4 @@
-"""Staff, invitations and API keys: every write goes through here and is audited."""
+"""Stores, staff, invitations and API keys: every write goes through here and is audited."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import ApiKey, Invitation, Membership, User
-from apps.accounts.roles import Role
-from apps.audit.services import audit_record
+from apps.audit.services import audit_record, changes_between
 from apps.core.exceptions import DomainError
 from apps.core.models import Store
+from apps.core.roles import Role
 from apps.core.tasks import send_email_task
 
 API_KEY_PREFIX = "mp_sk_"
@@ -24,6 +25,46 @@ API_KEY_PREFIX = "mp_sk_"
 
 def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- stores -------------------------------------------------------------------------------------
+STORE_SETTINGS_FIELDS = (
+    "name",
+    "currency",
+    "timezone",
+    "country",
+    "abandonment_window_minutes",
+    "allowed_origins",
+)
+
+
+@transaction.atomic
+def store_create(*, owner: User, name: str, handle: str, **fields) -> Store:
+    """A new store, with ``owner`` as its first owner."""
+    if Store.objects.filter(handle=handle).exists():
+        raise DomainError(f"The handle {handle} is taken; choose another.", field="handle")
+    store = Store.objects.create(name=name, handle=handle, **fields)
+    Membership.objects.create(user=owner, store=store, role=Role.OWNER)
+    audit_record(store=store, actor=owner, action="store.created", target=store)
+    return store
+
+
+@transaction.atomic
+def store_update(*, store: Store, actor: User, **fields) -> Store:
+    # from the database: a bound ModelForm has already copied its input onto ``store``
+    before = Store.objects.filter(pk=store.pk).values(*STORE_SETTINGS_FIELDS).get()
+    for name, value in fields.items():
+        if name not in STORE_SETTINGS_FIELDS:
+            raise ValueError(f"{name} is not a store setting")
+        setattr(store, name, value)
+    store.full_clean()
+    store.save()
+    changes = changes_between(before, {name: getattr(store, name) for name in before})
+    if changes:
+        audit_record(
+            store=store, actor=actor, action="store.updated", target=store, changes=changes
+        )
+    return store
 
 
 # --- invitations ----------------------------------------------------------------------------------
@@ -257,3 +298,35 @@ def api_key_authenticate(*, raw: str) -> ApiKey | None:
     if api_key.last_used_at is None or now - api_key.last_used_at > timedelta(minutes=1):
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     return api_key
+
+
+# --- password reset -------------------------------------------------------------------------------
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
+
+
+def _count_in_window(key: str) -> int:
+    cache.add(key, 0, timeout=PASSWORD_RESET_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, timeout=PASSWORD_RESET_WINDOW_SECONDS)
+        return 1
+
+
+def password_reset_allowed(*, email: str, address: str | None) -> bool:
+    """Count one reset request; False once the email or the client address has asked more than
+    ``PASSWORD_RESET_LIMIT`` times this hour. The caller answers the same either way, so the
+    limit never tells whether an account exists."""
+    counts = [
+        _count_in_window(f"password-reset:email:{_sha256(email.strip().lower())}"),
+        _count_in_window(f"password-reset:address:{_sha256(address or 'unknown')}"),
+    ]
+    return max(counts) <= settings.PASSWORD_RESET_LIMIT
+
+
+def password_reset_email_queue(*, to: str, subject: str, body: str) -> None:
+    """Queue the reset email for after the commit. Robust: a broker outage is logged and must
+    neither fail the page nor, by failing only for real accounts, reveal that one exists."""
+    transaction.on_commit(
+        lambda: send_email_task.delay(to=[to], subject=subject, body=body), robust=True
+    )

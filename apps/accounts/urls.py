@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from apps.accounts import views
+from apps.accounts import store_views, views
 
 app_name = "accounts"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("password-reset/done/", views.password_reset_complete, name="password-reset-complete"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("stores/new/", store_views.store_create, name="store-create"),
+    path("store/<slug:handle>/settings/", store_views.store_settings, name="store-settings"),
     path("store/<slug:handle>/settings/staff/", views.staff_list, name="staff-list"),
     path("store/<slug:handle>/settings/staff/invite/", views.staff_invite, name="staff-invite"),
     path(

@@ -1,12 +1,17 @@
+import logging
+
+from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import selectors, services
@@ -16,20 +21,43 @@ from apps.accounts.forms import (
     ApiKeyForm,
     InviteForm,
     LoginForm,
+    PasswordResetForm,
     ProfileForm,
     RoleForm,
 )
 from apps.accounts.models import User
-from apps.accounts.roles import ROLE_DESCRIPTIONS, Perm, Role
+from apps.core import demo
 from apps.core.exceptions import DomainError
-from apps.core.htmx import redirect_with_message, render_page
+from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
+from apps.core.portal import ROLE_DESCRIPTIONS
+from apps.core.roles import Perm, Role
 from apps.core.tenancy import store_view
+
+logger = logging.getLogger(__name__)
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["demo_logins"] = _demo_logins()
+        return context
+
+
+def _demo_logins() -> dict | None:
+    """The demo store's logins, for the login page: in dev, once the demo is loaded; never in
+    production (not even with DEBUG switched on)."""
+    if settings.PRODUCTION or not settings.DEBUG:
+        return None
+    if not demo.demo_loaded():
+        return None
+    return {
+        "password": demo.DEMO_PASSWORD,
+        "logins": [{"email": email, "role": role} for email, _name, role in demo.DEMO_LOGINS],
+    }
 
 
 # --- staff ----------------------------------------------------------------------------------------
@@ -91,8 +119,7 @@ def staff_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
             role=form.cleaned_data["role"],
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(url)
+        return redirect_with_error(request, url, error)
     if membership.user_id == request.user.id and form.cleaned_data["role"] != Role.OWNER:
         # an owner who stepped down may no longer see the staff page
         url = reverse("core:home", kwargs={"handle": request.store.handle})
@@ -109,8 +136,7 @@ def staff_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     try:
         services.membership_remove(store=request.store, actor=request.user, membership=membership)
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(url)
+        return redirect_with_error(request, url, error)
     if membership.user_id == request.user.id:
         return redirect_with_message(request, reverse("core:root"), "You left the store.")
     return redirect_with_message(request, url, f"{membership.user} was removed from the staff.")
@@ -141,14 +167,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form_class = AcceptExistingAccountForm if existing and user is None else AcceptNewAccountForm
     form = None
     if user is None:
-        kwargs = {} if form_class is AcceptExistingAccountForm else {"email": invitation.email}
+        kwargs = {"email": invitation.email}
+        if form_class is AcceptExistingAccountForm:
+            kwargs["request"] = request  # the password check is a login attempt (django-axes)
         form = form_class(request.POST or None, **kwargs)
     error_message = None
     if request.method == "POST" and (form is None or form.is_valid()):
+        if isinstance(form, AcceptExistingAccountForm):
+            accept_as = {"user": form.user}
+        else:
+            accept_as = {"user": user, **(form.cleaned_data if form else {})}
         try:
-            membership = services.invitation_accept(
-                token=token, user=user, **(form.cleaned_data if form else {})
-            )
+            membership = services.invitation_accept(token=token, **accept_as)
         except DomainError as error:
             if form is not None and error.field:
                 form.add_error(error.field, error.message)
@@ -181,18 +211,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def api_key_list(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
-    new_key = None
+    # a new key travels from the POST to the next GET in the session, and is shown there once:
+    # post/redirect/get, so reloading the page neither re-creates nor re-shows it
+    session_key = f"new_api_key:{request.store.id}"
+    new_key = request.session.pop(session_key, None) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
         try:
-            api_key, new_key = services.api_key_create(
+            api_key, raw = services.api_key_create(
                 store=request.store, actor=request.user, name=form.cleaned_data["name"]
             )
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, f"API key “{api_key.name}” created. Copy it now.")
-            form = ApiKeyForm()
-    return render(
+            request.session[session_key] = raw
+            url = reverse("accounts:api-key-list", kwargs={"handle": request.store.handle})
+            return redirect_with_message(
+                request, url, f"API key “{api_key.name}” created. Copy it now."
+            )
+    response = render(
         request,
         "accounts/apikey_list.html",
         {
@@ -202,6 +238,9 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
+    if new_key:
+        add_never_cache_headers(response)  # no-store: no copy of the key in any cache
+    return response
 
 
 @store_view(Perm.MANAGE_API_KEYS)
@@ -241,7 +280,23 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-password_reset = auth_views.PasswordResetView.as_view(
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        allowed = services.password_reset_allowed(
+            email=form.cleaned_data["email"], address=get_client_ip_address(self.request)
+        )
+        if not allowed:
+            # the same "sent" page as always: the limit must not tell whether the account exists
+            logger.warning("password reset limit reached; nothing sent")
+            return HttpResponseRedirect(self.get_success_url())
+        # links from the public address, not from the request's Host header
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
     email_template_name="accounts/password_reset_email.txt",
     subject_template_name="accounts/password_reset_subject.txt",

@@ -15,6 +15,7 @@ from django.test import Client
 from apps.accounts.models import ApiKey, Invitation, Membership, User
 from apps.core import demo
 from apps.core.models import Store
+from apps.core.portal import DemoSeeder, contributions
 
 DEMO_HANDLES = ["demo", "northwind"]
 
@@ -24,9 +25,13 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # demo images never land in the project's media folder
 
 
+def _staff_seeder() -> DemoSeeder:
+    return next(seeder for seeder in contributions(DemoSeeder) if seeder.name == "staff")
+
+
 @pytest.fixture
 def staff_only(monkeypatch):
-    monkeypatch.setattr(demo, "DEMO_SEEDERS", ["apps.accounts.demo:seed"])
+    monkeypatch.setattr(demo, "demo_seeders", lambda: [_staff_seeder()])
 
 
 def _seed(*args, **options):
@@ -169,17 +174,11 @@ def test_seed_demo_needs_no_broker_and_sends_no_real_email(staff_only, monkeypat
 
 
 def test_a_seeder_that_fails_leaves_no_half_made_demo(db, monkeypatch):
-    import sys
-    import types
-
     def broken(context):
         raise RuntimeError("disk full")
 
-    module = types.ModuleType("tests_broken_seeder")
-    module.seed = broken
-    monkeypatch.setitem(sys.modules, "tests_broken_seeder", module)
     monkeypatch.setattr(
-        demo, "DEMO_SEEDERS", ["apps.accounts.demo:seed", "tests_broken_seeder:seed"]
+        demo, "demo_seeders", lambda: [_staff_seeder(), DemoSeeder("broken", broken, order=99)]
     )
 
     with pytest.raises(RuntimeError, match="disk full"):
@@ -188,3 +187,36 @@ def test_a_seeder_that_fails_leaves_no_half_made_demo(db, monkeypatch):
     # nothing stays behind, so the next `manage.py dev` seeds the demo again
     assert not Store.objects.filter(handle__in=DEMO_HANDLES).exists()
     assert not User.objects.filter(email__endswith="@demo.test").exists()
+
+
+@pytest.mark.parametrize("options", [{}, {"reset": True}, {"if_missing": True}])
+def test_seed_demo_refuses_to_run_with_production_settings(db, settings, options):
+    settings.ENVIRONMENT = "production"
+    settings.PRODUCTION = True
+    users_before = User.objects.count()
+
+    with pytest.raises(CommandError) as error:
+        _seed(seed=1, **options)
+
+    assert str(error.value) == (
+        "seed_demo creates demo logins with a published password: it never runs with "
+        "MERCHANT_PORTAL_ENV=production."
+    )
+    assert not Store.objects.filter(handle__in=DEMO_HANDLES).exists()
+    assert User.objects.count() == users_before
+
+
+def test_seed_demo_with_production_settings_exits_non_zero(db, settings, capsys, monkeypatch):
+    from django.core.management import ManagementUtility, base
+
+    settings.ENVIRONMENT = "production"
+    settings.PRODUCTION = True
+    # run_from_argv closes the connections when it ends; the test still needs its own
+    monkeypatch.setattr(base.connections, "close_all", lambda: None)
+
+    with pytest.raises(SystemExit) as exit_info:
+        ManagementUtility(["manage.py", "seed_demo"]).execute()
+
+    assert exit_info.value.code == 1
+    assert "never runs with MERCHANT_PORTAL_ENV=production" in capsys.readouterr().err
+    assert not Store.objects.filter(handle__in=DEMO_HANDLES).exists()

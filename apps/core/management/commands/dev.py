@@ -25,6 +25,19 @@ from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_loaded
 COLOURS = {"web": "36", "worker": "35", "beat": "33", "redis": "31"}
 
 
+def browsable_host(host: str) -> str:
+    """The address to open in a browser for a server bound to ``host``."""
+    return "127.0.0.1" if host in {"0.0.0.0", "127.0.0.1"} else host  # noqa: S104
+
+
+def child_environment(*, host: str, port: int, environ: dict) -> dict:
+    """The environment of the processes the runner starts: SITE_URL (the address in emailed
+    links) follows the address served, unless it is set already."""
+    env = {**environ, "PYTHONUNBUFFERED": "1"}
+    env.setdefault("SITE_URL", f"http://{browsable_host(host)}:{port}")
+    return env
+
+
 class Command(BaseCommand):
     help = "Start PostgreSQL/Redis (embedded unless configured), migrate, seed, and run everything."
 
@@ -52,7 +65,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=1)
             if not no_seed and not demo_loaded():
                 call_command("seed_demo")
-            env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+            env = child_environment(host=host, port=port, environ=dict(os.environ))
             python = sys.executable
             self._start("web", [python, "manage.py", "runserver", f"{host}:{port}"], env)
             self._start(
@@ -126,7 +139,7 @@ class Command(BaseCommand):
         threading.Thread(target=forward, daemon=True).start()
 
     def _banner(self, host: str, port: int) -> None:
-        shown = "127.0.0.1" if host in {"0.0.0.0", "127.0.0.1"} else host  # noqa: S104
+        shown = browsable_host(host)
         lines = [
             "",
             f"  Merchant Portal is running at http://{shown}:{port}/",

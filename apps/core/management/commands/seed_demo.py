@@ -1,7 +1,10 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD, SCALES, Progress, demo_loaded, seed_all
+from apps.core.models import Store
 
 
 class Command(BaseCommand):
@@ -20,6 +23,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, scale, reset, if_missing, **options):
+        if settings.PRODUCTION:
+            # checked before anything is read or written
+            raise CommandError(
+                "seed_demo creates demo logins with a published password: it never runs with "
+                "MERCHANT_PORTAL_ENV=production."
+            )
         if demo_loaded():
             if if_missing:
                 self.stdout.write("Demo store already loaded.")
@@ -35,8 +44,5 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _delete_demo(self):
-        from apps.accounts.models import User
-        from apps.core.models import Store
-
         Store.objects.filter(handle__in=["demo", "northwind"]).delete()
-        User.objects.filter(email__endswith="@demo.test").delete()
+        get_user_model().objects.filter(email__endswith="@demo.test").delete()
