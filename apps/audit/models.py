@@ -18,6 +18,8 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     target_repr = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    # the client's address when a request made the change; None for tasks and commands
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from apps.audit.context import client_address
 from apps.audit.models import AuditEntry
 
 SECRET_FIELDS = {"password", "key_hash", "token_hash"}
@@ -67,7 +68,9 @@ def audit_record(
     action: str,
     target: models.Model,
     changes: dict[str, list] | None = None,
+    ip_address: str | None = None,
 ) -> AuditEntry:
+    """One entry; ``ip_address`` defaults to the current request's client (None outside one)."""
     return AuditEntry.objects.create(
         store=store,
         **_actor_fields(actor),
@@ -76,6 +79,7 @@ def audit_record(
         target_id=str(target.pk or ""),
         target_repr=str(target)[:200],
         changes=_masked(changes),
+        ip_address=ip_address or client_address.get(),
     )
 
 
@@ -88,6 +92,7 @@ def audit_record_many(
     targets: Iterable[tuple[object, str]],
     changes: dict[str, list] | None = None,
     batch_size: int = 2000,
+    ip_address: str | None = None,
 ) -> int:
     """The same change to many objects (``targets``: (pk, text) pairs), written in batches."""
     common = {
@@ -96,6 +101,7 @@ def audit_record_many(
         "action": action,
         "target_type": model._meta.label_lower,
         "changes": _masked(changes),
+        "ip_address": ip_address or client_address.get(),
     }
     entries = (
         AuditEntry(**common, target_id=str(pk), target_repr=str(text)[:200]) for pk, text in targets

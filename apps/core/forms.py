@@ -5,6 +5,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from apps.core.models import Store
+from apps.core.money import country_choices, currency_choices
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -20,25 +21,38 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in names]
 
 
-class StoreFieldsMixin:
-    """Store fields shared by the create and settings forms: codes upper-cased, zone chosen."""
+class CodeChoiceField(forms.ChoiceField):
+    """A choice of ISO codes; a code typed by hand (an old client, the API) is upper-cased."""
 
-    def clean_currency(self):
-        return self.cleaned_data["currency"].upper()
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
 
-    def clean_country(self):
-        return self.cleaned_data["country"].upper()
+
+class StoreFieldsMixin(forms.Form):
+    """Store fields shared by the create and settings forms: currency and country chosen from
+    the ISO lists (Babel, django-countries), shown with their names."""
+
+    currency = CodeChoiceField(
+        choices=currency_choices,
+        initial="EUR",
+        help_text="Prices, totals and reports are shown in it.",
+        error_messages={
+            "invalid_choice": "%(value)s is not a currency code; "
+            "choose the store's currency from the list."
+        },
+    )
+    country = CodeChoiceField(
+        choices=country_choices,
+        initial="DE",
+        help_text="The store's home country.",
+        error_messages={
+            "invalid_choice": "%(value)s is not a country code; "
+            "choose the store's country from the list."
+        },
+    )
 
 
 TIMEZONE_WIDGET = forms.Select(choices=timezone_choices)
-SHORT_CODE = {
-    "currency": forms.TextInput(
-        attrs={"maxlength": 3, "size": 4, "class": "input-short", "autocapitalize": "characters"}
-    ),
-    "country": forms.TextInput(
-        attrs={"maxlength": 2, "size": 3, "class": "input-short", "autocapitalize": "characters"}
-    ),
-}
 
 
 class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
@@ -63,11 +77,9 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
             "timezone": "Time zone",
         }
         help_texts = {
-            "currency": "ISO 4217 code, e.g. EUR. Prices and reports use it.",
-            "country": "ISO 3166 code of the store's home country, e.g. DE.",
             "timezone": "Days in reports and dashboards start at midnight in this zone.",
         }
-        widgets = {"timezone": TIMEZONE_WIDGET, **SHORT_CODE}
+        widgets = {"timezone": TIMEZONE_WIDGET}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,4 +111,4 @@ class StoreCreateForm(StoreFieldsMixin, forms.ModelForm):
         fields = ["name", "handle", "currency", "timezone", "country"]
         labels = {"timezone": "Time zone"}
         help_texts = {"handle": "Appears in addresses: /store/<handle>/. Cannot be changed later."}
-        widgets = {"timezone": TIMEZONE_WIDGET, **SHORT_CODE}
+        widgets = {"timezone": TIMEZONE_WIDGET}

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.core.exceptions import DomainError
+
 
 def render_page(
     request: HttpRequest, template: str, context: dict, *, partial: str | None = None, status=200
@@ -21,4 +23,12 @@ def redirect_with_message(request: HttpRequest, url: str, message: str) -> HttpR
     messages.success(request, message)
     if request.htmx:
         return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def redirect_with_error(request: HttpRequest, url: str, error: DomainError | str) -> HttpResponse:
+    """After a POST a service refused: its message as an error toast on the page at ``url``.
+
+    The shared end of ``except DomainError as error: return redirect_with_error(…)``."""
+    messages.error(request, error.message if isinstance(error, DomainError) else error)
     return redirect(url)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.core.validators import MinValueValidator
+from django.db import InterfaceError, OperationalError, models
 
-currency_validator = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
-country_validator = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 code, e.g. DE.")
+from apps.core.files import private_file_path, private_storage_get
+from apps.core.money import validate_country, validate_currency
 
 
 def validate_timezone(value: str) -> None:
@@ -38,9 +39,9 @@ class Store(TimeStampedModel):
         help_text="Used in the address of every page, e.g. /store/acme/. Letters, digits, hyphens.",
     )
     name = models.CharField(max_length=120)
-    currency = models.CharField(max_length=3, default="EUR", validators=[currency_validator])
+    currency = models.CharField(max_length=3, default="EUR", validators=[validate_currency])
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
-    country = models.CharField(max_length=2, default="DE", validators=[country_validator])
+    country = models.CharField(max_length=2, default="DE", validators=[validate_country])
     publishable_key = models.CharField(max_length=64, unique=True, default=new_publishable_key)
     allowed_origins = ArrayField(
         models.URLField(max_length=200),
@@ -79,3 +80,69 @@ class StoreOwnedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Job(StoreOwnedModel):
+    """A piece of background work for a store: each concrete subclass is one kind of job.
+
+    The job machinery (``apps/core/jobs.py``) runs, retries, cancels and reaps every subclass
+    the same way through the class attributes below; ``updated_at`` is the heartbeat, moved
+    by each progress write. A subclass may keep finer statuses (the import's "validating",
+    "validated", …) by overriding ``status`` and the status tuples.
+    """
+
+    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    processed = models.PositiveIntegerField(default=0)  # progress: units done …
+    total = models.PositiveIntegerField(default=0)  # … of this many
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failure_message = models.TextField(blank=True)  # the reason, in words the merchant can act on
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result_file = models.FileField(
+        storage=private_storage_get, upload_to=private_file_path, max_length=255, blank=True
+    )
+
+    # dotted path of ``runner(*, job)``, the function that does the work (see apps/core/jobs.py)
+    runner: str = ""
+    # errors retried with backoff, at most ``max_retries`` times; anything else fails the job
+    retry_on: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+    max_retries: int = 3
+    failure_text = (
+        "The job stopped unexpectedly before it finished. Try again; if it happens again, "
+        "contact support."
+    )
+    # statuses with work left (a delivered task runs; cancel allowed), and those a worker holds
+    # (the reaper fails them when their heartbeat stops)
+    ACTIVE_STATUSES: tuple[str, ...] = (JobStatus.QUEUED, JobStatus.RUNNING)
+    RUNNING_STATUSES: tuple[str, ...] = (JobStatus.RUNNING,)
+    # a finer status → its place in the common lifecycle (queued/running/done/failed/cancelled)
+    LIFECYCLE: dict[str, str] = {}
+    # private files of the row, deleted after settings.PRIVATE_FILE_RETENTION_DAYS[file_retention]
+    private_file_fields: tuple[str, ...] = ("result_file",)
+    file_retention = "default"
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def kind(self) -> str:
+        return self._meta.label_lower
+
+    @property
+    def lifecycle(self) -> str:
+        return self.LIFECYCLE.get(self.status, self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES

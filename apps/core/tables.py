@@ -8,6 +8,7 @@ swaps only the table (``hx-push-url`` keeps the address bar in step).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -33,6 +34,24 @@ class ChoiceFilter:
     label: str
     choices: Sequence[tuple[str, str]]
     apply: Callable[[QuerySet, str], QuerySet]
+
+
+@dataclass(frozen=True)
+class DateRangeFilter:
+    """Two date inputs (``from``/``to``, inclusive, in the active time zone) on ``field``."""
+
+    field: str
+    param_from: str = "from"
+    param_to: str = "to"
+    label_from: str = "From"
+    label_to: str = "To"
+
+
+@dataclass
+class DateControl:
+    param: str
+    label: str
+    value: str
 
 
 @dataclass
@@ -66,6 +85,7 @@ class TableQuery:
     default_sort: str = ""
     per_page: int = 25
     search: Callable[[QuerySet, str], QuerySet] | None = None
+    date_range: DateRangeFilter | None = None
     page: Page = field(init=False)
     params: dict[str, str] = field(init=False)
 
@@ -82,6 +102,9 @@ class TableQuery:
             if value and value in dict(choice_filter.choices):
                 qs = choice_filter.apply(qs, value)
                 self.active_filters.append((choice_filter, value))
+        self.active_dates: list[tuple[str, str, datetime.date]] = []  # (param, label, day)
+        if self.date_range:
+            qs = self._apply_dates(qs, self.date_range)
         self.sort = self._sort_key(get.get("sort", ""))
         qs = qs.order_by(*self._order_by(self.sort))
         size = _int(get.get("per_page"), self.per_page)
@@ -101,6 +124,17 @@ class TableQuery:
         for name in self.search_fields:
             condition |= Q(**{f"{name}__icontains": q})
         return qs.filter(condition) if self.search_fields else qs
+
+    def _apply_dates(self, qs: QuerySet, dates: DateRangeFilter) -> QuerySet:
+        for param, label, lookup in (
+            (dates.param_from, dates.label_from, "gte"),
+            (dates.param_to, dates.label_to, "lte"),
+        ):
+            day = _date(self.request.GET.get(param))
+            if day is not None:
+                qs = qs.filter(**{f"{dates.field}__date__{lookup}": day})
+                self.active_dates.append((param, label, day))
+        return qs
 
     def _sortable(self) -> dict[str, Column]:
         return {column.key: column for column in self.columns if column.sort_field}
@@ -159,6 +193,8 @@ class TableQuery:
                     f"{choice_filter.label}: {label}", self.url(**{choice_filter.param: None})
                 )
             )
+        for param, label, day in self.active_dates:
+            chips.append(FilterChip(f"{label}: {day.day} {day:%b %Y}", self.url(**{param: None})))
         return chips
 
     @property
@@ -169,13 +205,24 @@ class TableQuery:
         ]
 
     @property
+    def date_controls(self) -> list[DateControl]:
+        if not self.date_range:
+            return []
+        given = {param: day.isoformat() for param, _label, day in self.active_dates}
+        dates = self.date_range
+        return [
+            DateControl(dates.param_from, dates.label_from, given.get(dates.param_from, "")),
+            DateControl(dates.param_to, dates.label_to, given.get(dates.param_to, "")),
+        ]
+
+    @property
     def hidden_params(self) -> dict[str, str]:
         """State the search form must carry along (sort, page size)."""
         return {k: v for k, v in self.params.items() if k in {"sort", "per_page"}}
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.q or self.active_filters)
+        return bool(self.q or self.active_filters or self.active_dates)
 
     @property
     def previous_url(self) -> str | None:
@@ -184,6 +231,13 @@ class TableQuery:
     @property
     def next_url(self) -> str | None:
         return self.url(page=self.page.next_page_number()) if self.page.has_next() else None
+
+
+def _date(raw: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
 
 
 def _int(raw: str | None, default: int) -> int:

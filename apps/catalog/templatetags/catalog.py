@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
+
+from apps.core.templatetags.portal import money as portal_money
 
 register = template.Library()
 
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
-
-
-@register.filter
-def money(value, currency: str = "EUR") -> str:
-    """``19.9|money:"EUR"`` → ``€19.90``; thousands separated; empty for None."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):,.2f}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    if symbol:
-        return f"{sign}{symbol}{text}"
-    return f"{sign}{text} {currency}"
+# the one money format of the portal (Babel, the currency's own digits), under its old name here
+register.filter("money", portal_money)
 
 
 @register.filter

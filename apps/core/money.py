@@ -1,0 +1,79 @@
+"""Money and the ISO lists behind a store's currency and country.
+
+Every amount on a page goes through ``money_format`` (the ``money`` template filter): Babel
+formats it by the currency's own rules (JPY has no decimals, most currencies two) in the
+portal's locale, rounding half up. Currencies come from Babel's CLDR data (those legal tender
+somewhere today), countries from django-countries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import cache
+
+from babel import Locale
+from babel.numbers import format_currency, get_currency_name, get_territory_currencies
+from django.core.exceptions import ValidationError
+
+# The locale money is written in: en writes "€1,234.56", de_DE would write "1.234,56 €".
+DEFAULT_LOCALE = "en"
+
+
+def money_format(value, currency: str, *, locale: str = DEFAULT_LOCALE) -> str:
+    """``money_format(Decimal("1234.5"), "JPY")`` → ``¥1,235``; empty for None or ""."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        return format_currency(amount, currency, locale=locale)
+
+
+@cache
+def _current_currencies() -> frozenset[str]:
+    today = datetime.date.today()
+    codes: set[str] = set()
+    for territory in Locale("en").territories:
+        if territory.isalpha():  # regions like "001" have no currency of their own
+            codes.update(get_territory_currencies(territory, today, tender=True))
+    return frozenset(codes)
+
+
+@cache
+def currency_choices() -> list[tuple[str, str]]:
+    """``[("AED", "AED — UAE Dirham"), …]``: the ISO 4217 codes in use today, by code."""
+    return [
+        (code, f"{code} — {get_currency_name(code, locale=DEFAULT_LOCALE)}")
+        for code in sorted(_current_currencies())
+    ]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """``[("AF", "Afghanistan"), …]``: ISO 3166 countries by name (django-countries)."""
+    from django_countries import countries
+
+    return [(country.code, str(country.name)) for country in countries]
+
+
+def is_currency(code: str) -> bool:
+    return code in _current_currencies()
+
+
+def is_country(code: str) -> bool:
+    from django_countries import countries
+
+    return bool(code) and code in countries
+
+
+def validate_currency(value: str) -> None:
+    if not is_currency(value):
+        raise ValidationError(f"{value} is not an ISO 4217 currency code in use, e.g. EUR.")
+
+
+def validate_country(value: str) -> None:
+    if not is_country(value):
+        raise ValidationError(f"{value} is not an ISO 3166 country code, e.g. DE.")
