@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,8 +11,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
-from apps.core.models import StoreOwnedModel
+from apps.catalog import inputs
+from apps.core.files import private_file_path, private_storage_get
+from apps.core.models import Job, JobStatus, StoreOwnedModel
 
 ZERO = Decimal("0")
 
@@ -29,6 +33,14 @@ class Category(StoreOwnedModel):
         verbose_name_plural = "categories"
         constraints = [
             models.UniqueConstraint(fields=["store", "slug"], name="category_unique_store_slug"),
+            # two siblings never share a name, whatever its case; top-level ones included
+            models.UniqueConstraint(
+                F("store"),
+                F("parent"),
+                Lower("name"),
+                name="category_unique_sibling_name",
+                nulls_distinct=False,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -83,9 +95,11 @@ class Product(StoreOwnedModel):
 
 
 class StockState(models.TextChoices):
-    IN = "in", "In stock"
-    LOW = "low", "Low stock"
-    OUT = "out", "Out of stock"
+    """The rule and the names live in ``apps.catalog.inputs`` (``stock_state``)."""
+
+    IN = inputs.STOCK_IN, inputs.STOCK_LABELS[inputs.STOCK_IN]
+    LOW = inputs.STOCK_LOW, inputs.STOCK_LABELS[inputs.STOCK_LOW]
+    OUT = inputs.STOCK_OUT, inputs.STOCK_LABELS[inputs.STOCK_OUT]
 
 
 class ProductSummary(models.Model):
@@ -118,7 +132,10 @@ class ProductSummary(models.Model):
 
 
 def product_image_path(instance: ProductImage, filename: str) -> str:
-    return f"stores/{instance.store_id}/products/{instance.product_id}/{filename}"
+    """Images are public (the storefront shows them) but not guessable: a random folder each."""
+    return (
+        f"stores/{instance.store_id}/products/{instance.product_id}/{uuid.uuid4().hex}/{filename}"
+    )
 
 
 class ProductImage(StoreOwnedModel):
@@ -182,6 +199,8 @@ class Variant(StoreOwnedModel):
         indexes = [
             GinIndex(name="variant_sku_trgm", fields=["sku"], opclasses=["gin_trgm_ops"]),
             models.Index(fields=["product", "position"]),
+            # the product search finds a scanned barcode exactly
+            models.Index(fields=["store", "barcode"], name="variant_store_barcode"),
             # sorting the product list by price or stock: index-only probes per product
             models.Index(fields=["product", "price"], name="variant_product_price"),
             models.Index(
@@ -231,6 +250,7 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Importing"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class ImportMode(models.TextChoices):
@@ -239,13 +259,27 @@ class ImportMode(models.TextChoices):
 
 
 def import_file_path(instance: ImportJob, filename: str) -> str:
-    return f"stores/{instance.store_id}/imports/{filename}"
+    """Named by migration 0001 only; files are named by ``private_file_path`` now."""
+    return private_file_path(instance, filename)
 
 
-class ImportJob(StoreOwnedModel):
-    """A catalog import: uploaded file → column mapping → dry run → run (Celery when large)."""
+IMPORT_UNEXPECTED = (
+    "The import stopped unexpectedly and nothing was written. Try again; if it happens again, "
+    "split the file into smaller parts."
+)
 
-    file = models.FileField(upload_to=import_file_path)
+
+class ImportJob(Job):
+    """A catalog import: uploaded file → column mapping → dry run → run (a job when large).
+
+    Two steps run in the background, the check ("validating") and the import ("running"); in
+    the common lifecycle both are "running", "uploaded" is "queued" and "validated" is "done"
+    (the check's). ``processed``/``total`` count rows; ``result_file`` holds the error rows.
+    """
+
+    file = models.FileField(
+        storage=private_storage_get, upload_to=private_file_path, max_length=255
+    )
     original_name = models.CharField(max_length=255)
     file_format = models.CharField(max_length=4)  # "csv" or "xlsx"
     headers = models.JSONField(default=list, blank=True)
@@ -256,21 +290,24 @@ class ImportJob(StoreOwnedModel):
     status = models.CharField(
         max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     # dry-run / run summary: counts and the first errors, [{"row", "column", "message"}]
     summary = models.JSONField(default=dict, blank=True)
     error_count = models.PositiveIntegerField(default=0)
-    errors_file = models.FileField(upload_to=import_file_path, blank=True)
-    failure_message = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    runner = "apps.catalog.services.imports.import_job_work"
+    failure_text = IMPORT_UNEXPECTED
+    ACTIVE_STATUSES = (ImportStatus.VALIDATING, ImportStatus.RUNNING)
+    RUNNING_STATUSES = (ImportStatus.VALIDATING, ImportStatus.RUNNING)
+    LIFECYCLE = {
+        ImportStatus.UPLOADED: JobStatus.QUEUED,
+        ImportStatus.VALIDATING: JobStatus.RUNNING,
+        ImportStatus.VALIDATED: JobStatus.DONE,
+    }
+    private_file_fields = ("file", "result_file")
+    file_retention = "imports"
 
     class Meta:
         ordering = ["-created_at"]
@@ -279,15 +316,8 @@ class ImportJob(StoreOwnedModel):
         return f"Import {self.original_name}"
 
 
-class BulkJobStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
-class BulkJob(StoreOwnedModel):
-    """A bulk action over more products than one request should handle, run by Celery.
+class BulkJob(Job):
+    """A bulk action over more products than one request should handle, run in the background.
 
     The products are fixed when the job is made (the filter's result can change as the action
     runs, e.g. archiving "all active"); ``processed`` advances in the same transaction as each
@@ -297,21 +327,31 @@ class BulkJob(StoreOwnedModel):
     action = models.CharField(max_length=16)
     options = models.JSONField(default=dict, blank=True)  # category, tag, mode, value
     product_ids = ArrayField(models.BigIntegerField(), default=list)
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
-    status = models.CharField(
-        max_length=8, choices=BulkJobStatus.choices, default=BulkJobStatus.QUEUED
-    )
-    failure_message = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+
+    runner = "apps.catalog.services.bulk.bulk_job_run"
+    private_file_fields = ()
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"Bulk {self.action} of {self.total} products"
+
+
+class ExportJob(Job):
+    """A large export of the product list (the list's filter in ``params``), built in the
+    background into ``result_file``; ``processed``/``total`` count variants."""
+
+    file_format = models.CharField(max_length=4)  # "csv" or "xlsx"
+    params = models.JSONField(default=dict, blank=True)  # the product list's filter
+    filename = models.CharField(max_length=255, blank=True)  # the name the download gets
+
+    runner = "apps.catalog.services.exports.export_job_run"
+    file_retention = "exports"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Export {self.filename or self.pk}"

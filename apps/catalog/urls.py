@@ -9,6 +9,11 @@ urlpatterns = [
     path("products/new/", products.product_create, name="product-create"),
     path("products/bulk/", products.product_bulk, name="product-bulk"),
     path("products/bulk/<int:bulk_job_id>/", products.bulk_job_detail, name="bulk-job-detail"),
+    path(
+        "products/bulk/<int:bulk_job_id>/cancel/",
+        products.bulk_job_cancel,
+        name="bulk-job-cancel",
+    ),
     path("products/<int:product_id>/", products.product_update, name="product-update"),
     path("products/<int:product_id>/delete/", products.product_delete, name="product-delete"),
     path("products/<int:product_id>/images/", images.image_add, name="image-add"),
@@ -45,8 +50,10 @@ urlpatterns = [
     path("imports/<int:job_id>/mapping/", imports.import_mapping, name="import-mapping"),
     path("imports/<int:job_id>/run/", imports.import_run, name="import-run"),
     path("imports/<int:job_id>/errors.csv", imports.import_errors, name="import-errors"),
+    path("imports/<int:job_id>/file", imports.import_file, name="import-file"),
+    path("imports/<int:job_id>/cancel/", imports.import_cancel, name="import-cancel"),
     path("export/", exports.product_export, name="product-export"),
-    # ?task=<Celery task id>: a task is no store row, so it travels as a query parameter
-    path("export/progress/", exports.export_progress, name="export-progress"),
-    path("export/download/", exports.export_download, name="export-download"),
+    path("exports/<int:export_id>/", exports.export_detail, name="export-detail"),
+    path("exports/<int:export_id>/download", exports.export_download, name="export-download"),
+    path("exports/<int:export_id>/cancel/", exports.export_cancel, name="export-cancel"),
 ]

@@ -29,9 +29,11 @@
     });
     var submit = form.querySelector("[data-bulk-submit]");
     if (submit) submit.textContent = value === "adjust_price" ? "Preview" : "Apply";
-    // archiving everything that matches the filter is the one bulk action worth a second look
-    if (value === "archive" && all && all.checked) {
-      form.dataset.confirm = "Archive every product matching this filter? They leave your storefront until you set them active again.";
+    // archiving ticked products asks here; a change to all matching is confirmed by the server,
+    // which names how many products it will change
+    if (value === "archive" && checked && !(all && all.checked)) {
+      form.dataset.confirm = "Archive " + checked + " product" + (checked === 1 ? "" : "s") +
+        "? They leave your storefront until you set them active again.";
       form.dataset.confirmTitle = "Archive products";
       form.dataset.confirmLabel = "Archive";
     } else {
@@ -87,12 +89,15 @@
   }
   document.addEventListener("input", function (event) {
     if (event.target.matches("#id_option1_name, #id_option2_name")) syncOptionLabels();
-    if (event.target.matches("[data-variant-row] input[name$='-sku']")) {
-      var title = event.target.closest("[data-variant-row]").querySelector("[data-variant-title]");
-      if (title) title.textContent = event.target.value.trim() || "New variant";
-    }
   });
 
+  // a page that comes back with errors moves focus to their summary, so it is read out first
+  function focusErrors() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary && !document.querySelector("[autofocus]")) summary.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", refreshBulk);
+  document.addEventListener("DOMContentLoaded", focusErrors);
   document.addEventListener("htmx:load", refreshBulk);
 })();

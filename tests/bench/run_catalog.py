@@ -273,22 +273,26 @@ def main() -> None:
                     )
                 assert job.status == "done", job.failure_message
 
-        # bulk action over every product (set as draft), through the Celery job's body
+        # bulk action over every product (set as draft), through the job runner core's task calls
         from apps.catalog import services as catalog_services
-        from apps.catalog import tasks as catalog_tasks
         from apps.catalog.models import Product
+        from apps.core.jobs import job_run
 
-        catalog_tasks.product_bulk_task.delay = lambda job_id: None  # run below, in-process
+        catalog_services.bulk.job_enqueue = lambda job: None  # run below, in-process
 
         everything = Product.objects.for_store(store)
         with measured(
             results, f"bulk 'set as draft' on all {everything.count():,} products: queue"
         ):
             job = catalog_services.bulk_job_create(
-                store=store, actor=owner, products=everything, action="draft"
+                store=store,
+                actor=owner,
+                products=everything,
+                options=catalog_services.BulkOptions(action="draft"),
             )
         with measured(results, "bulk 'set as draft': run (chunks + audit entries)") as extra:
-            job = catalog_services.bulk_job_run(job_id=job.pk)
+            job_run(label="catalog.BulkJob", job_id=job.pk)
+            job.refresh_from_db()
             extra["note"] = f"{job.changed:,} changed, status {job.status}"
 
         print_table(results)

@@ -1,13 +1,16 @@
-"""Bulk actions over more products than one request should handle run as a Celery job."""
+"""Bulk actions over more products than one request should handle run as a background job."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import OperationalError
 
 from apps.audit.models import AuditEntry
-from apps.catalog import services, tasks
+from apps.catalog import services
 from apps.catalog.models import BulkJob, Product, Variant
 from apps.core.exceptions import DomainError
+from apps.core.jobs import JobRetry, job_run
 from tests.catalog.factories import ProductFactory, VariantFactory
 
 BASE = "/store/alpha/catalog/"
@@ -28,9 +31,13 @@ def test_bulk_over_the_inline_limit_becomes_a_job_with_a_progress_page(
     ProductFactory(store=store, title="Mug", status="active")
     client = client_for(owner)
 
+    data = {"action": "archive", "scope": "all", "q": "linen"}
+    asked = client.post(BASE + "products/bulk/", data)  # a store-wide change is confirmed first
+    confirmation = re.search(r'name="confirmation" value="([^"]+)"', asked.content.decode())
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
-            BASE + "products/bulk/", {"action": "archive", "scope": "all", "q": "linen"}
+            BASE + "products/bulk/",
+            {**data, "confirmed": "on", "confirmation": confirmation.group(1)},
         )
 
     job = BulkJob.objects.get()
@@ -43,7 +50,7 @@ def test_bulk_over_the_inline_limit_becomes_a_job_with_a_progress_page(
     assert b"Waiting for a worker" in waiting.content
     assert b'hx-trigger="every 1s"' in waiting.content
 
-    tasks.product_bulk_task(job.pk)
+    assert job_run(label="catalog.BulkJob", job_id=job.pk) == "done"
 
     job.refresh_from_db()
     assert (job.status, job.processed, job.changed) == ("done", 3, 3)
@@ -70,9 +77,7 @@ def test_a_job_resumes_after_the_last_committed_chunk_without_applying_twice(
         store=store,
         actor=owner,
         products=Product.objects.for_store(store),
-        action="adjust_price",
-        mode="percent",
-        value="10",
+        options=services.BulkOptions(action="adjust_price", mode="percent", value="10"),
     )
     real_update = services.products_bulk_update
     calls = {"n": 0}
@@ -80,18 +85,18 @@ def test_a_job_resumes_after_the_last_committed_chunk_without_applying_twice(
     def crash_on_second_chunk(**kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
-            raise ConnectionError("worker lost")
+            raise OperationalError("server closed the connection unexpectedly")
         return real_update(**kwargs)
 
     monkeypatch.setattr(services.bulk, "products_bulk_update", crash_on_second_chunk)
-    with pytest.raises(ConnectionError):
-        services.bulk_job_run(job_id=job.pk)
+    with pytest.raises(JobRetry):
+        job_run(label="catalog.BulkJob", job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.processed) == ("running", 2)
 
     monkeypatch.setattr(services.bulk, "products_bulk_update", real_update)
-    services.bulk_job_run(job_id=job.pk)  # the re-delivered task
-    services.bulk_job_run(job_id=job.pk)  # and once more: nothing left to do
+    job_run(label="catalog.BulkJob", job_id=job.pk, attempt=1)  # the retry
+    assert job_run(label="catalog.BulkJob", job_id=job.pk) is None  # once more: nothing to do
 
     job.refresh_from_db()
     assert (job.status, job.processed, job.changed) == ("done", 5, 5)
@@ -109,8 +114,7 @@ def test_bad_options_are_refused_before_any_job_exists(store, owner):
             store=store,
             actor=owner,
             products=Product.objects.for_store(store),
-            action="add_tag",
-            tag="  ",
+            options=services.BulkOptions(action="add_tag", tag="  "),
         )
 
     assert error.value.field == "tag"
@@ -125,13 +129,80 @@ def test_a_job_that_hits_a_rule_stops_and_says_how_far_it_got(store, owner, smal
         store=store,
         actor=owner,
         products=Product.objects.for_store(store),
-        action="add_tag",
-        tag="sale",
+        options=services.BulkOptions(action="add_tag", tag="sale"),
     )
 
-    services.bulk_job_run(job_id=job.pk)
+    job_run(label="catalog.BulkJob", job_id=job.pk)
 
     job.refresh_from_db()
     assert job.status == "failed"
     assert "already has 50 tags" in job.failure_message
     assert "2 of 3 products were done before it stopped" in job.failure_message
+
+
+def test_cancelling_a_running_job_stops_it_before_the_next_chunk(
+    store, owner, client_for, small_limits, monkeypatch
+):
+    for n in range(5):
+        ProductFactory(store=store, title=f"Linen {n}", status="active")
+    job = services.bulk_job_create(
+        store=store,
+        actor=owner,
+        products=Product.objects.for_store(store),
+        options=services.BulkOptions(action="archive"),
+    )
+    client = client_for(owner)
+    real_update = services.products_bulk_update
+
+    def cancel_after_first_chunk(**kwargs):
+        result = real_update(**kwargs)
+        # the merchant presses Cancel while the first chunk runs
+        response = client.post(f"{BASE}products/bulk/{job.pk}/cancel/")
+        assert response.status_code == 302
+        return result
+
+    monkeypatch.setattr(services.bulk, "products_bulk_update", cancel_after_first_chunk)
+    assert job_run(label="catalog.BulkJob", job_id=job.pk) == "cancelled"
+
+    job.refresh_from_db()
+    assert (job.status, job.processed) == ("cancelled", 2)
+    assert Product.objects.filter(status="archived").count() == 2
+    page = client.get(f"{BASE}products/bulk/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Cancelled after 2 of 5 products" in page
+    assert "hx-trigger" not in page
+    assert AuditEntry.objects.filter(action="bulkjob.cancelled").count() == 1
+
+
+def test_cancel_of_a_finished_job_changes_nothing(store, owner, client_for, small_limits):
+    for n in range(3):
+        ProductFactory(store=store, title=f"Linen {n}", status="active")
+    job = services.bulk_job_create(
+        store=store,
+        actor=owner,
+        products=Product.objects.for_store(store),
+        options=services.BulkOptions(action="archive"),
+    )
+    job_run(label="catalog.BulkJob", job_id=job.pk)
+
+    response = client_for(owner).post(f"{BASE}products/bulk/{job.pk}/cancel/")
+
+    job.refresh_from_db()
+    assert response.status_code == 302
+    assert job.status == "done"
+    assert not AuditEntry.objects.filter(action="bulkjob.cancelled").exists()
+
+
+def test_cancel_needs_a_post_and_the_store(store, other_store, owner, make_member, client_for):
+    ProductFactory(store=store)
+    job = services.bulk_job_create(
+        store=store,
+        actor=owner,
+        products=Product.objects.for_store(store),
+        options=services.BulkOptions(action="archive"),
+    )
+    stranger = make_member(other_store, "owner")
+
+    assert client_for(owner).get(f"{BASE}products/bulk/{job.pk}/cancel/").status_code == 405
+    assert client_for(stranger).post(f"{BASE}products/bulk/{job.pk}/cancel/").status_code == 404
+    job.refresh_from_db()
+    assert job.status == "queued"

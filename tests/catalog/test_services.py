@@ -314,7 +314,7 @@ def test_stock_set_records_the_difference(store, owner):
 def test_category_create_appends_to_siblings_with_unique_slug(store, owner):
     apparel = services.category_create(store=store, actor=owner, name="Apparel")
     first = services.category_create(store=store, actor=owner, name="Shirts", parent=apparel.pk)
-    second = services.category_create(store=store, actor=owner, name="Shirts", parent=apparel)
+    second = services.category_create(store=store, actor=owner, name="Shirts!", parent=apparel)
 
     assert (first.position, second.position) == (0, 1)
     assert (first.slug, second.slug) == ("shirts", "shirts-2")
@@ -438,7 +438,7 @@ def test_bulk_archive_changes_only_products_not_archived_and_audits_each(store, 
         store=store,
         actor=owner,
         products=Product.objects.filter(pk__in=[draft.pk, archived.pk]),
-        action="archive",
+        options=services.BulkOptions(action="archive"),
     )
 
     assert (result.matched, result.changed) == (2, 1)
@@ -456,7 +456,7 @@ def test_bulk_ignores_other_stores_products(store, other_store, owner):
         store=store,
         actor=owner,
         products=Product.objects.filter(pk=foreign.pk),
-        action="archive",
+        options=services.BulkOptions(action="archive"),
     )
 
     assert error.field == "products"
@@ -471,10 +471,16 @@ def test_bulk_add_tag_and_set_category(store, owner):
     products = Product.objects.filter(pk__in=[product.pk, other.pk])
 
     tagged = services.products_bulk_update(
-        store=store, actor=owner, products=products, action="add_tag", tag="sale"
+        store=store,
+        actor=owner,
+        products=products,
+        options=services.BulkOptions(action="add_tag", tag="sale"),
     )
     moved = services.products_bulk_update(
-        store=store, actor=owner, products=products, action="set_category", category=category.pk
+        store=store,
+        actor=owner,
+        products=products,
+        options=services.BulkOptions(action="set_category", category=category.pk),
     )
 
     product.refresh_from_db()
@@ -491,9 +497,7 @@ def test_bulk_adjust_price_by_percent_moves_compare_at_too(store, owner):
         store=store,
         actor=owner,
         products=Product.objects.filter(pk=variant.product_id),
-        action="adjust_price",
-        mode="percent",
-        value="10",
+        options=services.BulkOptions(action="adjust_price", mode="percent", value="10"),
     )
 
     variant.refresh_from_db()
@@ -509,9 +513,7 @@ def test_bulk_adjust_price_refuses_negative_result_and_changes_nothing(store, ow
         store=store,
         actor=owner,
         products=Product.objects.filter(store=store),
-        action="adjust_price",
-        mode="amount",
-        value="-5",
+        options=services.BulkOptions(action="adjust_price", mode="amount", value="-5"),
     )
 
     assert error.field == "value"
@@ -527,7 +529,10 @@ def test_bulk_on_many_products_audits_each_in_batches(store, owner):
     )
 
     result = services.products_bulk_update(
-        store=store, actor=owner, products=Product.objects.filter(store=store), action="activate"
+        store=store,
+        actor=owner,
+        products=Product.objects.filter(store=store),
+        options=services.BulkOptions(action="activate"),
     )
 
     assert (result.matched, result.changed) == (2100, 2100)

@@ -1,5 +1,6 @@
 """Catalog pages: permissions, the product list (partials, query count), forms, bulk, stock."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -56,13 +57,126 @@ def _form_data(**overrides):
 
 
 # --- permissions ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "path", ["", "products/new/", "categories/", "low-stock/"], ids=["list", "new", "cat", "low"]
-)
-def test_support_role_gets_403_on_catalog_pages(store, support, client_for, path):
-    response = client_for(support).get(BASE + path)
+# every catalog address: (name, method, path with {product}/{variant}/{category}/{image}/{job})
+CATALOG_URLS = [
+    ("product list", "get", ""),
+    ("product page", "get", "products/{product}/"),
+    ("variant stock history", "get", "variants/{variant}/"),
+    ("low stock", "get", "low-stock/"),
+    ("categories", "get", "categories/"),
+    ("new product form", "get", "products/new/"),
+    ("create product", "post", "products/new/"),
+    ("save product", "post", "products/{product}/"),
+    ("delete product", "post", "products/{product}/delete/"),
+    ("bulk action", "post", "products/bulk/"),
+    ("bulk job progress", "get", "products/bulk/{job}/"),
+    ("add image", "post", "products/{product}/images/"),
+    ("image alt text", "post", "products/{product}/images/{image}/"),
+    ("move image", "post", "products/{product}/images/{image}/move/"),
+    ("delete image", "post", "products/{product}/images/{image}/delete/"),
+    ("adjust stock", "post", "variants/{variant}/"),
+    ("add category", "post", "categories/new/"),
+    ("rename category", "post", "categories/{category}/"),
+    ("move category", "post", "categories/{category}/move/"),
+    ("category parent", "post", "categories/{category}/parent/"),
+    ("delete category", "post", "categories/{category}/delete/"),
+    ("imports", "get", "imports/"),
+    ("import upload", "get", "imports/new/"),
+    ("export", "get", "export/"),
+]
+READ_ONLY = {"product list", "product page", "variant stock history", "low stock", "categories"}
 
-    assert response.status_code == 403
+
+@pytest.fixture
+def catalog_objects(store, owner, png_bytes):
+    from apps.catalog import services
+
+    variant = VariantFactory(product__store=store, sku="MUG-1", stock_quantity=3)
+    category = CategoryFactory(store=store)
+    image = services.image_add(
+        store=store,
+        actor=owner,
+        product=variant.product,
+        upload=SimpleUploadedFile("a.png", png_bytes(), "image/png"),
+        alt_text="",
+    )
+    job = services.bulk_job_create(
+        store=store,
+        actor=owner,
+        products=Product.objects.for_store(store),
+        options=services.BulkOptions(action="draft"),
+    )
+    return {
+        "product": variant.product_id,
+        "variant": variant.pk,
+        "category": category.pk,
+        "image": image.pk,
+        "job": job.pk,
+    }
+
+
+@pytest.mark.parametrize("role", ["owner", "manager", "support"])
+@pytest.mark.parametrize(("name", "method", "path"), CATALOG_URLS, ids=[u[0] for u in CATALOG_URLS])
+def test_each_role_reaches_exactly_the_catalog_pages_it_may(
+    store, make_member, client_for, catalog_objects, role, name, method, path
+):
+    user = make_member(store, role)
+    url = BASE + path.format(**catalog_objects)
+    before = (
+        list(Product.objects.values_list("pk", "title", "status")),
+        list(Variant.objects.values_list("pk", "stock_quantity")),
+        list(Category.objects.values_list("pk", "name", "parent_id")),
+        list(ProductImage.objects.values_list("pk", "alt_text", "position")),
+    )
+
+    response = getattr(client_for(user), method)(url)
+
+    allowed = role != "support" or name in READ_ONLY
+    if allowed:
+        assert response.status_code != 403, f"{role} {method.upper()} {url}"
+    else:
+        assert response.status_code == 403, f"{role} {method.upper()} {url}"
+        after = (
+            list(Product.objects.values_list("pk", "title", "status")),
+            list(Variant.objects.values_list("pk", "stock_quantity")),
+            list(Category.objects.values_list("pk", "name", "parent_id")),
+            list(ProductImage.objects.values_list("pk", "alt_text", "position")),
+        )
+        assert after == before
+    if method == "get" and allowed:
+        assert response.status_code == 200, f"{role} GET {url}"
+
+
+WRITE_URL = re.compile(r"/(new|bulk|delete|images|move|parent|imports|export)/|/categories/\d+/$")
+
+
+def test_support_reads_the_catalog_without_any_edit_control(
+    store, support, client_for, catalog_objects
+):
+    client = client_for(support)
+    pages = {
+        "list": client.get(BASE),
+        "product": client.get(BASE + "products/{product}/".format(**catalog_objects)),
+        "variant": client.get(BASE + "variants/{variant}/".format(**catalog_objects)),
+        "low": client.get(BASE + "low-stock/"),
+        "categories": client.get(BASE + "categories/"),
+    }
+
+    for name, page in pages.items():
+        assert page.status_code == 200, name
+        forms = re.findall(r'<form[^>]*method="post"[^>]*>', page.text)
+        catalog_posts = [f for f in forms if "/catalog/" in f]
+        assert catalog_posts == [], f"{name}: {catalog_posts}"
+        assert 'href="/store/alpha/catalog/products/new/"' not in page.text, name
+        assert "/catalog/imports/new/" not in page.text, name
+        assert "/catalog/export/" not in page.text, name
+    product = pages["product"].text
+    assert "MUG-1" in product
+    assert "save-bar" not in product and "Delete product" not in product
+    assert "Upload image" not in product and "+ Add variant" not in product
+    assert "data-bulk-form" not in pages["list"].text
+    assert "Adjust stock" not in pages["variant"].text + pages["low"].text
+    assert "Stock history" in pages["product"].text
 
 
 def test_support_role_cannot_post_a_product(store, support, client_for):
@@ -178,12 +292,12 @@ def test_product_create_form_saves_product_with_two_variants(store, owner, clien
     ("overrides", "message"),
     [
         ({"variants-1-price": "-1"}, "The price cannot be negative."),
-        ({"variants-1-compare_at_price": "10"}, "The compare-at price must be at least the price"),
-        ({"variants-1-stock_quantity": "-4"}, "Stock cannot be negative."),
+        ({"variants-1-compare_at_price": "10"}, "The compare-at price (10.00) must be at least"),
+        ({"variants-1-stock_quantity": "-4"}, "The stock cannot be negative."),
         ({"variants-1-sku": "LS-M"}, "The SKU LS-M is used by another row of this product."),
         ({"variants-1-sku": "TAKEN"}, "The SKU TAKEN is already used by"),
         ({"handle": "taken-handle"}, "Another product already uses the handle"),
-        ({"handle": "Not a slug!"}, "Use only lowercase letters, digits and hyphens."),
+        ({"handle": "Not a slug!"}, "may only hold letters, digits, hyphens and underscores"),
         ({"category": "999999"}, "This category does not exist in this store; pick one."),
         ({"title": ""}, "This field is required."),
     ],
@@ -199,6 +313,54 @@ def test_product_form_shows_errors_inline_and_saves_nothing(
     assert message in response.text
     assert 'class="field-error"' in response.text
     assert Product.objects.for_store(store).count() == 1
+
+
+def test_product_form_shows_product_and_variant_errors_in_one_save(store, owner, client_for):
+    data = _form_data(title="", **{"variants-1-price": "-1", "variants-0-sku": ""})
+
+    response = client_for(owner).post(BASE + "products/new/", data)
+
+    assert response.status_code == 400
+    summary = response.text[response.text.index('class="form-error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    assert "Title: This field is required." in summary
+    assert "Variant 1, SKU: " in summary
+    assert "Variant 2, Price: The price cannot be negative." in summary
+    assert response.text.count('class="field-error"') == 3
+    assert not Product.objects.exists()
+
+
+def test_product_form_shows_taken_handle_and_skus_with_the_field_errors(store, owner, client_for):
+    VariantFactory(product__store=store, product__handle="taken-handle", sku="TAKEN")
+    data = _form_data(
+        title="",
+        handle="taken-handle",
+        **{"variants-0-sku": "TAKEN", "variants-1-sku": "TAKEN", "variants-1-price": "-1"},
+    )
+
+    response = client_for(owner).post(BASE + "products/new/", data)
+
+    assert response.status_code == 400
+    text = response.text
+    assert "Title: This field is required." in text
+    assert "Handle: Another product already uses the handle “taken-handle”." in text
+    assert "Variant 1, SKU: The SKU TAKEN is already used by another variant." in text
+    assert "Variant 2, SKU: The SKU TAKEN is used by another row of this product." in text
+    assert "Variant 2, Price: The price cannot be negative." in text
+    assert Product.objects.for_store(store).count() == 1
+
+
+def test_product_form_without_any_variant_says_so_in_plain_words(store, owner, client_for):
+    data = _form_data(
+        **{"variants-TOTAL_FORMS": "1", "variants-0-DELETE": "on", "variants-1-sku": ""}
+    )
+
+    response = client_for(owner).post(BASE + "products/new/", data)
+
+    assert response.status_code == 400
+    assert response.text.count("Add at least one variant (a SKU and a price).") == 2
+    assert "Please submit" not in response.text
+    assert not Product.objects.exists()
 
 
 def test_product_edit_form_updates_variant_and_records_stock_change(store, owner, client_for):
@@ -268,20 +430,107 @@ def test_image_upload_and_bad_type(store, owner, client_for, png_bytes):
     assert list(ProductImage.objects.values_list("alt_text", flat=True)) == ["Front"]
 
 
+def test_image_upload_error_shows_at_the_upload_control(store, owner, client_for):
+    product = ProductFactory(store=store)
+
+    response = client_for(owner).post(
+        f"{BASE}products/{product.pk}/images/",
+        {"image": SimpleUploadedFile("a.png", b"hello", "image/png")},
+    )
+
+    assert response.status_code == 400
+    form = response.text[response.text.index('<form id="add-image"') :]
+    form = form[: form.index("</form>")]
+    assert f'action="{BASE}products/{product.pk}/images/#add-image"' in form
+    assert re.search(r'<input type="file" name="image"[^>]* autofocus', form)
+    assert 'aria-invalid="true"' in form and 'aria-describedby="id_image_error' in form
+    assert re.search(
+        r'<p class="field-error" id="id_image_error" role="alert">[^<]*not an image', form
+    )
+    assert "form-error-summary" not in response.text  # nothing at the top of the page
+
+
 # --- bulk -----------------------------------------------------------------------------------------
-def test_bulk_archive_all_matching_the_filter(store, owner, client_for):
+def _confirmation(page) -> str:
+    match = re.search(r'name="confirmation" value="([^"]+)"', page.text)
+    assert match, "the page carries no confirmation"
+    return match.group(1)
+
+
+def test_bulk_archive_all_matching_the_filter_asks_first_then_applies(store, owner, client_for):
     for title in ("Linen shirt", "Linen trousers"):
         ProductFactory(store=store, title=title, status="active")
     ProductFactory(store=store, title="Mug", status="active")
+    client = client_for(owner)
+    data = {"action": "archive", "scope": "all", "q": "linen"}
 
-    response = client_for(owner).post(
-        BASE + "products/bulk/", {"action": "archive", "scope": "all", "q": "linen"}
-    )
+    asked = client.post(BASE + "products/bulk/", data)
+    statuses_after_asking = dict(Product.objects.values_list("title", "status"))
+    response = client.post(BASE + "products/bulk/", {**data, "confirmation": _confirmation(asked)})
 
+    assert asked.status_code == 200
+    assert "<h1>Archive all 2 matching products?</h1>" in asked.text
+    assert "Archive 2 products</button>" in asked.text
+    assert "Search: linen" in asked.text
+    assert set(statuses_after_asking.values()) == {"active"}
     assert response.status_code == 302
     assert response["Location"] == f"{BASE}?q=linen"
     statuses = dict(Product.objects.values_list("title", "status"))
     assert statuses == {"Linen shirt": "archived", "Linen trousers": "archived", "Mug": "active"}
+
+
+@pytest.mark.parametrize(
+    "confirmation", ["", "forged", "e30:1t0000:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]
+)
+def test_crafted_store_wide_post_without_a_valid_confirmation_changes_nothing(
+    store, owner, client_for, confirmation
+):
+    for n in range(3):
+        ProductFactory(store=store, title=f"Shirt {n}", status="active")
+
+    response = client_for(owner).post(
+        BASE + "products/bulk/",
+        {"action": "archive", "scope": "all", "confirmed": "on", "confirmation": confirmation},
+    )
+
+    assert response.status_code == 200
+    assert "<h1>Archive all 3 matching products?</h1>" in response.text
+    assert set(Product.objects.values_list("status", flat=True)) == {"active"}
+
+
+def test_a_confirmation_applies_only_to_the_action_and_count_it_was_given_for(
+    store, owner, client_for
+):
+    ProductFactory(store=store, title="Shirt", status="draft")
+    client = client_for(owner)
+    data = {"action": "archive", "scope": "all"}
+    token = _confirmation(client.post(BASE + "products/bulk/", data))
+
+    other_action = client.post(
+        BASE + "products/bulk/", {"action": "activate", "scope": "all", "confirmation": token}
+    )
+    ProductFactory(store=store, title="Trousers", status="draft")  # more match now
+    more_products = client.post(BASE + "products/bulk/", {**data, "confirmation": token})
+
+    assert other_action.status_code == 200
+    assert "<h1>Set the 1 matching product as active?</h1>" in other_action.text
+    assert more_products.status_code == 200
+    assert "it is now 2 products" in more_products.text
+    assert set(Product.objects.values_list("status", flat=True)) == {"draft"}
+
+
+def test_bulk_form_carries_only_the_list_filters_from_the_address(store, owner, client_for):
+    ProductFactory(store=store, title="Linen shirt")
+
+    response = client_for(owner).get(
+        BASE + "?q=linen&scope=all&confirmed=on&confirmation=x&action=archive&vendor=Acme&page=1"
+    )
+
+    form = response.text[response.text.index('id="bulk-form"') :]
+    form = form[: form.index("</form>")]
+    hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)
+    assert [name for name, _ in hidden if name != "csrfmiddlewaretoken"] == ["q", "vendor"]
+    assert 'name="scope" value="all" data-bulk-all>' in form  # the unticked checkbox only
 
 
 def test_bulk_on_selected_ids_ignores_other_stores(store, other_store, owner, client_for):
@@ -312,12 +561,16 @@ def test_bulk_price_change_shows_a_preview_then_applies(store, owner, client_for
     preview = client.post(BASE + "products/bulk/", data)
     variant.refresh_from_db()
     price_after_preview = variant.price
-    applied = client.post(BASE + "products/bulk/", {**data, "confirmed": "on"})
+    crafted = client.post(BASE + "products/bulk/", {**data, "confirmed": "on"})
+    variant.refresh_from_db()
+    price_after_crafted = variant.price
+    applied = client.post(BASE + "products/bulk/", {**data, "confirmation": _confirmation(preview)})
 
     assert preview.status_code == 200
     assert "Preview price change" in preview.text
     assert "€9.00" in preview.text
-    assert price_after_preview == Decimal("10.00")
+    assert (price_after_preview, price_after_crafted) == (Decimal("10.00"), Decimal("10.00"))
+    assert crafted.status_code == 200
     assert applied.status_code == 302
     variant.refresh_from_db()
     assert variant.price == Decimal("9.00")

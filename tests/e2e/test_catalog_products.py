@@ -55,9 +55,8 @@ def test_create_a_product_with_two_variants_then_bulk_archive_a_filtered_list(br
     page.get_by_label("All 2 matching this filter").check()
     page.get_by_label("Bulk action").select_option("archive")
     page.get_by_role("button", name="Apply").click()
-    dialog = page.locator("#confirm-dialog")
-    expect(dialog).to_contain_text("Archive every product matching this filter?")
-    dialog.get_by_role("button", name="Archive").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Archive all 2 matching products?")
+    page.get_by_role("button", name="Archive 2 products").click()
 
     expect(page.locator(".toast")).to_contain_text("Archive: 2 of 2 products changed.")
     expect(page).to_have_url(re.compile(r"/store/acme/catalog/\?q=linen$"))

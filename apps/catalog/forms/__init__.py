@@ -7,7 +7,6 @@ from apps.catalog.forms.imports import (
     ImportUploadForm,
 )
 from apps.catalog.forms.products import (
-    MONEY_ERRORS,
     BaseVariantFormSet,
     BulkActionForm,
     CategoryForm,
@@ -34,7 +33,6 @@ __all__ = [
     "ImageUploadForm",
     "ImportMappingForm",
     "ImportUploadForm",
-    "MONEY_ERRORS",
     "ProductForm",
     "StockAdjustForm",
     "VariantForm",

@@ -2,50 +2,79 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from django import forms
 
+from apps.catalog import inputs
 from apps.catalog.models import InventoryReason, ProductStatus, WeightUnit
 from apps.catalog.rules import PRICE_MODES
-from apps.catalog.services import BULK_ACTIONS, IMAGE_MAX_BYTES
+from apps.catalog.services import BULK_ACTIONS, IMAGE_MAX_BYTES, BulkOptions
 from apps.core.exceptions import DomainError
 
-MONEY_ERRORS = {
-    "min_value": "The amount cannot be negative.",
-    "invalid": "Enter an amount like 19.90.",
-    "max_decimal_places": "Use at most two decimals, like 19.90.",
-}
+
+class RuleField(forms.CharField):
+    """A text input checked by a rule of ``apps.catalog.inputs``: the same verdict and message
+    as the API and the import give for the same value. The rule also decides whether an empty
+    value is allowed (and what it becomes)."""
+
+    def __init__(self, rule: Callable[[Any], Any], **kwargs):
+        self.rule = rule
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return self.rule(text)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+class RuleChoiceField(forms.ChoiceField):
+    """A select whose value is checked by a rule of ``apps.catalog.inputs``."""
+
+    def __init__(self, rule: Callable[[Any], Any], **kwargs):
+        self.rule = rule
+        super().__init__(**kwargs)
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)  # the rule, not the choice list, judges the value
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return self.rule(text)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+
+def _optional_handle(value: str) -> str:
+    return inputs.handle(value) if value else ""
 
 
 def _money_field(label: str, *, required: bool = False, help_text: str = "") -> forms.Field:
-    return forms.DecimalField(
+    return RuleField(
+        partial(inputs.money, label=label.lower(), required=required),
         label=label,
-        required=required,
-        min_value=Decimal("0"),
-        max_digits=12,
-        decimal_places=2,
         help_text=help_text,
-        error_messages={
-            **MONEY_ERRORS,
-            "min_value": f"The {label.lower()} cannot be negative.",
-            "required": f"Enter a {label.lower()}.",
-        },
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
     )
 
 
 class ProductForm(forms.Form):
     title = forms.CharField(max_length=255)
-    handle = forms.SlugField(
-        max_length=255,
-        required=False,
+    handle = RuleField(
+        _optional_handle,
         help_text="The product's address in your storefront, e.g. linen-shirt. "
         "Made from the title when empty.",
-        error_messages={"invalid": "Use only lowercase letters, digits and hyphens."},
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    status = forms.ChoiceField(choices=ProductStatus.choices, initial=ProductStatus.DRAFT)
+    status = RuleChoiceField(
+        inputs.status, choices=ProductStatus.choices, initial=ProductStatus.DRAFT
+    )
     category = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -62,12 +91,12 @@ class ProductForm(forms.Form):
     option2_name = forms.CharField(
         label="Second option", max_length=30, required=False, help_text="e.g. Colour"
     )
-    low_stock_threshold = forms.IntegerField(
-        min_value=0,
+    low_stock_threshold = RuleField(
+        partial(inputs.count, field="low_stock_threshold", label="low stock threshold", default=5),
         initial=5,
         label="Low-stock threshold",
         help_text="A variant at or below this many units shows as low stock.",
-        error_messages={"min_value": "The threshold cannot be negative."},
+        widget=forms.NumberInput(attrs={"min": "0", "step": "1"}),
     )
     seo_title = forms.CharField(
         label="SEO title",
@@ -88,10 +117,8 @@ class ProductForm(forms.Form):
         self.fields["category"].choices = [("", "No category"), *category_choices]
 
     def clean_tags(self) -> list[str]:
-        from apps.catalog.services import clean_tags
-
         try:
-            return clean_tags(self.cleaned_data["tags"])
+            return inputs.tags(self.cleaned_data["tags"])
         except DomainError as error:
             raise forms.ValidationError(error.message) from None
 
@@ -110,51 +137,55 @@ class VariantForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     option1 = forms.CharField(label="Option 1", max_length=60, required=False)
     option2 = forms.CharField(label="Option 2", max_length=60, required=False)
-    sku = forms.CharField(label="SKU", max_length=64, error_messages={"required": "Enter a SKU."})
+    sku = RuleField(inputs.sku, label="SKU")
     price = _money_field("Price", required=True)
     compare_at_price = _money_field("Compare-at price")
     cost = _money_field("Cost")
-    stock_quantity = forms.IntegerField(
+    stock_quantity = RuleField(
+        partial(inputs.count, field="stock_quantity", label="stock", default=0),
         label="Stock",
         initial=0,
-        min_value=0,
-        error_messages={
-            "min_value": "Stock cannot be negative.",
-            "required": "Enter the stock (0 if none).",
-        },
+        widget=forms.NumberInput(attrs={"min": "0", "step": "1"}),
     )
     track_inventory = forms.BooleanField(label="Track stock", required=False, initial=True)
-    weight = forms.DecimalField(
-        required=False,
-        min_value=Decimal("0"),
-        max_digits=10,
-        decimal_places=3,
-        error_messages={"min_value": "The weight cannot be negative."},
+    weight = RuleField(
+        inputs.weight,
         widget=forms.NumberInput(attrs={"step": "0.001", "min": "0", "inputmode": "decimal"}),
     )
-    weight_unit = forms.ChoiceField(label="Unit", choices=WeightUnit.choices, initial="g")
-    barcode = forms.CharField(max_length=64, required=False, label="Barcode (GTIN)")
+    weight_unit = RuleChoiceField(
+        inputs.weight_unit, label="Unit", choices=WeightUnit.choices, initial="g"
+    )
+    barcode = RuleField(
+        inputs.barcode,
+        label="Barcode (GTIN)",
+        help_text="8, 12, 13 or 14 digits (EAN, UPC), or your own code with letters.",
+    )
 
     def clean(self):
         cleaned = super().clean()
-        price, compare = cleaned.get("price"), cleaned.get("compare_at_price")
-        if price is not None and compare is not None and compare < price:
-            self.add_error(
-                "compare_at_price",
-                f"The compare-at price must be at least the price ({price}), or left empty.",
+        try:
+            inputs.compare_at_price_checked(
+                price=cleaned.get("price"), compare_at_price=cleaned.get("compare_at_price")
             )
+        except DomainError as error:
+            self.add_error("compare_at_price", error.message)
         return cleaned
 
 
 class BaseVariantFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        # Django's own ("Please submit at least 1 form.") speaks of forms, not of variants
+        "too_few_forms": "Add at least one variant (a SKU and a price).",
+    }
+
     def clean(self):
-        if any(self.errors):
-            return
+        # runs even when some rows have errors, so that a repeated SKU shows with them
         seen: dict[str, int] = {}
         for form in self.forms:
             if self.can_delete and self._should_delete_form(form):
                 continue
-            sku = (form.cleaned_data.get("sku") or "").strip()
+            sku = (getattr(form, "cleaned_data", {}).get("sku") or "").strip()
             if not sku:
                 continue
             if sku in seen:
@@ -296,7 +327,9 @@ class BulkActionForm(forms.Form):
     tag = forms.CharField(max_length=50, required=False)
     mode = forms.ChoiceField(choices=list(PRICE_MODES.items()), required=False)
     value = forms.DecimalField(required=False, max_digits=12, decimal_places=2, label="By")
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # issued by the server on the confirmation step (a signed summary of what will change);
+    # nothing a link or a crafted POST can make up
+    confirmation = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, category_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -316,3 +349,15 @@ class BulkActionForm(forms.Form):
             if cleaned.get("value") in (None, 0):
                 self.add_error("value", "Enter a change other than 0, e.g. 10 or -5.")
         return cleaned
+
+    def options(self) -> BulkOptions:
+        """The chosen action with only the argument it uses (valid forms only)."""
+        data = self.cleaned_data
+        action = data["action"]
+        return BulkOptions(
+            action=action,
+            category=data.get("category") if action == "set_category" else None,
+            tag=(data.get("tag") or "").strip() if action in {"add_tag", "remove_tag"} else "",
+            mode=(data.get("mode") or "") if action == "adjust_price" else "",
+            value=data.get("value") if action == "adjust_price" else None,
+        )

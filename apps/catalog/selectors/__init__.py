@@ -3,6 +3,7 @@
 
 from apps.catalog.selectors.imports import (
     ImportProgress,
+    export_job_get,
     import_job_get,
     import_job_list,
     import_progress,
@@ -41,6 +42,7 @@ from apps.catalog.selectors.products import (
     product_rows_prefetch,
     product_search,
     product_stock_state,
+    product_taken_values,
     product_vendors,
     variant_get,
     variant_list,
@@ -75,6 +77,7 @@ __all__ = [
     "filter_status",
     "filter_stock",
     "filter_vendor",
+    "export_job_get",
     "import_job_get",
     "import_job_list",
     "import_progress",
@@ -87,6 +90,7 @@ __all__ = [
     "product_rows_prefetch",
     "product_search",
     "product_stock_state",
+    "product_taken_values",
     "product_vendors",
     "variant_get",
     "variant_list",

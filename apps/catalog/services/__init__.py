@@ -1,6 +1,7 @@
 """Catalog writes, one module per responsibility: ``categories``, ``products``, ``variants``,
-``stock``, ``images``, ``bulk`` (bulk actions and their background jobs) and ``imports`` (import
-jobs). ``common`` holds the input checks they share.
+``stock``, ``images``, ``bulk`` (bulk actions and their background jobs), ``imports`` (import
+jobs), ``exports`` (export jobs) and ``jobs`` (what those jobs share: cancel). ``common`` holds
+the input checks they share.
 
 Every function takes ``store=`` first and ``actor=`` (the user, an API key principal or a label
 such as "import"), owns its transaction, checks the business rules and raises ``DomainError``
@@ -13,6 +14,7 @@ from apps.catalog.services.bulk import (
     BULK_ACTIONS,
     BULK_CHUNK,
     BULK_INLINE_MAX,
+    BulkOptions,
     BulkResult,
     bulk_job_create,
     bulk_job_run,
@@ -34,6 +36,7 @@ from apps.catalog.services.common import (
     VARIANT_FIELDS,
     clean_tags,
 )
+from apps.catalog.services.exports import EXPORT_FORMATS, export_job_create, export_job_run
 from apps.catalog.services.images import (
     IMAGE_FORMATS,
     IMAGE_MAX_BYTES,
@@ -55,7 +58,9 @@ from apps.catalog.services.imports import (
     import_job_run,
     import_job_start,
     import_job_validate,
+    import_job_work,
 )
+from apps.catalog.services.jobs import catalog_job_cancel
 from apps.catalog.services.products import (
     product_create,
     product_delete,
@@ -77,8 +82,10 @@ __all__ = [
     "BULK_ACTIONS",
     "BULK_CHUNK",
     "BULK_INLINE_MAX",
+    "BulkOptions",
     "BulkResult",
     "CENT",
+    "EXPORT_FORMATS",
     "IMAGE_FORMATS",
     "IMAGE_MAX_BYTES",
     "INLINE_MAX_ROWS",
@@ -92,6 +99,7 @@ __all__ = [
     "bulk_job_create",
     "bulk_job_run",
     "bulk_price_check",
+    "catalog_job_cancel",
     "catalog_rows_load",
     "catalog_statistics_refresh",
     "category_create",
@@ -100,6 +108,8 @@ __all__ = [
     "category_set_parent",
     "category_update",
     "clean_tags",
+    "export_job_create",
+    "export_job_run",
     "image_add",
     "image_delete",
     "image_move",
@@ -110,6 +120,7 @@ __all__ = [
     "import_job_run",
     "import_job_start",
     "import_job_validate",
+    "import_job_work",
     "product_create",
     "product_delete",
     "product_save_with_variants",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,8 +12,6 @@ from django.db.models import QuerySet
 from apps.audit.services import audit_record_many
 from apps.catalog.models import (
     BulkJob,
-    BulkJobStatus,
-    Category,
     Product,
     ProductStatus,
     Variant,
@@ -21,7 +19,8 @@ from apps.catalog.models import (
 from apps.catalog.rules import PRICE_MODES, compare_at_adjusted, price_adjusted
 from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
 from apps.core.exceptions import DomainError
-from apps.core.models import Store
+from apps.core.jobs import JobCancelled, job_enqueue
+from apps.core.models import JobStatus, Store
 
 BULK_ACTIONS = {
     "activate": "Set as active",
@@ -33,6 +32,42 @@ BULK_ACTIONS = {
     "adjust_price": "Adjust price",
 }
 AUDIT_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    """What one bulk action does: the action and its argument (a category, a tag, a price rule).
+
+    The bulk form builds it, ``products_bulk_update`` and ``bulk_job_create`` take it, and a
+    background job stores it (``as_json`` / ``from_json``), so the three can never disagree.
+    """
+
+    action: str
+    category: int | None = None  # set_category: the new category's id, None for "no category"
+    tag: str = ""  # add_tag / remove_tag
+    mode: str = ""  # adjust_price: "percent" or "amount"
+    value: Decimal | None = None  # adjust_price: by how much
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "category": self.category,
+            "tag": self.tag,
+            "mode": self.mode,
+            "value": None if self.value is None else str(self.value),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BulkOptions:
+        value = data.get("value")
+        category = data.get("category")
+        return cls(
+            action=data.get("action") or "",
+            category=None if category in (None, "") else int(category),
+            tag=data.get("tag") or "",
+            mode=data.get("mode") or "",
+            value=None if value in (None, "") else Decimal(str(value)),
+        )
 
 
 @dataclass(frozen=True)
@@ -84,11 +119,7 @@ def products_bulk_update(
     store: Store,
     actor,
     products: QuerySet[Product],
-    action: str,
-    category: Category | int | None = None,
-    tag: str = "",
-    mode: str = "",
-    value: Any = None,
+    options: BulkOptions,
 ) -> BulkResult:
     """Apply one bulk action to ``products`` (a queryset of the store's products).
 
@@ -98,6 +129,8 @@ def products_bulk_update(
     Each changed product gets an audit entry. ``products`` stays a subquery throughout, so
     "all 100,000 matching the filter" never travels as a list of ids.
     """
+    action, category, tag = options.action, options.category, options.tag
+    mode, value = options.mode, options.value
     if action not in BULK_ACTIONS:
         raise DomainError("Choose an action.", field="action")
     scope = Product.objects.for_store(store).filter(pk__in=products.order_by().values("pk"))
@@ -181,7 +214,7 @@ def _now():
     return timezone.now()
 
 
-BULK_INLINE_MAX = 1000  # above this many products a bulk action runs as a Celery task
+BULK_INLINE_MAX = 1000  # above this many products a bulk action runs as a background job
 BULK_CHUNK = 2000
 
 
@@ -191,15 +224,10 @@ def bulk_job_create(
     store: Store,
     actor,
     products: QuerySet[Product],
-    action: str,
-    category: Category | int | None = None,
-    tag: str = "",
-    mode: str = "",
-    value: Any = None,
+    options: BulkOptions,
 ) -> BulkJob:
     """Queue ``action`` over ``products`` (fixed now) for a worker; bad options fail here."""
-    from apps.catalog.tasks import product_bulk_task
-
+    action, tag, mode, value = options.action, options.tag, options.mode, options.value
     if action not in BULK_ACTIONS:
         raise DomainError("Choose an action.", field="action")
     ids = list(
@@ -214,47 +242,38 @@ def bulk_job_create(
         value = bulk_price_check(store=store, products=products, mode=mode, value=value)
     if action in {"add_tag", "remove_tag"} and not clean_tags([tag]):
         raise DomainError("Enter a tag.", field="tag")
-    new_category = _category_for(store, category) if action == "set_category" else None
+    new_category = _category_for(store, options.category) if action == "set_category" else None
+    stored = replace(options, category=new_category.pk if new_category else None, value=value)
     job = BulkJob.objects.create(
         store=store,
         action=action,
-        options={
-            "category": new_category.pk if new_category else None,
-            "tag": tag,
-            "mode": mode,
-            "value": None if value is None else str(value),
-        },
+        options=stored.as_json(),
         product_ids=ids,
         total=len(ids),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        requested_by=actor if getattr(actor, "pk", None) else None,
     )
-    transaction.on_commit(lambda: product_bulk_task.delay(job.pk))
+    job_enqueue(job)
     return job
 
 
-def bulk_job_run(*, job_id: int) -> BulkJob | None:
-    """Run (or resume) a bulk job chunk by chunk; each chunk commits with its progress."""
-    job = BulkJob.objects.select_related("store", "created_by").filter(pk=job_id).first()
-    if job is None or job.status in (BulkJobStatus.DONE, BulkJobStatus.FAILED):
-        return job
-    if job.status == BulkJobStatus.QUEUED:
-        job.status, job.started_at = BulkJobStatus.RUNNING, _now()
-        job.save(update_fields=["status", "started_at", "updated_at"])
-    options = job.options
+def bulk_job_run(*, job: BulkJob) -> BulkJob:
+    """Run (or resume) a bulk job chunk by chunk; each chunk commits with its progress (the
+    heartbeat), so a re-delivered job resumes after the last committed chunk. A cancelled job
+    stops before its next chunk. The job runner of ``BulkJob`` (see apps/core/jobs.py)."""
+    # jobs made before the options carried their action have it on the row
+    options = BulkOptions.from_json({**job.options, "action": job.action})
     while job.processed < job.total:
         with transaction.atomic():
             locked = BulkJob.objects.select_for_update().get(pk=job.pk)
+            if not locked.is_active:
+                raise JobCancelled(f"bulk job {job.pk} is {locked.status}")
             chunk = locked.product_ids[locked.processed : locked.processed + BULK_CHUNK]
             try:
                 result = products_bulk_update(
                     store=job.store,
-                    actor=job.created_by,
+                    actor=job.requested_by,
                     products=Product.objects.for_store(job.store).filter(pk__in=chunk),
-                    action=job.action,
-                    category=options.get("category"),
-                    tag=options.get("tag") or "",
-                    mode=options.get("mode") or "",
-                    value=options.get("value"),
+                    options=options,
                 )
                 changed = result.changed
             except DomainError as error:
@@ -265,14 +284,22 @@ def bulk_job_run(*, job_id: int) -> BulkJob | None:
             locked.changed += changed
             locked.save(update_fields=["processed", "changed", "updated_at"])
         job.processed, job.changed = locked.processed, locked.changed
-    job.status, job.finished_at = BulkJobStatus.DONE, _now()
-    job.save(update_fields=["status", "finished_at", "updated_at"])
+    return _bulk_job_end(job, status=JobStatus.DONE)
+
+
+def _bulk_job_end(job: BulkJob, *, status: str, message: str = "") -> BulkJob:
+    now = _now()
+    BulkJob.objects.filter(pk=job.pk, status__in=BulkJob.ACTIVE_STATUSES).update(
+        status=status, finished_at=now, failure_message=message, updated_at=now
+    )
+    job.status, job.finished_at, job.failure_message = status, now, message
     return job
 
 
 def _bulk_job_fail(job: BulkJob, message: str) -> BulkJob:
     done = f" {job.processed:,} of {job.total:,} products were done before it stopped."
-    job.status, job.finished_at = BulkJobStatus.FAILED, _now()
-    job.failure_message = message + (done if job.processed else " Nothing was changed.")
-    job.save(update_fields=["status", "finished_at", "failure_message", "updated_at"])
-    return job
+    return _bulk_job_end(
+        job,
+        status=JobStatus.FAILED,
+        message=message + (done if job.processed else " Nothing was changed."),
+    )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from apps.accounts.roles import Perm
 from apps.catalog import selectors, services
 from apps.catalog.forms import (
     CategoryForm,
@@ -15,9 +14,10 @@ from apps.catalog.forms import (
     apply_domain_error,
 )
 from apps.catalog.models import Product
-from apps.catalog.views.common import catalog_url
+from apps.catalog.views.common import can_edit_catalog, catalog_url
 from apps.core.exceptions import DomainError
-from apps.core.htmx import redirect_with_message, render_page
+from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
+from apps.core.roles import Perm
 from apps.core.tenancy import store_view
 
 
@@ -26,12 +26,11 @@ def _category_page(request, form=None, status=200) -> HttpResponse:
     choices = selectors.category_choices(store=store)
     nodes = selectors.category_flat(store=store)
     context = {
+        "can_edit": can_edit_catalog(request),
         "nodes": nodes,
         "form": form or CategoryForm(category_choices=choices),
         "category_choices": choices,
-        "uncategorised": Product.objects.for_store(store)
-        .filter(category__isnull=True)
-        .count(),
+        "uncategorised": Product.objects.for_store(store).filter(category__isnull=True).count(),
     }
     return render_page(
         request, "catalog/category_list.html", context, partial="category-tree", status=status
@@ -39,13 +38,10 @@ def _category_page(request, form=None, status=200) -> HttpResponse:
 
 
 def _category_or_404(request: HttpRequest, category_id: int):
-    category = selectors.category_get(store=request.store, category_id=category_id)
-    if category is None:
-        raise Http404("No such category.")
-    return category
+    return selectors.category_get(store=request.store, category_id=category_id)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(Perm.VIEW_CATALOG)
 def category_list(request: HttpRequest) -> HttpResponse:
     return _category_page(request)
 
@@ -84,8 +80,7 @@ def category_update(request: HttpRequest, category_id: int) -> HttpResponse:
             name=request.POST.get("name", ""),
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(catalog_url("category-list", request))
+        return redirect_with_error(request, catalog_url("category-list", request), error)
     return redirect_with_message(
         request, catalog_url("category-list", request), "Category renamed."
     )
@@ -103,8 +98,7 @@ def category_move(request: HttpRequest, category_id: int) -> HttpResponse:
             direction=request.POST.get("direction", ""),
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(catalog_url("category-list", request))
+        return redirect_with_error(request, catalog_url("category-list", request), error)
     if request.htmx:
         return _category_page(request)
     return redirect(catalog_url("category-list", request))
@@ -128,8 +122,7 @@ def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
             parent=form.cleaned_data["parent"],
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(catalog_url("category-list", request))
+        return redirect_with_error(request, catalog_url("category-list", request), error)
     return redirect_with_message(
         request, catalog_url("category-list", request), f"Category “{category.name}” moved."
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.urls import reverse
 
 from apps.catalog import selectors
 from apps.catalog.models import Product
+from apps.core.roles import Perm
+from apps.core.tenancy import can
 
 FILTER_PARAMS = ("q", "status", "category", "vendor", "stock")
 
@@ -15,11 +18,20 @@ def catalog_url(name: str, request: HttpRequest, **kwargs) -> str:
     return reverse(f"catalog:{name}", kwargs={"handle": request.store.handle, **kwargs})
 
 
+def can_edit_catalog(request: HttpRequest) -> bool:
+    """Whether the page shows edit controls: support reads the catalog, managers change it."""
+    return can(request, Perm.MANAGE_CATALOG)
+
+
+def require_catalog_edit(request: HttpRequest) -> None:
+    """For pages anyone with VIEW_CATALOG reads but only MANAGE_CATALOG posts to."""
+    if not can_edit_catalog(request):
+        raise PermissionDenied("Your role can look at the catalog but not change it.")
+
+
 def product_or_404(request: HttpRequest, product_id: int) -> Product:
-    product = selectors.product_get(store=request.store, product_id=product_id)
-    if product is None:
-        raise Http404("No such product.")
-    return product
+    """The store's product named in the URL (``selectors.product_get`` raises the 404)."""
+    return selectors.product_get(store=request.store, product_id=product_id)
 
 
 def option_names(product: Product | None) -> list[str]:

@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from apps.accounts.roles import Perm
 from apps.catalog import selectors, services
 from apps.catalog.forms import (
     ImageAltForm,
@@ -18,8 +17,10 @@ from apps.catalog.forms import (
 )
 from apps.catalog.models import Product
 from apps.catalog.views.common import catalog_url, product_initial, product_or_404, variant_initial
+from apps.catalog.views.products import product_form_page
 from apps.core.exceptions import DomainError
-from apps.core.htmx import redirect_with_message, render_page
+from apps.core.htmx import redirect_with_error, redirect_with_message
+from apps.core.roles import Perm
 from apps.core.tenancy import store_view
 
 
@@ -45,15 +46,22 @@ def image_add(request: HttpRequest, product_id: int) -> HttpResponse:
             apply_domain_error(error, form)
         else:
             return redirect_with_message(request, _images_url(request, product), "Image added.")
+    # the error shows at the upload control (the form posts to …#add-image), focused and
+    # announced, not at the top of a long page
+    for name, field in form.fields.items():
+        if name in form.errors:
+            field.widget.attrs.update(
+                {"autofocus": True, "aria-invalid": "true", "aria-describedby": f"id_{name}_error"}
+            )
     category_choices = selectors.category_choices(store=request.store)
-    context = {
-        "product": product,
-        "form": ProductForm(initial=product_initial(product), category_choices=category_choices),
-        "formset": VariantFormSet(initial=variant_initial(product), prefix="variants"),
-        "image_form": form,
-        "variants_by_id": {v.pk: v for v in product.variants.all()},
-    }
-    return render_page(request, "catalog/product_form.html", context, status=400)
+    return product_form_page(
+        request,
+        product,
+        ProductForm(initial=product_initial(product), category_choices=category_choices),
+        VariantFormSet(initial=variant_initial(product), prefix="variants"),
+        image_form=form,
+        status=400,
+    )
 
 
 @store_view(Perm.MANAGE_CATALOG)
@@ -71,8 +79,7 @@ def image_update(request: HttpRequest, product_id: int, image_id: int) -> HttpRe
                 alt_text=form.cleaned_data["alt_text"],
             )
         except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(_images_url(request, product))
+            return redirect_with_error(request, _images_url(request, product), error)
         return redirect_with_message(request, _images_url(request, product), "Alt text saved.")
     messages.error(request, "The alt text is longer than 255 characters.")
     return redirect(_images_url(request, product))
@@ -91,8 +98,7 @@ def image_move(request: HttpRequest, product_id: int, image_id: int) -> HttpResp
             direction=request.POST.get("direction", ""),
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_images_url(request, product))
+        return redirect_with_error(request, _images_url(request, product), error)
     return redirect_with_message(request, _images_url(request, product), "Image order saved.")
 
 
@@ -105,6 +111,5 @@ def image_delete(request: HttpRequest, product_id: int, image_id: int) -> HttpRe
             store=request.store, actor=request.user, product=product, image=image_id
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_images_url(request, product))
+        return redirect_with_error(request, _images_url(request, product), error)
     return redirect_with_message(request, _images_url(request, product), "Image removed.")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.accounts.roles import Perm
 from apps.catalog import selectors, services
 from apps.catalog.forms import (
     BulkActionForm,
@@ -21,13 +22,16 @@ from apps.catalog.forms import (
 from apps.catalog.models import Product, ProductStatus
 from apps.catalog.views.common import (
     FILTER_PARAMS,
+    can_edit_catalog,
     catalog_url,
     product_initial,
     product_or_404,
+    require_catalog_edit,
     variant_initial,
 )
 from apps.core.exceptions import DomainError
-from apps.core.htmx import redirect_with_message, render_page
+from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
+from apps.core.roles import Perm
 from apps.core.tables import ChoiceFilter, Column, TableQuery
 from apps.core.tenancy import store_view
 
@@ -81,7 +85,7 @@ def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
     )
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(Perm.VIEW_CATALOG)
 def product_list(request: HttpRequest) -> HttpResponse:
     category_choices = selectors.category_choices(store=request.store)
     table = _product_table(request, category_choices)
@@ -97,18 +101,99 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "count_is_capped": table.page.paginator.count > COUNT_CAP,
         "count_cap": COUNT_CAP,
         "bulk_form": BulkActionForm(category_choices=category_choices),
+        "bulk_filters": _filter_params(request.GET),
+        "can_edit": can_edit_catalog(request),
     }
     return render_page(request, "catalog/product_list.html", context, partial="product-table")
 
 
 def _filter_params(data: QueryDict) -> dict[str, str]:
+    """Only the list's filters: never a form control (scope, confirmation) a link could carry."""
     return {key: data.get(key, "") for key in FILTER_PARAMS if data.get(key)}
+
+
+CONFIRMATION_SALT = "catalog.product-bulk.confirmation"
+CONFIRMATION_MAX_AGE = 60 * 60  # seconds a confirmation step stays valid
+
+FILTER_LABELS = {"q": "Search", "status": "Status", "category": "Category", "vendor": "Vendor"}
+
+
+def _confirmation_payload(request, *, scope, params, ids, options, count) -> dict:
+    """What the merchant was asked to confirm: who, where, which products, what, how many."""
+    return {
+        "store": request.store.pk,
+        "user": request.user.pk,
+        "scope": scope,
+        "filters": params if scope == "all" else {},
+        "ids": sorted(ids) if scope == "selected" else [],
+        "options": options.as_json(),
+        "count": count,
+    }
+
+
+def _confirmation_matches(token: str, payload: dict) -> bool:
+    if not token:
+        return False
+    try:
+        signed = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return signed == payload
+
+
+def _confirm_question(options: services.BulkOptions, count: int, category_name: str) -> str:
+    products = f"{'the' if count == 1 else 'all'} {count:,} matching product{pluralize(count)}"
+    return {
+        "activate": f"Set {products} as active?",
+        "archive": f"Archive {products}?",
+        "draft": f"Set {products} as draft?",
+        "set_category": (
+            f"Move {products} to “{category_name}”?"
+            if category_name
+            else f"Remove the category from {products}?"
+        ),
+        "add_tag": f"Add the tag “{options.tag}” to {products}?",
+        "remove_tag": f"Remove the tag “{options.tag}” from {products}?",
+    }.get(options.action, f"Change {products}?")
+
+
+def _apply_label(action: str, count: int) -> str:
+    products = f"{count:,} product{pluralize(count)}"
+    return {
+        "activate": f"Set {products} as active",
+        "archive": f"Archive {products}",
+        "draft": f"Set {products} as draft",
+        "set_category": f"Move {products}",
+        "add_tag": f"Add the tag to {products}",
+        "remove_tag": f"Remove the tag from {products}",
+    }.get(action, f"Apply to {products}")
+
+
+def _filter_summary(params: dict[str, str], category_choices: list) -> list[str]:
+    categories = dict(category_choices) | {"none": "No category"}
+    stock = dict(selectors.STOCK_CHOICES)
+    summary = []
+    for key, value in params.items():
+        if key == "category":
+            value = categories.get(value, value)
+        elif key == "stock":
+            summary.append(f"Stock: {stock.get(value, value)}")
+            continue
+        elif key == "status":
+            value = dict(ProductStatus.choices).get(value, value)
+        summary.append(f"{FILTER_LABELS.get(key, key)}: {value}")
+    return summary
 
 
 @store_view(Perm.MANAGE_CATALOG)
 @require_POST
 def product_bulk(request: HttpRequest) -> HttpResponse:
-    """Apply a bulk action to the selected products or to all matching the list's filter."""
+    """Apply a bulk action to the selected products or to all matching the list's filter.
+
+    A change to all matching products, and every price change, is confirmed on the server:
+    the first POST answers with a page naming what will change and a signed confirmation of
+    exactly that (filter, products, action, count); only a POST carrying it applies the change.
+    """
     store = request.store
     category_choices = selectors.category_choices(store=store)
     form = BulkActionForm(request.POST, category_choices=category_choices)
@@ -121,81 +206,104 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, first)
         return redirect(back)
     data = form.cleaned_data
-    if data["scope"] == "all":
+    scope, ids, options = data["scope"], data["ids"], form.options()
+    if scope == "all":
         products = selectors.product_filter(store=store, params=params)
     else:
-        products = Product.objects.for_store(store).filter(pk__in=data["ids"])
-    action = data["action"]
-    if action == "adjust_price" and not data["confirmed"]:
-        try:
-            services.bulk_price_check(
-                store=store, products=products, mode=data["mode"], value=data["value"]
+        products = Product.objects.for_store(store).filter(pk__in=ids)
+    count = products.count() if scope == "all" or options.action == "adjust_price" else None
+    if count is not None:
+        payload = _confirmation_payload(
+            request, scope=scope, params=params, ids=ids, options=options, count=count
+        )
+        if not _confirmation_matches(data["confirmation"], payload):
+            return _bulk_confirm_page(
+                request,
+                form=form,
+                products=products,
+                options=options,
+                params=params,
+                payload=payload,
+                back=back,
+                category_choices=category_choices,
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(back)
-        preview = selectors.bulk_price_preview(
-            store=store, products=products, mode=data["mode"], value=data["value"]
-        )
-        return render_page(
-            request,
-            "catalog/product_bulk_confirm.html",
-            {
-                "preview": preview,
-                "form": form,
-                "params": params,
-                "ids": data["ids"],
-                "back_url": back,
-            },
-        )
-    options = {
-        "action": action,
-        "category": data.get("category"),
-        "tag": data.get("tag") or "",
-        "mode": data.get("mode") or "",
-        "value": data.get("value"),
-    }
-    if data["scope"] == "all" and products.count() > services.BULK_INLINE_MAX:
+    if scope == "all" and count > services.BULK_INLINE_MAX:
         try:
             job = services.bulk_job_create(
-                store=store, actor=request.user, products=products, **options
+                store=store, actor=request.user, products=products, options=options
             )
         except DomainError as error:
-            messages.error(request, error.message)
-            return redirect(back)
+            return redirect_with_error(request, back, error)
         url = catalog_url("bulk-job-detail", request, bulk_job_id=job.pk)
         return redirect(f"{url}?{urlencode({'back': back})}")
     try:
         result = services.products_bulk_update(
-            store=store,
-            actor=request.user,
-            products=products,
-            action=action,
-            category=data.get("category"),
-            tag=data.get("tag") or "",
-            mode=data.get("mode") or "",
-            value=data.get("value"),
+            store=store, actor=request.user, products=products, options=options
         )
     except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(back)
-    label = services.BULK_ACTIONS[action].lower()
+        return redirect_with_error(request, back, error)
+    label = services.BULK_ACTIONS[options.action].lower()
     noun = "product" if result.matched == 1 else "products"
     unchanged = result.matched - result.changed
     message = f"{label.capitalize()}: {result.changed} of {result.matched} {noun} changed."
-    if action == "adjust_price":
+    if options.action == "adjust_price":
         message = f"Prices adjusted on {result.changed} {noun}."
     elif unchanged and result.changed == 0:
         message = f"Nothing to change: the {result.matched} {noun} already matched."
     return redirect_with_message(request, back, message)
 
 
+def _bulk_confirm_page(
+    request, *, form, products, options, params, payload, back, category_choices
+) -> HttpResponse:
+    """The confirmation step: what will change, and a signed token to apply exactly that."""
+    store = request.store
+    count = payload["count"]
+    if count == 0:
+        messages.error(request, "No product matches any more; nothing was changed.")
+        return redirect(back)
+    preview = None
+    if options.action == "adjust_price":
+        try:
+            services.bulk_price_check(
+                store=store,
+                products=products,
+                mode=options.mode,
+                value=options.value,
+            )
+        except DomainError as error:
+            return redirect_with_error(request, back, error)
+        preview = selectors.bulk_price_preview(
+            store=store,
+            products=products,
+            mode=options.mode,
+            value=options.value,
+        )
+    category_name = (
+        dict(category_choices).get(str(options.category), "") if options.category else ""
+    )
+    context = {
+        "preview": preview,
+        "options": options,
+        "scope": payload["scope"],
+        "count": count,
+        "question": _confirm_question(options, count, category_name),
+        "apply_label": _apply_label(options.action, count),
+        "filter_summary": _filter_summary(params, category_choices),
+        "is_stale": bool(form.cleaned_data["confirmation"]),
+        "params": params,
+        "ids": payload["ids"],
+        "token": signing.dumps(payload, salt=CONFIRMATION_SALT),
+        "back_url": back,
+        "is_job": payload["scope"] == "all" and count > services.BULK_INLINE_MAX,
+    }
+    return render_page(request, "catalog/product_bulk_confirm.html", context)
+
+
 @store_view(Perm.MANAGE_CATALOG)
 def bulk_job_detail(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
     """Progress of a large bulk action, polled by htmx until it is done."""
     job = selectors.bulk_job_get(store=request.store, job_id=bulk_job_id)
-    if job is None:
-        raise Http404("No such bulk action.")
     back = request.GET.get("back", "")
     if not back.startswith(catalog_url("product-list", request)):
         back = catalog_url("product-list", request)
@@ -208,15 +316,55 @@ def bulk_job_detail(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
     return render_page(request, "catalog/bulkjob_detail.html", context, partial="bulk-progress")
 
 
-def _product_form_page(request, product, form, formset, status=200) -> HttpResponse:
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def bulk_job_cancel(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
+    """Stop a queued or running bulk action before its next chunk; what is done stays done."""
+    job = selectors.bulk_job_get(store=request.store, job_id=bulk_job_id)
+    try:
+        services.catalog_job_cancel(store=request.store, actor=request.user, job=job)
+    except DomainError as error:
+        message = error.message
+    else:
+        message = f"{services.BULK_ACTIONS.get(job.action, job.action)} cancelled."
+    url = catalog_url("bulk-job-detail", request, bulk_job_id=job.pk)
+    return redirect_with_message(request, url, message)
+
+
+def product_form_page(
+    request, product, form, formset, *, image_form=None, status=200
+) -> HttpResponse:
+    """The product page (the form, or read-only for support) with its images section."""
     context = {
         "product": product,
         "form": form,
         "formset": formset,
-        "image_form": ImageUploadForm(),
+        "image_form": image_form or ImageUploadForm(),
         "variants_by_id": {v.pk: v for v in product.variants.all()} if product else {},
+        "can_edit": can_edit_catalog(request),
     }
     return render_page(request, "catalog/product_form.html", context, status=status)
+
+
+def _add_taken_errors(store, product: Product | None, form, formset) -> None:
+    """Name a handle or SKUs other products already use, next to the form's other errors
+    (when the form is valid the save itself reports them, in the same words)."""
+    rows = []
+    for index, row in enumerate(formset.forms):
+        data = getattr(row, "cleaned_data", {})
+        if data.get("sku") and not data.get("DELETE") and "sku" not in row.errors:
+            rows.append((index, data["sku"]))
+    handle = getattr(form, "cleaned_data", {}).get("handle") or ""
+    handle_taken, taken = selectors.product_taken_values(
+        store=store, product=product, handle=handle, skus=[sku for _, sku in rows]
+    )
+    if handle_taken and "handle" not in form.errors:
+        form.add_error("handle", f"Another product already uses the handle “{handle}”.")
+    for index, sku in rows:
+        if sku in taken:
+            formset.forms[index].add_error(
+                "sku", f"The SKU {sku} is already used by another variant."
+            )
 
 
 def _save_product(request: HttpRequest, product: Product | None) -> HttpResponse:
@@ -225,7 +373,12 @@ def _save_product(request: HttpRequest, product: Product | None) -> HttpResponse
     if request.method == "POST":
         form = ProductForm(request.POST, category_choices=category_choices)
         formset = VariantFormSet(request.POST, prefix="variants")
-        if form.is_valid() and formset.is_valid():
+        # both validated, and the handle and SKUs checked against the store, so every error
+        # shows on the first save rather than one group per save
+        form_is_valid, formset_is_valid = form.is_valid(), formset.is_valid()
+        if not (form_is_valid and formset_is_valid):
+            _add_taken_errors(store, product, form, formset)
+        else:
             try:
                 saved = services.product_save_with_variants(
                     store=store,
@@ -243,14 +396,14 @@ def _save_product(request: HttpRequest, product: Product | None) -> HttpResponse
                     catalog_url("product-update", request, product_id=saved.pk),
                     f"Product “{saved.title}” {verb}.",
                 )
-        return _product_form_page(request, product, form, formset, status=400)
+        return product_form_page(request, product, form, formset, status=400)
     if product is None:
         form = ProductForm(category_choices=category_choices)
         formset = VariantFormSet(prefix="variants")
     else:
         form = ProductForm(initial=product_initial(product), category_choices=category_choices)
         formset = VariantFormSet(initial=variant_initial(product), prefix="variants")
-    return _product_form_page(request, product, form, formset)
+    return product_form_page(request, product, form, formset)
 
 
 @store_view(Perm.MANAGE_CATALOG)
@@ -259,9 +412,12 @@ def product_create(request: HttpRequest) -> HttpResponse:
     return _save_product(request, None)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(Perm.VIEW_CATALOG)
 @require_http_methods(["GET", "POST"])
 def product_update(request: HttpRequest, product_id: int) -> HttpResponse:
+    """The product page: an edit form for managers, the same page read-only for support."""
+    if request.method == "POST":
+        require_catalog_edit(request)
     return _save_product(request, product_or_404(request, product_id))
 
 

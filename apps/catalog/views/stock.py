@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from apps.accounts.roles import Perm
 from apps.catalog import selectors, services
 from apps.catalog.forms import (
     StockAdjustForm,
     apply_domain_error,
 )
-from apps.catalog.views.common import catalog_url
+from apps.catalog.views.common import can_edit_catalog, catalog_url, require_catalog_edit
 from apps.core.exceptions import DomainError
 from apps.core.htmx import redirect_with_message, render_page
+from apps.core.roles import Perm
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
 
@@ -26,12 +26,13 @@ LOW_STOCK_COLUMNS = [
 ]
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(Perm.VIEW_CATALOG)
 @require_http_methods(["GET", "POST"])
 def variant_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
+    """A variant's stock history for everyone who reads the catalog; adjusting needs MANAGE."""
+    if request.method == "POST":
+        require_catalog_edit(request)
     variant = selectors.variant_get(store=request.store, variant_id=variant_id)
-    if variant is None:
-        raise Http404("No such variant.")
     status = 200
     if request.method == "POST":
         form = StockAdjustForm(request.POST)
@@ -64,13 +65,19 @@ def variant_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
         ],
         default_sort="-created_at",
     )
-    context = {"variant": variant, "product": variant.product, "form": form, "table": table}
+    context = {
+        "variant": variant,
+        "product": variant.product,
+        "form": form,
+        "table": table,
+        "can_edit": can_edit_catalog(request),
+    }
     return render_page(
         request, "catalog/variant_detail.html", context, partial="movement-table", status=status
     )
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(Perm.VIEW_CATALOG)
 def low_stock_list(request: HttpRequest) -> HttpResponse:
     table = TableQuery(
         request=request,
@@ -79,6 +86,5 @@ def low_stock_list(request: HttpRequest) -> HttpResponse:
         search_fields=("sku", "product__title"),
         default_sort="stock",
     )
-    return render_page(
-        request, "catalog/low_stock_list.html", {"table": table}, partial="low-stock-table"
-    )
+    context = {"table": table, "can_edit": can_edit_catalog(request)}
+    return render_page(request, "catalog/low_stock_list.html", context, partial="low-stock-table")
