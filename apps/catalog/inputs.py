@@ -261,6 +261,11 @@ def variant_is_sellable(*, track_inventory: bool, stock_quantity: int) -> bool:
     return not track_inventory or stock_quantity > 0
 
 
+def variant_stock_state(*, track_inventory: bool, stock_quantity: int, threshold: int) -> str:
+    """The stock state of one variant, by the same rule as a product's."""
+    return stock_state([(track_inventory, stock_quantity)], threshold=threshold)
+
+
 def stock_state(variants: Iterable[tuple[bool, int]], *, threshold: int) -> str:
     """``in`` / ``low`` / ``out`` from ``(track_inventory, stock_quantity)`` pairs.
 

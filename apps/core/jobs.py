@@ -22,7 +22,8 @@ The life of a job:
    ``JobCancelled`` once the job is no longer active, so the worker stops between chunks.
 4. ``job_cancel`` (a POST from the progress page) marks a queued or running job cancelled.
 5. ``jobs_reap_stuck`` (beat, every few minutes) fails running jobs whose heartbeat stopped for
-   longer than ``settings.JOB_STUCK_AFTER_MINUTES``.
+   longer than ``settings.JOB_STUCK_AFTER_MINUTES``, and ``jobs_requeue_lost`` queues again the
+   jobs still queued after that long (a message the broker lost; running twice is harmless).
 
 The progress page of every job is ``templates/components/progress.html``.
 """
@@ -173,6 +174,26 @@ def jobs_reap_stuck(*, now: datetime | None = None) -> int:
             logger.warning("reaped %s stuck %s jobs", count, model._meta.label)
         reaped += count
     return reaped
+
+
+def jobs_requeue_lost(*, now: datetime | None = None) -> int:
+    """Queue again jobs still queued after ``JOB_STUCK_AFTER_MINUTES``; returns how many.
+
+    A queued job that long has lost its message (a broker restart, a worker killed before it
+    acknowledged); ``job_run`` skips a job that has started meanwhile, so a second message is
+    harmless. ``updated_at`` moves on, so the next beat does not queue it yet again.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.JOB_STUCK_AFTER_MINUTES)
+    requeued = 0
+    for model in job_models():
+        for job in model.objects.filter(status=JobStatus.QUEUED, updated_at__lt=cutoff):
+            if model.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(updated_at=now):
+                job_enqueue(job)
+                requeued += 1
+        if requeued:
+            logger.warning("queued %s lost %s jobs again", requeued, model._meta.label)
+    return requeued
 
 
 def job_progress_of(job: Job) -> JobProgress:

@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from apps.core.files import private_files_delete_expired
-from apps.core.jobs import JobRetry, job_run, jobs_reap_stuck
+from apps.core.jobs import JobRetry, job_run, jobs_reap_stuck, jobs_requeue_lost
 
 ACCESS_ATTEMPT_RETENTION_DAYS = 30
 
@@ -49,7 +49,9 @@ def run_job_task(self, label: str, job_id: int) -> str | None:
 
 @shared_task
 def jobs_reap_stuck_task() -> int:
-    """Every few minutes: fail running jobs whose heartbeat stopped; returns how many."""
+    """Every few minutes: fail running jobs whose heartbeat stopped (returns how many) and queue
+    again the jobs whose message was lost."""
+    jobs_requeue_lost()
     return jobs_reap_stuck()
 
 

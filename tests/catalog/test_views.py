@@ -174,6 +174,7 @@ def test_support_reads_the_catalog_without_any_edit_control(
     assert "MUG-1" in product
     assert "save-bar" not in product and "Delete product" not in product
     assert "Upload image" not in product and "+ Add variant" not in product
+    assert "Separate tags with commas" not in product  # no editing hints on a read-only page
     assert "data-bulk-form" not in pages["list"].text
     assert "Adjust stock" not in pages["variant"].text + pages["low"].text
     assert "Stock history" in pages["product"].text
@@ -299,7 +300,7 @@ def test_product_create_form_saves_product_with_two_variants(store, owner, clien
         ({"handle": "taken-handle"}, "Another product already uses the handle"),
         ({"handle": "Not a slug!"}, "may only hold letters, digits, hyphens and underscores"),
         ({"category": "999999"}, "This category does not exist in this store; pick one."),
-        ({"title": ""}, "This field is required."),
+        ({"title": ""}, "Enter a title for the product."),
     ],
 )
 def test_product_form_shows_errors_inline_and_saves_nothing(
@@ -323,7 +324,7 @@ def test_product_form_shows_product_and_variant_errors_in_one_save(store, owner,
     assert response.status_code == 400
     summary = response.text[response.text.index('class="form-error-summary"') :]
     summary = summary[: summary.index("</div>")]
-    assert "Title: This field is required." in summary
+    assert "Title: Enter a title for the product." in summary
     assert "Variant 1, SKU: " in summary
     assert "Variant 2, Price: The price cannot be negative." in summary
     assert response.text.count('class="field-error"') == 3
@@ -342,7 +343,7 @@ def test_product_form_shows_taken_handle_and_skus_with_the_field_errors(store, o
 
     assert response.status_code == 400
     text = response.text
-    assert "Title: This field is required." in text
+    assert "Title: Enter a title for the product." in text
     assert "Handle: Another product already uses the handle “taken-handle”." in text
     assert "Variant 1, SKU: The SKU TAKEN is already used by another variant." in text
     assert "Variant 2, SKU: The SKU TAKEN is used by another row of this product." in text
@@ -670,3 +671,21 @@ def test_variant_rows_can_be_removed_from_the_form(store, owner, client_for):
 
     assert response.status_code == 302
     assert list(Variant.objects.filter(product=product).values_list("sku", flat=True)) == ["KEEP"]
+
+
+@pytest.mark.parametrize(
+    ("track_inventory", "stock", "expected"),
+    [(True, 0, "Out of stock"), (True, 2, "Low stock"), (True, 20, None), (False, 0, None)],
+)
+def test_variant_page_names_its_stock_state_by_the_catalog_rule(
+    store, owner, client_for, track_inventory, stock, expected
+):
+    product = ProductFactory(store=store, low_stock_threshold=3)
+    variant = VariantFactory(product=product, track_inventory=track_inventory, stock_quantity=stock)
+
+    page = client_for(owner).get(f"{BASE}variants/{variant.pk}/").content.decode()
+
+    badges = re.findall(r'<span class="badge badge-(\w+)">.*?</span>([^<]*)</span>', page)
+    stock_badges = [(tone, text) for tone, text in badges if "stock" in text.lower()]
+    tones = {"Out of stock": "critical", "Low stock": "warning"}
+    assert stock_badges == ([(tones[expected], expected)] if expected else [])

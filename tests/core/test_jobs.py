@@ -20,6 +20,7 @@ from apps.core.jobs import (
     job_progress_save,
     job_run,
     jobs_reap_stuck,
+    jobs_requeue_lost,
 )
 from apps.core.tasks import jobs_reap_stuck_task, run_job_task
 from merchant_portal.celery import app
@@ -277,3 +278,23 @@ def test_the_progress_page_of_a_bulk_job_is_a_fragment_for_htmx(make_job, owner,
     assert 'hx-trigger="every 1s"' in fragment
     assert "hx-trigger" not in done
     assert "Done: 2 of 5 products changed" in done
+
+
+def test_the_reaper_queues_again_a_job_whose_message_was_lost(
+    make_job, settings, django_capture_on_commit_callbacks
+):
+    settings.JOB_STUCK_AFTER_MINUTES = 30
+    lost = make_job(status="queued")
+    fresh = make_job(status="queued")
+    long_ago = timezone.now() - timedelta(minutes=31)
+    BulkJob.objects.filter(pk=lost.pk).update(updated_at=long_ago)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert jobs_requeue_lost() == 1
+
+    assert len(callbacks) == 1  # one run queued, for the lost job only
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == "queued"
+    assert lost.updated_at > long_ago  # not queued again on the next beat
+    assert jobs_requeue_lost() == 0

@@ -65,7 +65,9 @@ def _money_field(label: str, *, required: bool = False, help_text: str = "") -> 
 
 
 class ProductForm(forms.Form):
-    title = forms.CharField(max_length=255)
+    title = forms.CharField(
+        max_length=255, error_messages={"required": "Enter a title for the product."}
+    )
     handle = RuleField(
         _optional_handle,
         help_text="The product's address in your storefront, e.g. linen-shirt. "
@@ -115,6 +117,11 @@ class ProductForm(forms.Form):
     def __init__(self, *args, category_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "No category"), *category_choices]
+
+    def show_read_only(self) -> None:
+        """For people who may read but not edit (support): the values, without editing hints."""
+        for field in self.fields.values():
+            field.disabled, field.help_text = True, ""
 
     def clean_tags(self) -> list[str]:
         try:

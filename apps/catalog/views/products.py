@@ -335,13 +335,16 @@ def product_form_page(
     request, product, form, formset, *, image_form=None, status=200
 ) -> HttpResponse:
     """The product page (the form, or read-only for support) with its images section."""
+    can_edit = can_edit_catalog(request)
+    if not can_edit:
+        form.show_read_only()
     context = {
         "product": product,
         "form": form,
         "formset": formset,
         "image_form": image_form or ImageUploadForm(),
         "variants_by_id": {v.pk: v for v in product.variants.all()} if product else {},
-        "can_edit": can_edit_catalog(request),
+        "can_edit": can_edit,
     }
     return render_page(request, "catalog/product_form.html", context, status=status)
 

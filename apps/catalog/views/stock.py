@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from apps.catalog import selectors, services
+from apps.catalog import inputs, selectors, services
 from apps.catalog.forms import (
     StockAdjustForm,
     apply_domain_error,
@@ -65,9 +65,16 @@ def variant_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
         ],
         default_sort="-created_at",
     )
+    state = inputs.variant_stock_state(
+        track_inventory=variant.track_inventory,
+        stock_quantity=variant.stock_quantity,
+        threshold=variant.product.low_stock_threshold,
+    )
     context = {
         "variant": variant,
         "product": variant.product,
+        "stock_state": state,
+        "stock_label": inputs.STOCK_LABELS[state],
         "form": form,
         "table": table,
         "can_edit": can_edit_catalog(request),
