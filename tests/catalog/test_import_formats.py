@@ -378,3 +378,24 @@ def test_woocommerce_export_imports_variable_products_with_their_variations(stor
     ]
     assert category_paths(store) == ["Accessories", "Clothing", "Clothing > Hoodies"]
     assert "Is featured?" in job.summary["ignored_reasons"]
+
+
+def test_shopify_blank_inventory_tracker_means_stock_is_not_tracked(store, owner):
+    header = (
+        "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Inventory Tracker,"
+        "Variant Inventory Qty,Variant Price,Status\n"
+    )
+    body = (
+        "gift-wrap,Gift wrap,Title,Default Title,WRAP-1,,0,2.00,active\n"
+        "mug,Mug,Title,Default Title,MUG-9,shopify,4,9.00,active\n"
+    )
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload((header + body).encode(), "products_export.csv")
+    )
+    job = services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    services.import_job_start(store=store, job=job, actor=owner)
+
+    tracked = dict(
+        Product.objects.for_store(store).values_list("variants__sku", "variants__track_inventory")
+    )
+    assert tracked == {"WRAP-1": False, "MUG-9": True}

@@ -233,6 +233,8 @@ class SourceRows:
             if not values.get("image_src") and not values.get("variant_image"):
                 self._warn(row, "handle", "The row has no variant and no image: skipped.")
             return None
+        if "track_inventory" in values:  # Shopify's tracker: "shopify" tracks, blank does not
+            values["track_inventory"] = "true" if values["track_inventory"].strip() else "false"
         if values.get("option1_name") == "Title" and values.get("option1_value") == "Default Title":
             values["option1_name"] = values["option1_value"] = ""
         if "description" in values:
