@@ -316,6 +316,32 @@ class ImportJob(Job):
         return f"Import {self.original_name}"
 
 
+class ImageFetchJob(Job):
+    """Fetching the product images an import's file gave by address, once the import ran.
+
+    ``processed``/``total`` count the images; each image's outcome (added, or failed with the
+    reason) is kept in the import's ``summary["images"]``, so the import's result page lists
+    them. Safe to run twice: an image already added or failed is not fetched again.
+    """
+
+    import_job = models.OneToOneField(
+        ImportJob, on_delete=models.CASCADE, related_name="image_fetch"
+    )
+
+    runner = "apps.catalog.services.image_fetch.image_fetch_job_run"
+    failure_text = (
+        "Fetching the images stopped unexpectedly. The images fetched so far are kept; the "
+        "others are listed as not fetched."
+    )
+    private_file_fields = ()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Images of import {self.import_job_id}"
+
+
 class BulkJob(Job):
     """A bulk action over more products than one request should handle, run in the background.
 

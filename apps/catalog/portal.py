@@ -131,3 +131,15 @@ register_action("category.updated", "changed the category “{target}”", label
 register_action("category.moved", "moved the category “{target}”", label="Category moved")
 register_action("category.deleted", "deleted the category “{target}”", label="Category deleted")
 register_action("catalog.imported", "imported “{target}”", label="Catalog imported")
+
+# the catalog's background jobs, cancelled from their progress pages (services.jobs)
+register_target("catalog.bulkjob", url_name="catalog:bulk-job-detail", id_kwarg="bulk_job_id")
+register_target("catalog.exportjob", url_name="catalog:export-detail", id_kwarg="export_id")
+register_target("catalog.imagefetchjob")
+for model_name, sentence, label in (
+    ("importjob", "cancelled the import “{target}”", "Import cancelled"),
+    ("bulkjob", "cancelled the bulk action “{target}”", "Bulk action cancelled"),
+    ("exportjob", "cancelled the export “{target}”", "Export cancelled"),
+    ("imagefetchjob", "cancelled fetching the “{target}”", "Image fetch cancelled"),
+):
+    register_action(f"{model_name}.cancelled", sentence, label=label)

@@ -52,6 +52,12 @@ urlpatterns = [
     path("imports/<int:job_id>/errors.csv", imports.import_errors, name="import-errors"),
     path("imports/<int:job_id>/file", imports.import_file, name="import-file"),
     path("imports/<int:job_id>/cancel/", imports.import_cancel, name="import-cancel"),
+    path("imports/<int:job_id>/images/", imports.import_images, name="import-images"),
+    path(
+        "imports/<int:job_id>/images/cancel/",
+        imports.import_images_cancel,
+        name="import-images-cancel",
+    ),
     path("export/", exports.product_export, name="product-export"),
     path("exports/<int:export_id>/", exports.export_detail, name="export-detail"),
     path("exports/<int:export_id>/download", exports.export_download, name="export-download"),

@@ -145,6 +145,18 @@ def job_progress_save(job: Job, *, processed: int, total: int | None = None) -> 
         job.total = total
 
 
+def job_finish(job: Job) -> Job:
+    """The runner's last step: mark the job done (unless it was cancelled meanwhile)."""
+    now = timezone.now()
+    if (
+        type(job)
+        .objects.filter(pk=job.pk, status__in=job.RUNNING_STATUSES)
+        .update(status=JobStatus.DONE, finished_at=now, updated_at=now)
+    ):
+        job.status, job.finished_at = JobStatus.DONE, now
+    return job
+
+
 def job_cancel(*, job: Job) -> Job:
     """Cancel a queued or running job; the worker stops at its next progress write."""
     now = timezone.now()

@@ -171,6 +171,9 @@ def test_cancelling_a_running_job_stops_it_before_the_next_chunk(
     assert "Cancelled after 2 of 5 products" in page
     assert "hx-trigger" not in page
     assert AuditEntry.objects.filter(action="bulkjob.cancelled").count() == 1
+    log = client.get(f"/store/{store.handle}/audit/").content.decode()
+    assert "cancelled the bulk action" in log
+    assert "bulkjob cancelled" not in log  # the raw code spelled as words
 
 
 def test_cancel_of_a_finished_job_changes_nothing(store, owner, client_for, small_limits):

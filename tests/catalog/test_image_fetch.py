@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 
 from apps.catalog import services
-from apps.catalog.models import ImportStatus, ProductImage
+from apps.catalog.models import ImageFetchJob, ImportJob, ImportStatus, ProductImage
 from apps.catalog.services import image_fetch
 from apps.catalog.services.image_fetch import ImageFetchError, check_host, fetch_image
+from apps.core.jobs import job_run
 from tests.catalog.io_factories import media_root, upload  # noqa: F401
 from tests.catalog.test_import_formats import sample
 
@@ -176,9 +177,15 @@ def test_the_job_fetches_its_images_and_lists_failures(
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
 
-    image_fetch.import_images_fetch(job_id=job.pk)
-    image_fetch.import_images_fetch(job_id=job.pk)  # twice: nothing fetched again
+    fetch = ImageFetchJob.objects.get(import_job=job)
+    count = len(job.summary["images"])
+    assert (fetch.status, fetch.total, fetch.requested_by) == ("queued", count, owner)
 
+    assert job_run(label="catalog.ImageFetchJob", job_id=fetch.pk) == "done"
+    assert job_run(label="catalog.ImageFetchJob", job_id=fetch.pk) is None  # twice: no-op
+
+    fetch.refresh_from_db()
+    assert (fetch.processed, fetch.total) == (count, count)
     job.refresh_from_db()
     statuses = [(i["url"].rsplit("/", 1)[1], i["status"], i["note"]) for i in job.summary["images"]]
     assert statuses[0] == ("shirt.png", "added", "")
@@ -193,3 +200,45 @@ def test_the_job_fetches_its_images_and_lists_failures(
     assert [(i.product.handle, i.alt_text) for i in images] == [
         ("ocean-blue-shirt", "Ocean blue shirt")
     ]
+
+
+@pytest.mark.usefixtures("media_root")
+def test_the_import_result_shows_the_image_fetch_progress_and_can_cancel_it(
+    store, owner, client_for, settings
+):
+    settings.CATALOG_IMAGE_FETCH = True
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(sample("shopify_sample.csv"))
+    )
+    job = services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    services.import_job_start(store=store, job=job, actor=owner)
+    fetch = ImageFetchJob.objects.get(import_job=job)
+    client = client_for(owner)
+    images_url = f"/store/{store.handle}/catalog/imports/{job.pk}/images/"
+
+    page = client.get(f"/store/{store.handle}/catalog/imports/{job.pk}/").text
+    fragment = client.get(images_url, headers={"HX-Request": "true"}).text
+
+    assert f'hx-get="{images_url}"' in page
+    assert "Waiting for a worker to start" in fragment
+    assert f'action="{images_url}cancel/"' in fragment
+    response = client.post(f"{images_url}cancel/")
+    assert response.status_code == 302
+    fetch.refresh_from_db()
+    assert fetch.status == "cancelled"
+    assert job_run(label="catalog.ImageFetchJob", job_id=fetch.pk) is None
+    assert not ProductImage.objects.for_store(store).exists()
+    assert "Cancelled" in client.get(images_url, headers={"HX-Request": "true"}).text
+
+
+def test_another_stores_image_fetch_is_not_found(store, owner, client_for, other_store):
+    job = ImportJob.objects.create(store=other_store, original_name="b.csv", file_format="csv")
+    ImageFetchJob.objects.create(store=other_store, import_job=job, total=1)
+    client = client_for(owner)
+
+    base = f"/store/{other_store.handle}/catalog/imports/{job.pk}/images/"
+    mine = f"/store/{store.handle}/catalog/imports/{job.pk}/images/"
+    assert client.get(base).status_code == 404
+    assert client.get(mine).status_code == 404
+    assert client.post(mine + "cancel/").status_code == 404
+    assert ImageFetchJob.objects.get(import_job=job).status == "queued"

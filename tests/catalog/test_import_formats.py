@@ -11,7 +11,9 @@ import pytest
 from apps.catalog import services
 from apps.catalog.io.columns import auto_map, detect_source
 from apps.catalog.io.formats import html_to_text
-from apps.catalog.models import Category, ImportStatus, Product
+from apps.catalog.models import Category, ImageFetchJob, ImportStatus, Product
+from apps.catalog.services import image_fetch
+from apps.core import jobs
 from tests.catalog.io_factories import media_root, upload  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -250,14 +252,14 @@ def test_shopify_images_are_queued_for_the_background_fetch(
 ):
     settings.CATALOG_IMAGE_FETCH = True
     queued = []
-    from celery import current_app
+    monkeypatch.setattr(jobs, "job_enqueue", lambda job: queued.append(job))
+    monkeypatch.setattr(image_fetch, "job_enqueue", lambda job: queued.append(job))
 
-    monkeypatch.setattr(current_app, "send_task", lambda name, args: queued.append((name, args)))
+    job = imported(store, owner, "shopify_sample.csv")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        job = imported(store, owner, "shopify_sample.csv")
-
-    assert queued == [("apps.catalog.tasks.import_images_fetch_task", [job.pk])]
+    fetch = ImageFetchJob.objects.get(import_job=job)
+    assert queued == [fetch]
+    assert (fetch.status, fetch.total) == ("queued", len(job.summary["images"]))
     assert {i["status"] for i in job.summary["images"]} == {"queued"}
 
 

@@ -16,8 +16,8 @@ NOT_PAGES = {
     "",  # the root redirects to the last store
     "logout/",
     "store/<slug:handle>/catalog/imports/<int:job_id>/errors.csv",
-    "store/<slug:handle>/catalog/export/download/",
-    "store/<slug:handle>/catalog/export/progress/",
+    # a fragment of the import's result page (a plain visit is sent to that page)
+    "store/<slug:handle>/catalog/imports/<int:job_id>/images/",
 }
 
 

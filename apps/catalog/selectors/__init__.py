@@ -4,6 +4,7 @@
 from apps.catalog.selectors.imports import (
     ImportProgress,
     export_job_get,
+    image_fetch_job_get,
     import_job_get,
     import_job_list,
     import_progress,
@@ -52,6 +53,7 @@ from apps.catalog.selectors.products import (
 )
 
 __all__ = [
+    "image_fetch_job_get",
     "CappedCountQuerySet",
     "CategoryNode",
     "ILike",

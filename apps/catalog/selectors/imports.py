@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from apps.catalog.models import ExportJob, ImportJob, ImportStatus
+from apps.catalog.models import ExportJob, ImageFetchJob, ImportJob, ImportStatus
 from apps.core.progress import JobProgress, job_progress
 
 
@@ -19,6 +19,15 @@ def import_job_get(*, store, job_id: int) -> ImportJob:
     """The store's import job; another store's id is a 404."""
     return get_object_or_404(
         ImportJob.objects.for_store(store).select_related("requested_by"), pk=job_id
+    )
+
+
+def image_fetch_job_get(*, store, import_job_id: int) -> ImageFetchJob:
+    """The fetch of the images of the store's import; another store's import (or an import with
+    no images by address) is a 404."""
+    return get_object_or_404(
+        ImageFetchJob.objects.for_store(store).select_related("import_job"),
+        import_job_id=import_job_id,
     )
 
 

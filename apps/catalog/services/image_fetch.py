@@ -6,7 +6,8 @@ host is resolved once and every address it resolves to must be public (no loopba
 link-local, shared, multicast, reserved or unspecified address, IPv4-mapped ones included); the
 connection goes to that checked address (so a second DNS answer can't point elsewhere); each
 redirect is checked the same way; size, count and time are bounded. Each image's outcome is kept
-on the job's summary (``images``: status ``added`` or ``failed`` with a note).
+on the import's summary (``images``: status ``added`` or ``failed`` with a note); the fetching
+is a platform job (``ImageFetchJob``) with progress and cancel.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from apps.catalog.models import ImportJob, Product
+from apps.catalog.models import ImageFetchJob, ImportJob, Product
 from apps.catalog.services.images import IMAGE_MAX_BYTES, image_add
 from apps.core.exceptions import DomainError
+from apps.core.jobs import job_enqueue, job_finish, job_progress_save
 
 TIMEOUT_SECONDS = 10  # per connect / read
 DEADLINE_SECONDS = 30  # per image, redirects included
@@ -149,36 +151,50 @@ def fetch_image(url: str, *, resolver=None, max_bytes: int = IMAGE_MAX_BYTES) ->
     raise ImageFetchError("Too many redirects.")
 
 
-def import_images_fetch(*, job_id: int) -> ImportJob | None:
-    """Fetch the job's queued images and add them to their products; safe to run twice (an
-    image already added or failed is left alone). Each outcome is saved as it happens."""
-    job = ImportJob.objects.select_related("store").filter(pk=job_id).first()
-    if job is None:
-        return None
-    actor = getattr(job, "requested_by", None) or getattr(job, "created_by", None) or "import"
-    for index, image in enumerate(job.summary.get("images", [])):
-        if image.get("status") not in {"queued", "pending"}:
-            continue
-        product = Product.objects.for_store(job.store).filter(handle=image["handle"]).first()
-        try:
-            if product is None:
-                raise ImageFetchError("The product wasn't imported.")
-            data = fetch_image(image["url"])
-            name = urlsplit(image["url"]).path.rsplit("/", 1)[-1] or "image"
-            image_add(
-                store=job.store,
-                actor=actor,
-                product=product,
-                upload=ContentFile(data, name=name),
-                alt_text=image.get("alt", ""),
-            )
-            outcome = {"status": "added", "note": ""}
-        except (ImageFetchError, DomainError) as error:
-            message = error.message if isinstance(error, DomainError) else str(error)
-            outcome = {"status": "failed", "note": message}
-        with transaction.atomic():
-            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-            locked.summary["images"][index].update(outcome)
-            ImportJob.objects.filter(pk=job.pk).update(summary=locked.summary)
-            job.summary = locked.summary
+def image_fetch_job_create(*, import_job: ImportJob, requested_by) -> ImageFetchJob:
+    """Inside the import's transaction: the job that fetches its queued images once it commits."""
+    job = ImageFetchJob.objects.create(
+        store=import_job.store,
+        import_job=import_job,
+        total=len(import_job.summary.get("images", [])),
+        requested_by=requested_by,
+    )
+    job_enqueue(job)
     return job
+
+
+def image_fetch_job_run(*, job: ImageFetchJob) -> ImageFetchJob:
+    """Fetch the import's queued images one by one and add them to their products, saving each
+    outcome and the progress as it goes (so Cancel stops it between two images)."""
+    import_job = job.import_job
+    actor = job.requested_by or "import"
+    images = import_job.summary.get("images", [])
+    for index, image in enumerate(images):
+        if image.get("status") in {"queued", "pending"}:
+            outcome = _image_fetch_one(store=job.store, actor=actor, image=image)
+            with transaction.atomic():
+                locked = ImportJob.objects.select_for_update().get(pk=import_job.pk)
+                locked.summary["images"][index].update(outcome)
+                ImportJob.objects.filter(pk=import_job.pk).update(summary=locked.summary)
+        job_progress_save(job, processed=index + 1, total=len(images))
+    return job_finish(job)
+
+
+def _image_fetch_one(*, store, actor, image: dict) -> dict:
+    product = Product.objects.for_store(store).filter(handle=image["handle"]).first()
+    try:
+        if product is None:
+            raise ImageFetchError("The product wasn't imported.")
+        data = fetch_image(image["url"])
+        name = urlsplit(image["url"]).path.rsplit("/", 1)[-1] or "image"
+        image_add(
+            store=store,
+            actor=actor,
+            product=product,
+            upload=ContentFile(data, name=name),
+            alt_text=image.get("alt", ""),
+        )
+    except (ImageFetchError, DomainError) as error:
+        message = error.message if isinstance(error, DomainError) else str(error)
+        return {"status": "failed", "note": message}
+    return {"status": "added", "note": ""}

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from celery import current_app
 from django.conf import settings
-from django.db import transaction
 
 from apps.catalog.io.bulk import BulkImport, category_paths
 from apps.catalog.io.columns import SOURCE_LABELS, detect_source, ignored_headers, ignored_reason
@@ -18,8 +16,8 @@ from apps.catalog.io.formats import SourceRows, needs_source_rows
 from apps.catalog.io.validation import category_key
 from apps.catalog.models import Category, ImportJob
 from apps.catalog.services.categories import category_create
+from apps.catalog.services.image_fetch import image_fetch_job_create
 
-IMAGES_FETCH_TASK = "apps.catalog.tasks.import_images_fetch_task"
 IMAGES_OFF_NOTE = (
     "Not downloaded: this portal doesn't fetch images from the internet "
     "(CATALOG_IMAGE_FETCH is off). Add it on the product page."
@@ -79,12 +77,13 @@ def source_apply(*, job: ImportJob, bulk: BulkImport, source: SourceRows | None,
     if images and getattr(settings, "CATALOG_IMAGE_FETCH", True):
         for image in images:
             image["status"] = "queued"
-        job_id = job.pk
-        transaction.on_commit(lambda: current_app.send_task(IMAGES_FETCH_TASK, args=[job_id]))
     else:
         for image in images:
             image["note"] = IMAGES_OFF_NOTE
     job.summary.update(source_summary(job, source))
+    if images and getattr(settings, "CATALOG_IMAGE_FETCH", True):
+        requested_by = actor if getattr(actor, "pk", None) else None
+        image_fetch_job_create(import_job=job, requested_by=requested_by)
 
 
 def source_categories_create(*, store, actor, source: SourceRows) -> dict[int, int]:

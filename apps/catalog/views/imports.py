@@ -19,6 +19,7 @@ from apps.catalog.services.import_sources import source_label
 from apps.core.exceptions import DomainError
 from apps.core.files import private_file_response
 from apps.core.htmx import redirect_with_message, render_page
+from apps.core.jobs import job_progress_of
 from apps.core.roles import Perm
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
@@ -153,6 +154,8 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
             job.mode == ImportMode.ALL_OR_NOTHING and job.summary.get("error_rows")
         )
         return render_page(request, "catalog/import_preview.html", context)
+    fetch = getattr(job, "image_fetch", None) if job.summary.get("images") else None
+    context.update({"fetch": fetch, "fetch_progress": fetch and job_progress_of(fetch)})
     return render_page(request, "catalog/import_result.html", context)
 
 
@@ -207,3 +210,33 @@ def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     else:
         message = f"Import of {job.original_name} cancelled."
     return redirect_with_message(request, _job_url(request, job), message)
+
+
+@store_view(Perm.MANAGE_CATALOG)
+def import_images(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The images the import's file gave by address: the fetch's progress while it runs, then
+    each image's outcome. A fragment of the result page, which polls it; a plain visit goes to
+    that page."""
+    fetch = io_selectors.image_fetch_job_get(store=request.store, import_job_id=job_id)
+    if not request.htmx:
+        return redirect(_job_url(request, fetch.import_job))
+    context = {
+        "job": fetch.import_job,
+        "summary": fetch.import_job.summary,
+        "fetch": fetch,
+        "fetch_progress": job_progress_of(fetch),
+    }
+    return render_page(request, "catalog/partials/import_images.html", context)
+
+
+@store_view(Perm.MANAGE_CATALOG)
+@require_POST
+def import_images_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    fetch = io_selectors.image_fetch_job_get(store=request.store, import_job_id=job_id)
+    try:
+        io_services.catalog_job_cancel(store=request.store, actor=request.user, job=fetch)
+    except DomainError as error:
+        message = error.message
+    else:
+        message = "Image fetch cancelled; the images fetched so far stay."
+    return redirect_with_message(request, _job_url(request, fetch.import_job), message)
