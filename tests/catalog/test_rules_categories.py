@@ -179,3 +179,18 @@ def test_import_paths_in_any_case_name_the_one_category(store, owner):
         shirts.pk
     }
     assert Category.objects.for_store(store).count() == 2
+
+
+def test_category_delete_page_shows_the_refusal_instead_of_failing(store, owner, client_for):
+    apparel = services.category_create(store=store, actor=owner, name="Apparel")
+    services.category_create(store=store, actor=owner, name="Sale", parent=apparel)
+    services.category_create(store=store, actor=owner, name="Sale")
+    client = client_for(owner)
+
+    response = client.post(
+        f"/store/{store.handle}/catalog/categories/{apparel.pk}/delete/", follow=True
+    )
+
+    assert response.status_code == 200
+    assert "its subcategory “Sale” would move up next to another" in response.text
+    assert _names(store) == [("Apparel", None), ("Sale", None), ("Sale", "Apparel")]

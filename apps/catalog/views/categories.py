@@ -132,7 +132,10 @@ def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
 @require_POST
 def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)
-    services.category_delete(store=request.store, actor=request.user, category=category)
+    try:
+        services.category_delete(store=request.store, actor=request.user, category=category)
+    except DomainError as error:
+        return redirect_with_error(request, catalog_url("category-list", request), error)
     return redirect_with_message(
         request, catalog_url("category-list", request), f"Category “{category.name}” deleted."
     )
