@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
@@ -16,6 +17,7 @@ from tests.factories import MembershipFactory, StoreFactory, UserFactory  # noqa
 TEST_PASSWORD = "correct-horse-battery"
 
 _redis_process = None
+_private_root = tempfile.mkdtemp(prefix="private-test-")  # removed when the run ends
 
 
 def pytest_configure(config):
@@ -33,7 +35,7 @@ def pytest_configure(config):
         # private files (imports, exports) of the run go to a folder of its own
         "private": {
             **settings.STORAGES["private"],
-            "OPTIONS": {"location": tempfile.mkdtemp(prefix="private-test-")},
+            "OPTIONS": {"location": _private_root},
         },
     }
     settings.CONTENT_SECURITY_POLICY = settings.CONTENT_SECURITY_POLICY  # keep CSP on in tests
@@ -69,6 +71,7 @@ def _test_redis_socket():
 
 
 def pytest_unconfigure(config):
+    shutil.rmtree(_private_root, ignore_errors=True)
     if _redis_process is not None:
         from apps.core import embedded
 
