@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +29,6 @@ def membership_list(*, store: Store) -> QuerySet[Membership]:
 
 
 def membership_get(*, store: Store, membership_id: int) -> Membership:
-    from django.shortcuts import get_object_or_404
 
     return get_object_or_404(membership_list(store=store), pk=membership_id)
 

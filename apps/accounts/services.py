@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from apps.accounts.models import ApiKey, Invitation, Membership, User
 from apps.audit.services import audit_record, changes_between
+from apps.core.emails import email_send_later
 from apps.core.exceptions import DomainError
 from apps.core.models import Store
 from apps.core.roles import Role
-from apps.core.tasks import send_email_task
 
 API_KEY_PREFIX = "mp_sk_"
 
@@ -110,10 +110,8 @@ def invitation_create(
         f"{Role(role).label.lower()}.\n\nAccept the invitation: {link}\n\n"
         f"The link works once and expires in {settings.INVITATION_VALID_DAYS} days."
     )
-    # robust: a broker outage must not undo the invitation (it is logged; re-invite resends)
-    transaction.on_commit(
-        lambda: send_email_task.delay(to=[email], subject=subject, body=body), robust=True
-    )
+    # a broker outage must not undo the invitation (it is logged; re-invite resends)
+    email_send_later(to=[email], subject=subject, body=body)
     return invitation, token
 
 
@@ -327,6 +325,4 @@ def password_reset_allowed(*, email: str, address: str | None) -> bool:
 def password_reset_email_queue(*, to: str, subject: str, body: str) -> None:
     """Queue the reset email for after the commit. Robust: a broker outage is logged and must
     neither fail the page nor, by failing only for real accounts, reveal that one exists."""
-    transaction.on_commit(
-        lambda: send_email_task.delay(to=[to], subject=subject, body=body), robust=True
-    )
+    email_send_later(to=[to], subject=subject, body=body)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from celery import shared_task
 from django.core.mail import send_mail
 from django.utils import timezone
@@ -31,8 +32,6 @@ def send_email_task(*, to: list[str], subject: str, body: str) -> int:
 @shared_task
 def cleanup_task() -> int:
     """Delete django-axes access attempts older than the retention period; returns the count."""
-    from axes.models import AccessAttempt
-
     cutoff = timezone.now() - timedelta(days=ACCESS_ATTEMPT_RETENTION_DAYS)
     deleted, _ = AccessAttempt.objects.filter(attempt_time__lt=cutoff).delete()
     return deleted

@@ -99,3 +99,41 @@ def test_no_module_in_apps_imports_an_app_inside_a_function():
     )
 
     assert found == []
+
+
+# The platform's layers, bottom first; a feature app (catalog, and every later area) sits above
+# them all and imports no other feature app.
+PLATFORM_LAYERS = ["core", "audit", "accounts", "api"]
+
+
+def _layer(app: str) -> int:
+    return PLATFORM_LAYERS.index(app) if app in PLATFORM_LAYERS else len(PLATFORM_LAYERS)
+
+
+def test_apps_import_only_their_own_layer_or_below():
+    found = []
+    for app_dir in sorted(p for p in APPS_DIR.iterdir() if (p / "apps.py").exists()):
+        app = app_dir.name
+        for path in _modules(app_dir):
+            for module, _in_function in _imports(path):
+                parts = module.split(".")
+                if parts[0] != "apps" or len(parts) < 2 or parts[1] == app:
+                    continue
+                other = parts[1]
+                feature_to_feature = _layer(app) == _layer(other) == len(PLATFORM_LAYERS)
+                if _layer(other) > _layer(app) or feature_to_feature:
+                    found.append(f"{_relative(path)}: {module}")
+
+    assert found == []
+
+
+def test_services_and_selectors_never_import_tasks():
+    found = [
+        f"{_relative(path)}: {module}"
+        for path in _modules(APPS_DIR)
+        if {"services", "selectors"} & {path.stem, path.parent.name}
+        for module, _in_function in _imports(path)
+        if module.split(".")[-1] == "tasks" or ".tasks." in module
+    ]
+
+    assert found == []

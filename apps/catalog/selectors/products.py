@@ -19,19 +19,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
+    DecimalField,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
+    Min,
     Prefetch,
     Q,
     QuerySet,
     Value,
+    prefetch_related_objects,
 )
+from django.db.models.functions import Concat
 from django.http import Http404
 
 from apps.catalog import inputs
@@ -170,10 +178,6 @@ def with_sort_keys(queryset: QuerySet[Product], *, searching: bool) -> QuerySet[
     PostgreSQL may walk the whole sort index hoping to meet 25 matches early, which takes
     a full scan when only a handful of products match; sorting the matches is cheap.
     """
-    from datetime import timedelta
-
-    from django.db.models import DateTimeField, DecimalField, ExpressionWrapper
-    from django.db.models.functions import Concat
 
     if not searching:
         return queryset.alias(
@@ -235,7 +239,6 @@ def product_list_queryset(*, store: Store, params: Mapping[str, str]) -> QuerySe
 
 def product_rows_prefetch(products: list[Product]) -> None:
     """Load the variants and first image of a page of products in two queries."""
-    from django.db.models import prefetch_related_objects
 
     prefetch_related_objects(
         products,
@@ -350,7 +353,6 @@ def product_vendors(*, store: Store, limit: int = 500) -> list[str]:
     A "loose index scan" (one index probe per vendor on ``(store, vendor)``) instead of
     ``SELECT DISTINCT`` over every product: milliseconds on 100,000 products.
     """
-    from django.db import connection
 
     table = Product._meta.db_table
     sql = f"""
@@ -498,7 +500,6 @@ def bulk_price_preview(
     *, store: Store, products: QuerySet[Product], mode: str, value: Decimal, limit: int = 10
 ) -> PricePreview:
     """What a price adjustment would do: counts, the first ``limit`` changes, the lowest result."""
-    from django.db.models import Min
 
     variants = Variant.objects.for_store(store).filter(
         product_id__in=products.order_by().values("pk")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record
@@ -412,7 +412,6 @@ def catalog_statistics_refresh(*, rows: int) -> None:
     waiting for autovacuum."""
     if rows < STATISTICS_REFRESH_ROWS:
         return
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE catalog_product, catalog_variant, catalog_productsummary")
