@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import ApiKey, Invitation, Membership, User
 from apps.core.models import Store
 from apps.core.search import SearchHit
+from apps.core.selectors import object_get
 
 
 def membership_for_handle(*, user: User, handle: str) -> Membership | None:
@@ -30,7 +30,9 @@ def membership_list(*, store: Store) -> QuerySet[Membership]:
 
 def membership_get(*, store: Store, membership_id: int) -> Membership:
 
-    return get_object_or_404(membership_list(store=store), pk=membership_id)
+    return object_get(
+        membership_list(store=store), not_found="No such staff member.", pk=membership_id
+    )
 
 
 def invitation_list_pending(*, store: Store) -> QuerySet[Invitation]:

@@ -1,6 +1,23 @@
-"""Catalog reads: products, variants, categories and stock (``products``); import jobs
-(``imports``)."""
+"""Catalog reads, one module per responsibility: ``products`` (the list's search, filters and
+rows; one product), ``variants`` (one variant, stock history, low stock), ``categories``, ``bulk``
+(price preview, bulk jobs) and ``imports`` (import and export jobs)."""
 
+from apps.catalog.selectors.bulk import (
+    PriceChange,
+    PricePreview,
+    bulk_job_get,
+    bulk_job_progress,
+    bulk_price_preview,
+)
+from apps.catalog.selectors.categories import (
+    CategoryNode,
+    category_choices,
+    category_descendant_ids,
+    category_flat,
+    category_get,
+    category_list,
+    category_tree,
+)
 from apps.catalog.selectors.imports import (
     ImportProgress,
     export_job_get,
@@ -17,24 +34,11 @@ from apps.catalog.selectors.products import (
     STOCK_LOW,
     STOCK_OUT,
     CappedCountQuerySet,
-    CategoryNode,
     ILike,
-    PriceChange,
-    PricePreview,
-    bulk_job_get,
-    bulk_job_progress,
-    bulk_price_preview,
-    category_choices,
-    category_descendant_ids,
-    category_flat,
-    category_get,
-    category_list,
-    category_tree,
     filter_category,
     filter_status,
     filter_stock,
     filter_vendor,
-    low_stock_variants,
     product_detail_queryset,
     product_filter,
     product_get,
@@ -45,15 +49,17 @@ from apps.catalog.selectors.products import (
     product_stock_state,
     product_taken_values,
     product_vendors,
-    variant_get,
-    variant_list,
-    variant_movements,
     with_count_cap,
     with_sort_keys,
 )
+from apps.catalog.selectors.variants import (
+    low_stock_variants,
+    variant_get,
+    variant_list,
+    variant_movements,
+)
 
 __all__ = [
-    "image_fetch_job_get",
     "CappedCountQuerySet",
     "CategoryNode",
     "ILike",
@@ -75,11 +81,12 @@ __all__ = [
     "category_get",
     "category_list",
     "category_tree",
+    "export_job_get",
     "filter_category",
     "filter_status",
     "filter_stock",
     "filter_vendor",
-    "export_job_get",
+    "image_fetch_job_get",
     "import_job_get",
     "import_job_list",
     "import_progress",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
 from apps.catalog.models import ExportJob, ImageFetchJob, ImportJob, ImportStatus
 from apps.core.progress import JobProgress, job_progress
+from apps.core.selectors import object_get
 
 
 def import_job_list(*, store) -> QuerySet[ImportJob]:
@@ -17,16 +17,19 @@ def import_job_list(*, store) -> QuerySet[ImportJob]:
 
 def import_job_get(*, store, job_id: int) -> ImportJob:
     """The store's import job; another store's id is a 404."""
-    return get_object_or_404(
-        ImportJob.objects.for_store(store).select_related("requested_by"), pk=job_id
+    return object_get(
+        ImportJob.objects.for_store(store).select_related("requested_by"),
+        not_found="No such import.",
+        pk=job_id,
     )
 
 
 def image_fetch_job_get(*, store, import_job_id: int) -> ImageFetchJob:
     """The fetch of the images of the store's import; another store's import (or an import with
     no images by address) is a 404."""
-    return get_object_or_404(
+    return object_get(
         ImageFetchJob.objects.for_store(store).select_related("import_job"),
+        not_found="This import has no images to fetch.",
         import_job_id=import_job_id,
     )
 
@@ -47,4 +50,4 @@ def import_progress(job: ImportJob) -> ImportProgress:
 
 def export_job_get(*, store, export_id: int) -> ExportJob:
     """The store's export; another store's id is a 404."""
-    return get_object_or_404(ExportJob.objects.for_store(store), pk=export_id)
+    return object_get(ExportJob.objects.for_store(store), not_found="No such export.", pk=export_id)

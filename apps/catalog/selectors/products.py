@@ -18,21 +18,18 @@ answered with EXISTS subqueries on indexed columns instead of aggregating every 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     DateTimeField,
     DecimalField,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
-    Min,
     Prefetch,
     Q,
     QuerySet,
@@ -40,21 +37,17 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Concat
-from django.http import Http404
 
 from apps.catalog import inputs
 from apps.catalog.models import (
-    BulkJob,
-    Category,
-    InventoryMovement,
     Product,
     ProductImage,
     ProductStatus,
     Variant,
 )
-from apps.catalog.rules import compare_at_adjusted, price_adjusted
+from apps.catalog.selectors.categories import category_descendant_ids
 from apps.core.models import Store
-from apps.core.progress import JobProgress, job_progress
+from apps.core.selectors import object_get
 
 STOCK_IN = inputs.STOCK_IN
 STOCK_LOW = inputs.STOCK_LOW
@@ -293,57 +286,8 @@ def product_detail_queryset(*, store: Store) -> QuerySet[Product]:
 
 
 def product_get(*, store: Store, product_id: int) -> Product:
-    product = product_detail_queryset(store=store).filter(pk=product_id).first()
-    if product is None:
-        raise Http404("No such product.")
-    return product
-
-
-def variant_get(*, store: Store, variant_id: int) -> Variant:
-    variant = (
-        Variant.objects.for_store(store)
-        .select_related("product", "product__category")
-        .filter(pk=variant_id)
-        .first()
-    )
-    if variant is None:
-        raise Http404("No such variant.")
-    return variant
-
-
-def variant_list(*, store: Store, params: Mapping[str, str] | None = None) -> QuerySet[Variant]:
-    """Variants of the store; ``params`` may carry ``product`` (id), ``q`` (SKU or barcode)."""
-    params = params or {}
-    queryset = Variant.objects.for_store(store).select_related("product")
-    product = params.get("product") or ""
-    if product:
-        try:
-            queryset = queryset.filter(product_id=int(product))
-        except ValueError:
-            return queryset.none()
-    q = (params.get("q") or "").strip()
-    if q:
-        queryset = queryset.filter(Q(sku__icontains=q) | Q(barcode=q))
-    return queryset.order_by("product_id", "position", "id")
-
-
-def variant_movements(*, store: Store, variant: Variant) -> QuerySet[InventoryMovement]:
-    return (
-        InventoryMovement.objects.for_store(store)
-        .filter(variant=variant)
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
-
-
-def low_stock_variants(*, store: Store) -> QuerySet[Variant]:
-    """Tracked variants at or below their product's low-stock threshold, emptiest first."""
-    return (
-        Variant.objects.for_store(store)
-        .filter(track_inventory=True, stock_quantity__lte=F("product__low_stock_threshold"))
-        .exclude(product__status=ProductStatus.ARCHIVED)
-        .select_related("product")
-        .order_by("stock_quantity", "product__title", "id")
+    return object_get(
+        product_detail_queryset(store=store), not_found="No such product.", pk=product_id
     )
 
 
@@ -369,180 +313,6 @@ def product_vendors(*, store: Store, limit: int = 500) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [store.pk, store.pk, limit])
         return [row[0] for row in cursor.fetchall()]
-
-
-# -- categories ----------------------------------------------------------------------------------
-@dataclass
-class CategoryNode:
-    category: Category
-    depth: int
-    product_count: int  # products directly in this category
-    total_count: int  # including subcategories
-    children: list[CategoryNode]
-    is_first: bool = False
-    is_last: bool = False
-
-
-def category_list(*, store: Store) -> QuerySet[Category]:
-    return Category.objects.for_store(store).order_by("position", "name", "id")
-
-
-def category_get(*, store: Store, category_id: int) -> Category:
-    category = Category.objects.for_store(store).filter(pk=category_id).first()
-    if category is None:
-        raise Http404("No such category.")
-    return category
-
-
-def category_descendant_ids(*, store: Store, category_id: int) -> list[int]:
-    """The category and every category below it (empty if it is not the store's)."""
-    children: dict[int | None, list[int]] = {}
-    known: set[int] = set()
-    for pk, parent_id in Category.objects.for_store(store).values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-        known.add(pk)
-    if category_id not in known:
-        return []
-    result, stack = [], [category_id]
-    while stack:
-        current = stack.pop()
-        result.append(current)
-        stack.extend(children.get(current, []))
-    return result
-
-
-def category_tree(*, store: Store) -> list[CategoryNode]:
-    """The store's categories as a tree with product counts, in two queries."""
-    counts = dict(
-        Product.objects.for_store(store)
-        .filter(category__isnull=False)
-        .order_by()
-        .values("category")
-        .annotate(n=Count("pk"))
-        .values_list("category", "n")
-    )
-    nodes: dict[int, CategoryNode] = {}
-    categories = list(category_list(store=store))
-    for category in categories:
-        nodes[category.pk] = CategoryNode(category, 0, counts.get(category.pk, 0), 0, [])
-    roots: list[CategoryNode] = []
-    for category in categories:
-        node = nodes[category.pk]
-        parent = nodes.get(category.parent_id) if category.parent_id else None
-        (parent.children if parent else roots).append(node)
-
-    def finish(siblings: list[CategoryNode], depth: int) -> int:
-        total = 0
-        for index, node in enumerate(siblings):
-            node.depth = depth
-            node.is_first = index == 0
-            node.is_last = index == len(siblings) - 1
-            node.total_count = node.product_count + finish(node.children, depth + 1)
-            total += node.total_count
-        return total
-
-    finish(roots, 0)
-    return roots
-
-
-def category_flat(*, store: Store) -> list[CategoryNode]:
-    """The tree in display order (depth-first), for tables and select boxes."""
-    flat: list[CategoryNode] = []
-
-    def walk(siblings: list[CategoryNode]) -> None:
-        for node in siblings:
-            flat.append(node)
-            walk(node.children)
-
-    walk(category_tree(store=store))
-    return flat
-
-
-def category_choices(*, store: Store) -> list[tuple[str, str]]:
-    """(id, "Parent › Child") pairs in tree order, for filters and selects (one query)."""
-    categories = list(category_list(store=store))
-    children: dict[int | None, list[Category]] = {}
-    for category in categories:
-        children.setdefault(category.parent_id, []).append(category)
-    choices: list[tuple[str, str]] = []
-
-    def walk(parent_id: int | None, prefix: str) -> None:
-        for category in children.get(parent_id, []):
-            path = f"{prefix} › {category.name}" if prefix else category.name
-            choices.append((str(category.pk), path))
-            walk(category.pk, path)
-
-    walk(None, "")
-    return choices
-
-
-# -- bulk price preview --------------------------------------------------------------------------
-@dataclass
-class PriceChange:
-    product_title: str
-    sku: str
-    options: str
-    price: Decimal
-    new_price: Decimal
-    compare_at_price: Decimal | None
-    new_compare_at_price: Decimal | None
-
-
-@dataclass
-class PricePreview:
-    product_count: int
-    variant_count: int
-    changes: list[PriceChange]
-    lowest_new_price: Decimal | None
-
-
-def bulk_price_preview(
-    *, store: Store, products: QuerySet[Product], mode: str, value: Decimal, limit: int = 10
-) -> PricePreview:
-    """What a price adjustment would do: counts, the first ``limit`` changes, the lowest result."""
-
-    variants = Variant.objects.for_store(store).filter(
-        product_id__in=products.order_by().values("pk")
-    )
-    summary = variants.aggregate(n=Count("pk"), products=Count("product_id", distinct=True))
-    lowest = variants.aggregate(low=Min("price"))["low"]
-    sample = variants.select_related("product").order_by("product__title", "position", "id")[:limit]
-    changes = []
-    for variant in sample:
-        new_price = price_adjusted(variant.price, mode=mode, value=value)
-        changes.append(
-            PriceChange(
-                product_title=variant.product.title,
-                sku=variant.sku,
-                options=" / ".join(str(v) for v in variant.option_values.values()),
-                price=variant.price,
-                new_price=new_price,
-                compare_at_price=variant.compare_at_price,
-                new_compare_at_price=compare_at_adjusted(
-                    variant.compare_at_price, new_price=new_price, mode=mode, value=value
-                ),
-            )
-        )
-    return PricePreview(
-        product_count=summary["products"],
-        variant_count=summary["n"],
-        changes=changes,
-        lowest_new_price=(
-            price_adjusted(lowest, mode=mode, value=value) if lowest is not None else None
-        ),
-    )
-
-
-# --- bulk jobs ------------------------------------------------------------------------------------
-def bulk_job_get(*, store: Store, job_id: int) -> BulkJob:
-    job = BulkJob.objects.for_store(store).filter(pk=job_id).defer("product_ids").first()
-    if job is None:
-        raise Http404("No such bulk action.")
-    return job
-
-
-def bulk_job_progress(job: BulkJob) -> JobProgress:
-    return job_progress(done=job.processed, total=job.total, started_at=job.started_at)
 
 
 def product_taken_values(
