@@ -30,6 +30,9 @@ MAX_TAG_LENGTH = 50
 MAX_HANDLE_LENGTH = 255
 MAX_SKU_LENGTH = 64
 MAX_BARCODE_LENGTH = 64
+MAX_VARIANTS_PER_PRODUCT = 100
+# the import builds this message in SQL (``io/bulk.py``), so it is a template as well as a rule
+VARIANT_LIMIT_MESSAGE = "A product can have at most {limit} variants; this one would have {count}."
 
 STATUSES = ("draft", "active", "archived")
 WEIGHT_UNITS = ("g", "kg", "lb", "oz")
@@ -118,6 +121,19 @@ def tags(value: Iterable[Any] | str | None, *, field: str = "tags") -> list[str]
             field=field,
         )
     return cleaned
+
+
+def variant_count(count: int, *, before: int = 0, field: str = "variants") -> int:
+    """How many variants a product would have after a change: at most 100.
+
+    ``before`` is how many it has now; a product already over the limit (made before there
+    was one) may still be saved and lose variants, only not gain any.
+    """
+    if count > MAX_VARIANTS_PER_PRODUCT and count > before:
+        raise DomainError(
+            VARIANT_LIMIT_MESSAGE.format(limit=MAX_VARIANTS_PER_PRODUCT, count=count), field=field
+        )
+    return count
 
 
 # --- numbers ---------------------------------------------------------------------------------
