@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from apps.core.exceptions import DomainError
+from apps.core.handles import handle_normalized, handle_pattern
 
 CENT = Decimal("0.01")
 MAX_PRICE = Decimal("9999999999.99")
@@ -37,7 +38,7 @@ VARIANT_LIMIT_MESSAGE = "A product can have at most {limit} variants; this one w
 STATUSES = ("draft", "active", "archived")
 WEIGHT_UNITS = ("g", "kg", "lb", "oz")
 
-HANDLE_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+HANDLE_PATTERN = handle_pattern("-_")  # a store's handle joins words with hyphens only
 INTERNAL_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./_-]*$")
 GTIN_LENGTHS = (8, 12, 13, 14)
 
@@ -55,7 +56,7 @@ def _blank(value: Any) -> bool:
 # --- text ------------------------------------------------------------------------------------
 def handle(value: Any, *, field: str = "handle") -> str:
     """A product's address name: lowercase letters and digits joined by ``-`` or ``_``."""
-    text = str(value or "").strip().lower()
+    text = handle_normalized(value)
     if not text:
         raise DomainError("Enter a handle, e.g. linen-shirt.", field=field)
     if len(text) > MAX_HANDLE_LENGTH:
