@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from apps.accounts.models import ApiKey, Invitation, Membership, User
 from apps.audit.services import audit_record, changes_between
 from apps.core.emails import email_send_later
 from apps.core.exceptions import DomainError
+from apps.core.handles import store_handle
 from apps.core.models import Store
 from apps.core.roles import Role
 
@@ -40,10 +41,20 @@ STORE_SETTINGS_FIELDS = (
 
 @transaction.atomic
 def store_create(*, owner: User, name: str, handle: str, **fields) -> Store:
-    """A new store, with ``owner`` as its first owner."""
-    if Store.objects.filter(handle=handle).exists():
-        raise DomainError(f"The handle {handle} is taken; choose another.", field="handle")
-    store = Store.objects.create(name=name, handle=handle, **fields)
+    """A new store, with ``owner`` as its first owner.
+
+    The handle follows ``apps.core.handles.store_handle`` (kept lowercase) and is unique
+    without regard to case, also against older stores whose handles predate the rule.
+    """
+    handle = store_handle(handle)
+    taken = DomainError(f"The handle {handle} is taken; choose another.", field="handle")
+    if Store.objects.filter(handle__iexact=handle).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            store = Store.objects.create(name=name, handle=handle, **fields)
+    except IntegrityError:  # created by someone else in the meantime
+        raise taken from None
     Membership.objects.create(user=owner, store=store, role=Role.OWNER)
     audit_record(store=store, actor=owner, action="store.created", target=store)
     return store

@@ -271,6 +271,9 @@ class ProductListView(CatalogApiView):
 
     @extend_schema(request=ProductCreateSerializer, responses={201: ProductOutputSerializer})
     def post(self, request: Request) -> Response:
+        rows = request.data.get("variants") if isinstance(request.data, dict) else None
+        if isinstance(rows, list):
+            inputs.variant_count(len(rows))  # before checking thousands of rows one by one
         serializer = ProductCreateSerializer(data=request.data)
         data = _validated(serializer)
         if data is None:

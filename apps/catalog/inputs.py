@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from apps.core.exceptions import DomainError
+from apps.core.handles import handle_normalized, handle_pattern
 
 CENT = Decimal("0.01")
 MAX_PRICE = Decimal("9999999999.99")
@@ -30,11 +31,14 @@ MAX_TAG_LENGTH = 50
 MAX_HANDLE_LENGTH = 255
 MAX_SKU_LENGTH = 64
 MAX_BARCODE_LENGTH = 64
+MAX_VARIANTS_PER_PRODUCT = 100
+# the import builds this message in SQL (``io/bulk.py``), so it is a template as well as a rule
+VARIANT_LIMIT_MESSAGE = "A product can have at most {limit} variants; this one would have {count}."
 
 STATUSES = ("draft", "active", "archived")
 WEIGHT_UNITS = ("g", "kg", "lb", "oz")
 
-HANDLE_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+HANDLE_PATTERN = handle_pattern("-_")  # a store's handle joins words with hyphens only
 INTERNAL_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./_-]*$")
 GTIN_LENGTHS = (8, 12, 13, 14)
 
@@ -52,7 +56,7 @@ def _blank(value: Any) -> bool:
 # --- text ------------------------------------------------------------------------------------
 def handle(value: Any, *, field: str = "handle") -> str:
     """A product's address name: lowercase letters and digits joined by ``-`` or ``_``."""
-    text = str(value or "").strip().lower()
+    text = handle_normalized(value)
     if not text:
         raise DomainError("Enter a handle, e.g. linen-shirt.", field=field)
     if len(text) > MAX_HANDLE_LENGTH:
@@ -118,6 +122,19 @@ def tags(value: Iterable[Any] | str | None, *, field: str = "tags") -> list[str]
             field=field,
         )
     return cleaned
+
+
+def variant_count(count: int, *, before: int = 0, field: str = "variants") -> int:
+    """How many variants a product would have after a change: at most 100.
+
+    ``before`` is how many it has now; a product already over the limit (made before there
+    was one) may still be saved and lose variants, only not gain any.
+    """
+    if count > MAX_VARIANTS_PER_PRODUCT and count > before:
+        raise DomainError(
+            VARIANT_LIMIT_MESSAGE.format(limit=MAX_VARIANTS_PER_PRODUCT, count=count), field=field
+        )
+    return count
 
 
 # --- numbers ---------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from functools import cache
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from apps.core.exceptions import DomainError
+from apps.core.handles import STORE_HANDLE_MAX_LENGTH, store_handle
 from apps.core.models import Store
 from apps.core.money import country_choices, currency_choices
 
@@ -106,9 +108,24 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
 
 
 class StoreCreateForm(StoreFieldsMixin, forms.ModelForm):
+    handle = forms.CharField(
+        max_length=STORE_HANDLE_MAX_LENGTH + 10,  # a longer one gets the rule's own message
+        help_text="Appears in addresses: /store/<handle>/. 3 to 50 lowercase letters, digits "
+        "and hyphens, e.g. acme-shop. Cannot be changed later.",
+    )
+
     class Meta:
         model = Store
         fields = ["name", "handle", "currency", "timezone", "country"]
         labels = {"timezone": "Time zone"}
-        help_texts = {"handle": "Appears in addresses: /store/<handle>/. Cannot be changed later."}
         widgets = {"timezone": TIMEZONE_WIDGET}
+
+    def clean_handle(self) -> str:
+        try:
+            return store_handle(self.cleaned_data["handle"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def validate_unique(self) -> None:
+        """Whether the handle is taken is ``store_create``'s to say: it compares without regard
+        to case, which the model's unique check does not."""

@@ -567,3 +567,31 @@ def test_invitation_is_kept_when_the_email_cannot_be_queued(
         )
 
     assert Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).exists()
+
+
+# --- stores ---------------------------------------------------------------------------------------
+def test_store_create_lowercases_the_handle_and_refuses_it_taken_in_any_case(db):
+    owner = UserFactory()
+    store = services.store_create(owner=owner, name="Acme", handle="Acme-Shop")
+
+    with pytest.raises(DomainError) as caught:
+        services.store_create(owner=owner, name="Copy", handle="ACME-SHOP")
+
+    assert store.handle == "acme-shop"
+    assert (caught.value.message, caught.value.field) == (
+        "The handle acme-shop is taken; choose another.",
+        "handle",
+    )
+    assert Membership.objects.filter(user=owner).count() == 1
+
+
+@pytest.mark.parametrize("handle", ["-lead", "a", "new_store_x"])
+def test_store_create_refuses_a_handle_outside_the_rule(db, handle):
+    owner = UserFactory()
+
+    with pytest.raises(DomainError) as caught:
+        services.store_create(owner=owner, name="Acme", handle=handle)
+
+    assert caught.value.field == "handle"
+    assert "cannot be a store handle" in caught.value.message
+    assert not Membership.objects.filter(user=owner).exists()

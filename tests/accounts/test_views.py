@@ -646,8 +646,69 @@ def test_create_store_with_a_taken_handle_shows_the_error(owner, store, client_f
 
     assert response.status_code == 200
     assert b'<form id="store-form"' in response.content
-    assert b"Store with this Handle already exists." in response.content
+    assert "The handle alpha is taken; choose another." in response.content.decode()
     assert Store.objects.filter(handle="alpha").get().name == "Alpha Goods"
+
+
+def _new_store(client, handle: str, **headers):
+    return client.post(
+        "/stores/new/",
+        {
+            "name": "Copycat",
+            "handle": handle,
+            "currency": "EUR",
+            "timezone": "UTC",
+            "country": "DE",
+        },
+        **headers,
+    )
+
+
+@pytest.mark.parametrize("handle", ["ALPHA", "Alpha", " alpha "])
+def test_create_store_refuses_a_taken_handle_in_any_case(owner, store, client_for, handle):
+    response = _new_store(client_for(owner), handle)
+
+    assert response.status_code == 200
+    assert "The handle alpha is taken; choose another." in response.content.decode()
+    assert Store.objects.filter(handle__iexact="alpha").count() == 1
+
+
+def test_create_store_refuses_a_new_handle_matching_an_old_mixed_case_one(owner, client_for):
+    Store.objects.create(handle="RV-Attack", name="Old")  # made before the rule
+
+    response = _new_store(client_for(owner), "rv-attack")
+
+    assert response.status_code == 200
+    assert "The handle rv-attack is taken; choose another." in response.content.decode()
+    assert list(
+        Store.objects.filter(handle__iexact="rv-attack").values_list("handle", flat=True)
+    ) == ["RV-Attack"]
+
+
+@pytest.mark.parametrize("handle", ["-lead", "a", "new_store_x", "trail-", "x" * 51])
+def test_create_store_refuses_a_handle_outside_the_rule_and_names_it(owner, client_for, handle):
+    response = _new_store(client_for(owner), handle)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cannot be a store handle: use 3 to 50 lowercase letters, digits and hyphens" in page
+    assert list(Store.objects.values_list("handle", flat=True)) == ["alpha"]  # the owner's
+
+
+def test_create_store_keeps_the_handle_lowercase(owner, client_for):
+    response = _new_store(client_for(owner), "Charlie-Crafts")
+
+    assert response["Location"] == "/store/charlie-crafts/"
+    assert Store.objects.filter(name="Copycat").get().handle == "charlie-crafts"
+
+
+def test_a_store_made_before_the_rule_keeps_working(owner, client_for):
+    old = Store.objects.create(handle="Old_Shop", name="Old shop")
+    MembershipFactory(user=owner, store=old, role="owner")
+
+    response = client_for(owner).get("/store/Old_Shop/")
+
+    assert response.status_code == 200
 
 
 # --- store settings ------------------------------------------------------------------------------

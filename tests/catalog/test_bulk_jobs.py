@@ -31,7 +31,7 @@ def test_bulk_over_the_inline_limit_becomes_a_job_with_a_progress_page(
     ProductFactory(store=store, title="Mug", status="active")
     client = client_for(owner)
 
-    data = {"action": "archive", "scope": "all", "q": "linen"}
+    data = {"action": "archive", "scope": "all", "filter-q": "linen"}
     asked = client.post(BASE + "products/bulk/", data)  # a store-wide change is confirmed first
     confirmation = re.search(r'name="confirmation" value="([^"]+)"', asked.content.decode())
     with django_capture_on_commit_callbacks() as callbacks:

@@ -165,3 +165,22 @@ def test_compare_at_price_below_the_price_is_refused():
 )
 def test_stock_state_is_in_low_or_out(variants, state):
     assert inputs.stock_state(variants, threshold=5) == state
+
+
+def test_a_product_may_have_up_to_a_hundred_variants():
+    assert inputs.MAX_VARIANTS_PER_PRODUCT == 100
+    assert inputs.variant_count(100) == 100
+    assert inputs.variant_count(0) == 0
+    assert _refused(inputs.variant_count, 101) == (
+        "A product can have at most 100 variants; this one would have 101.",
+        "variants",
+    )
+
+
+def test_a_product_already_over_the_variant_limit_may_keep_or_shrink_but_not_grow():
+    assert inputs.variant_count(150, before=150) == 150
+    assert inputs.variant_count(120, before=150) == 120
+    assert _refused(inputs.variant_count, 151, before=150, field="product") == (
+        "A product can have at most 100 variants; this one would have 151.",
+        "product",
+    )

@@ -2,6 +2,7 @@
 
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -463,7 +464,7 @@ def test_bulk_archive_all_matching_the_filter_asks_first_then_applies(store, own
         ProductFactory(store=store, title=title, status="active")
     ProductFactory(store=store, title="Mug", status="active")
     client = client_for(owner)
-    data = {"action": "archive", "scope": "all", "q": "linen"}
+    data = {"action": "archive", "scope": "all", "filter-q": "linen"}
 
     asked = client.post(BASE + "products/bulk/", data)
     statuses_after_asking = dict(Product.objects.values_list("title", "status"))
@@ -529,9 +530,161 @@ def test_bulk_form_carries_only_the_list_filters_from_the_address(store, owner, 
 
     form = response.text[response.text.index('id="bulk-form"') :]
     form = form[: form.index("</form>")]
-    hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)
-    assert [name for name, _ in hidden if name != "csrfmiddlewaretoken"] == ["q", "vendor"]
+    hidden = re.findall(r'<input type="hidden" name="([\w-]+)" value="([^"]*)"', form)
+    assert [pair for pair in hidden if pair[0] != "csrfmiddlewaretoken"] == [
+        ("filter-q", "linen"),
+        ("filter-vendor", "Acme"),
+    ]
     assert 'name="scope" value="all" data-bulk-all>' in form  # the unticked checkbox only
+
+
+def _form_controls(html: str, form_start: str) -> list[tuple[str, str, bool]]:
+    """The named controls of the form starting at ``form_start`` in document order, as a
+    browser submits them untouched: ``(name, value, is_hidden)``; a select sends its first
+    option, a text or number input its value (checkboxes are left out: a test ticks them)."""
+    form = html[html.index(form_start) :]
+    form = form[: form.index("</form>")]
+    controls = []
+    for match in re.finditer(r"<(input|select)\b([^>]*)>", form):
+        tag, attributes = match.groups()
+        name = re.search(r'name="([^"]+)"', attributes)
+        kind = re.search(r'type="([^"]+)"', attributes)
+        kind = kind.group(1) if kind else tag
+        if not name or kind == "checkbox":
+            continue
+        if tag == "select":
+            value = re.search(r'<option value="([^"]*)"', form[match.end() :])
+        else:
+            value = re.search(r'value="([^"]*)"', attributes)
+        controls.append((name.group(1), value.group(1) if value else "", kind == "hidden"))
+    return controls
+
+
+def _submit(client, url: str, controls: list[tuple[str, str]]):
+    """POST exactly these pairs, repeated names included, like a browser's form submission."""
+    return client.post(url, urlencode(controls), content_type="application/x-www-form-urlencoded")
+
+
+def _bulk_from_list(client, query: str, *, action: str, **choices):
+    """Open the list at ``?query``, tick "all matching", choose ``action`` and set the option
+    controls given by their id (``bulk_category="12"`` sets ``#bulk-category``), press Apply."""
+    page = client.get(f"{BASE}?{query}").text
+    chosen = {"bulk-action": action} | {key.replace("_", "-"): v for key, v in choices.items()}
+    names = {
+        re.search(rf'name="([^"]+)" id="{control_id}"', page).group(1): value
+        for control_id, value in chosen.items()
+    }
+    sent = [
+        (name, names[name] if name in names and not is_hidden else value)
+        for name, value, is_hidden in _form_controls(page, 'id="bulk-form"')
+    ]
+    return _submit(client, f"{BASE}products/bulk/", [*sent, ("scope", "all")])
+
+
+def _confirm(client, asked):
+    """Press the confirmation page's button: its form's controls, as they are."""
+    controls = _form_controls(asked.text, 'class="form-actions"')
+    return _submit(client, f"{BASE}products/bulk/", [(n, v) for n, v, _ in controls])
+
+
+def test_bulk_change_category_on_a_category_filter_moves_only_the_filtered_products(
+    store, owner, client_for
+):
+    shirts = CategoryFactory(store=store, name="Shirts")
+    sale = CategoryFactory(store=store, name="Sale")
+    for title in ("Linen shirt", "Oxford shirt"):
+        ProductFactory(store=store, title=title, category=shirts)
+    ProductFactory(store=store, title="Mug", category=None)
+    ProductFactory(store=store, title="Scarf", category=sale)
+    client = client_for(owner)
+
+    asked = _bulk_from_list(
+        client, f"category={shirts.pk}", action="set_category", bulk_category=str(sale.pk)
+    )
+    categories_after_asking = dict(Product.objects.values_list("title", "category__name"))
+    response = _confirm(client, asked)
+
+    assert asked.status_code == 200
+    assert "<h1>Move all 2 matching products to “Sale”?</h1>" in asked.text
+    assert "Category: Shirts" in asked.text
+    assert categories_after_asking["Linen shirt"] == "Shirts"
+    confirm_names = [name for name, _, _ in _form_controls(asked.text, 'class="form-actions"')]
+    assert len(confirm_names) == len(set(confirm_names)), confirm_names
+    assert response.status_code == 302
+    assert response["Location"] == f"{BASE}?category={shirts.pk}"
+    assert dict(Product.objects.values_list("title", "category__name")) == {
+        "Linen shirt": "Sale",
+        "Oxford shirt": "Sale",
+        "Mug": None,
+        "Scarf": "Sale",
+    }
+
+
+def test_bulk_no_category_on_a_category_filter_empties_only_the_filtered_products(
+    store, owner, client_for
+):
+    shirts = CategoryFactory(store=store, name="Shirts")
+    sale = CategoryFactory(store=store, name="Sale")
+    ProductFactory(store=store, title="Linen shirt", category=shirts)
+    ProductFactory(store=store, title="Scarf", category=sale)
+    client = client_for(owner)
+
+    asked = _bulk_from_list(
+        client, f"category={shirts.pk}", action="set_category", bulk_category=""
+    )
+    response = _confirm(client, asked)
+
+    assert "<h1>Remove the category from the 1 matching product?</h1>" in asked.text
+    assert "Category: Shirts" in asked.text
+    assert response.status_code == 302
+    assert dict(Product.objects.values_list("title", "category__name")) == {
+        "Linen shirt": None,
+        "Scarf": "Sale",
+    }
+
+
+def test_bulk_archive_all_matching_a_category_filter_archives_only_those(store, owner, client_for):
+    shirts = CategoryFactory(store=store, name="Shirts")
+    for title in ("Linen shirt", "Oxford shirt"):
+        ProductFactory(store=store, title=title, category=shirts, status="active")
+    ProductFactory(store=store, title="Mug", status="active")
+    client = client_for(owner)
+
+    asked = _bulk_from_list(client, f"category={shirts.pk}&status=active", action="archive")
+    response = _confirm(client, asked)
+
+    assert "<h1>Archive all 2 matching products?</h1>" in asked.text
+    assert "Category: Shirts" in asked.text and "Status: Active" in asked.text
+    assert response["Location"] == f"{BASE}?status=active&category={shirts.pk}"
+    assert dict(Product.objects.values_list("title", "status")) == {
+        "Linen shirt": "archived",
+        "Oxford shirt": "archived",
+        "Mug": "active",
+    }
+
+
+def test_bulk_error_goes_back_to_the_same_filtered_list(store, owner, client_for):
+    shirts = CategoryFactory(store=store, name="Shirts")
+    ProductFactory(store=store, title="Linen shirt", category=shirts, tags=[])
+    client = client_for(owner)
+
+    response = _bulk_from_list(client, f"category={shirts.pk}&vendor=Acme", action="add_tag")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{BASE}?category={shirts.pk}&vendor=Acme"
+    assert Product.objects.get().tags == []
+
+
+def test_bulk_form_names_each_control_once_whatever_the_filters(store, owner, client_for):
+    category = CategoryFactory(store=store, name="Shirts")
+    VariantFactory(product__store=store, product__title="Linen shirt", product__category=category)
+
+    response = client_for(owner).get(
+        f"{BASE}?q=linen&status=active&category={category.pk}&vendor=Acme&stock=in"
+    )
+
+    names = [name for name, _, _ in _form_controls(response.text, 'id="bulk-form"')]
+    assert len(names) == len(set(names)), names
 
 
 def test_bulk_on_selected_ids_ignores_other_stores(store, other_store, owner, client_for):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from apps.catalog import services
 from apps.catalog.models import Product
-from tests.catalog.factories import ProductFactory
+from tests.catalog.factories import CategoryFactory, ProductFactory
 from tests.e2e.conftest import login
 from tests.factories import MembershipFactory, StoreFactory, UserFactory
 
@@ -100,4 +100,40 @@ def test_archive_all_matching_runs_as_a_job_and_its_progress_page_reaches_done(
         "Linen trousers": "archived",
         "Linen scarf": "archived",
         "Ceramic mug": "active",
+    }
+
+
+def test_archive_all_matching_a_category_filter_names_and_archives_only_those(acme, browser_page):
+    store, owner = acme
+    shirts = CategoryFactory(store=store, name="Shirts")
+    mugs = CategoryFactory(store=store, name="Mugs")
+    for title in ("Linen shirt", "Oxford shirt"):
+        ProductFactory(store=store, title=title, status="active", category=shirts)
+    for title in ("Ceramic mug", "Enamel mug", "Travel mug"):
+        ProductFactory(store=store, title=title, status="active", category=mugs)
+    page = browser_page
+    login(page, owner.email)
+    page.goto("/store/acme/catalog/")
+
+    page.get_by_label("Category", exact=True).select_option("Shirts")
+    expect(page).to_have_url(re.compile(rf"category={shirts.pk}"))
+    expect(page.locator("#product-table tbody tr")).to_have_count(2)
+    page.get_by_label("All 2 matching this filter").check()
+    page.get_by_label("Bulk action").select_option("archive")
+    page.get_by_role("button", name="Apply").click()
+
+    # the confirmation names the filtered products, not the whole catalog
+    expect(page.get_by_role("heading", level=1)).to_have_text("Archive all 2 matching products?")
+    expect(page.locator(".bulk-confirm")).to_contain_text("Category: Shirts")
+    assert set(_statuses(store).values()) == {"active"}
+    page.get_by_role("button", name="Archive 2 products").click()
+
+    expect(page.locator(".toast")).to_contain_text("Archive: 2 of 2 products changed.")
+    expect(page).to_have_url(re.compile(rf"/store/acme/catalog/\?category={shirts.pk}$"))
+    assert _statuses(store) == {
+        "Linen shirt": "archived",
+        "Oxford shirt": "archived",
+        "Ceramic mug": "active",
+        "Enamel mug": "active",
+        "Travel mug": "active",
     }

@@ -4,8 +4,8 @@
    copied into a temporary table in batches (``COPY … FROM STDIN``), the errors into another;
    memory stays the size of one batch whatever the file's size.
 2. ``check()``: the checks that need other rows or the catalog run as SQL over the staged rows
-   (duplicate SKUs, one handle used for two products, a SKU of another product, …); the rows
-   they refuse move to the errors table.
+   (duplicate SKUs, one handle used for two products, a SKU of another product, more variants
+   than a product may have, …); the rows they refuse move to the errors table.
 3. ``summary()``: what would be created and updated — the dry run stops here.
 4. ``apply()``: one transaction upserts products then variants (``INSERT … ON CONFLICT``) and
    records every stock change as an InventoryMovement, all in SQL.
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from apps.catalog import inputs
 from apps.catalog.io.validation import STAGE_COLUMNS, RowError, RowValidator, category_key
 from apps.catalog.models import Category
 
@@ -306,6 +307,38 @@ class BulkImport:
                     """,
                     [store_id],
                 )
+
+            # more variants than a product may have: the rows of new variants past the limit,
+            # counting those the product already has (last, so refused rows do not count)
+            self._refuse(
+                cursor,
+                """
+                SELECT n.row_number, 'handle', replace(%s, '{count}', (n.have + n.added)::text)
+                FROM (
+                    SELECT s.row_number, COALESCE(e.have, 0) AS have,
+                           row_number() OVER (PARTITION BY s.handle ORDER BY s.row_number) AS rank,
+                           count(*) OVER (PARTITION BY s.handle) AS added
+                    FROM import_stage s
+                    LEFT JOIN (SELECT p.handle, count(*) AS have
+                               FROM catalog_product p
+                               JOIN catalog_variant v ON v.product_id = p.id
+                               WHERE p.store_id = %s
+                                 AND p.handle IN (SELECT handle FROM import_stage)
+                               GROUP BY p.handle) e ON e.handle = s.handle
+                    WHERE NOT EXISTS (SELECT 1 FROM catalog_variant v
+                                      WHERE v.store_id = %s AND v.sku = s.sku)
+                ) n
+                WHERE n.have + n.rank > %s
+                """,
+                [
+                    inputs.VARIANT_LIMIT_MESSAGE.format(
+                        limit=inputs.MAX_VARIANTS_PER_PRODUCT, count="{count}"
+                    ),
+                    store_id,
+                    store_id,
+                    inputs.MAX_VARIANTS_PER_PRODUCT,
+                ],
+            )
 
     @staticmethod
     def _refuse(cursor, select_sql: str, params: list) -> None:

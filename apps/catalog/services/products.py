@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from apps.audit.services import audit_record, changes_between
+from apps.catalog import inputs
 from apps.catalog.models import (
     InventoryReason,
     Product,
@@ -53,6 +54,7 @@ def product_create(
     unknown = set(fields) - set(PRODUCT_FIELDS)
     if unknown:
         raise DomainError(f"Unknown field {sorted(unknown)[0]}.", field=sorted(unknown)[0])
+    inputs.variant_count(len(variants))
     cleaned = _clean_product_fields(store, fields, product=None)
     _check_batch_skus(variants)
     try:
@@ -123,6 +125,10 @@ def product_save_with_variants(
     else:
         product = product_update(store=store, actor=actor, product=product, **fields)
     existing = {v.pk: v for v in Variant.objects.for_store(store).filter(product=product)}
+    # the product is locked now (product_update; a new one is ours): count what it will have
+    removed = {int(row["id"]) for row in variants if row.get("id") and row.get("delete")}
+    added = sum(1 for row in variants if not row.get("id") and not row.get("delete"))
+    inputs.variant_count(len(existing.keys() - removed) + added, before=len(existing))
     # deletions first, so that a SKU freed by a removed row can be reused by another
     for row in variants:
         if row.get("id") and row.get("delete"):

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from apps.audit.services import audit_record, changes_between
+from apps.catalog import inputs
 from apps.catalog.models import (
     InventoryMovement,
     InventoryReason,
@@ -76,6 +77,8 @@ def variant_create(*, store: Store, actor, product: Product, **fields: Any) -> V
     ``cost``, ``weight``, ``weight_unit``, ``barcode``, ``stock_quantity`` (opening stock,
     recorded as received), ``track_inventory``."""
     product = _lock_product(store, product)
+    count = Variant.objects.for_store(store).filter(product=product).count()
+    inputs.variant_count(count + 1, before=count, field="product")
     return _variant_create(store=store, actor=actor, product=product, data=fields)
 
 

@@ -101,15 +101,28 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "count_is_capped": table.page.paginator.count > COUNT_CAP,
         "count_cap": COUNT_CAP,
         "bulk_form": BulkActionForm(category_choices=category_choices),
-        "bulk_filters": _filter_params(request.GET),
+        "bulk_filters": _carried_filters(_filter_params(request.GET)),
         "can_edit": can_edit_catalog(request),
     }
     return render_page(request, "catalog/product_list.html", context, partial="product-table")
 
 
-def _filter_params(data: QueryDict) -> dict[str, str]:
-    """Only the list's filters: never a form control (scope, confirmation) a link could carry."""
-    return {key: data.get(key, "") for key in FILTER_PARAMS if data.get(key)}
+def _filter_params(data: QueryDict, *, prefix: str = "") -> dict[str, str]:
+    """Only the list's filters: never a form control (scope, confirmation) a link could carry.
+
+    The list's address names them plainly (``?category=12``); the bulk form carries them as
+    ``filter-category`` (``prefix=FILTER_PREFIX``), so that no option of an action (the new
+    category, a tag) can ever share a name with a filter and replace it in the POST.
+    """
+    return {key: data.get(prefix + key, "") for key in FILTER_PARAMS if data.get(prefix + key)}
+
+
+FILTER_PREFIX = "filter-"
+
+
+def _carried_filters(params: dict[str, str]) -> dict[str, str]:
+    """The list's filters as the bulk form and its confirmation page post them."""
+    return {FILTER_PREFIX + key: value for key, value in params.items()}
 
 
 CONFIRMATION_SALT = "catalog.product-bulk.confirmation"
@@ -197,7 +210,7 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
     store = request.store
     category_choices = selectors.category_choices(store=store)
     form = BulkActionForm(request.POST, category_choices=category_choices)
-    params = _filter_params(request.POST)
+    params = _filter_params(request.POST, prefix=FILTER_PREFIX)
     back = catalog_url("product-list", request)
     if params:
         back = f"{back}?{urlencode(params)}"
@@ -291,7 +304,7 @@ def _bulk_confirm_page(
         "apply_label": _apply_label(options.action, count),
         "filter_summary": _filter_summary(params, category_choices),
         "is_stale": bool(form.cleaned_data["confirmation"]),
-        "params": params,
+        "carried_filters": _carried_filters(params),
         "ids": payload["ids"],
         "token": signing.dumps(payload, salt=CONFIRMATION_SALT),
         "back_url": back,
