@@ -350,6 +350,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # a running job whose progress has not moved for this long is failed by the reaper
 JOB_STUCK_AFTER_MINUTES = setting("JOB_STUCK_AFTER_MINUTES", as_int, default=30)
+# how long Cancel waits for a job's step that holds its row before saying it can't stop it
+JOB_CANCEL_WAIT_SECONDS = 3
 
 # --- REST API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import logging
 import random
+import zlib
 from datetime import datetime, timedelta
 
 from celery import current_app
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -48,6 +49,7 @@ from apps.core.progress import JobProgress, job_progress
 logger = logging.getLogger(__name__)
 
 RUN_JOB_TASK = "apps.core.tasks.run_job_task"
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout ran out
 STUCK_MESSAGE = "Stopped without finishing (worker lost?). Start it again."
 RETRY_BACKOFF_SECONDS = 10
 RETRY_BACKOFF_MAX = 300
@@ -145,6 +147,15 @@ def job_progress_save(job: Job, *, processed: int, total: int | None = None) -> 
         job.total = total
 
 
+def job_step_lock(job: Job) -> None:
+    """Inside a runner's transaction: wait for any other delivery of the same job to finish
+    its step. A transaction-level advisory lock, not a lock on the job's row, so that Cancel
+    (which writes the row) never waits for a step to finish."""
+    kind = zlib.crc32(job._meta.label_lower.encode()) & 0x7FFFFFFF
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [kind, job.pk])
+
+
 def job_finish(job: Job) -> Job:
     """The runner's last step: mark the job done (unless it was cancelled meanwhile)."""
     now = timezone.now()
@@ -158,13 +169,29 @@ def job_finish(job: Job) -> Job:
 
 
 def job_cancel(*, job: Job) -> Job:
-    """Cancel a queued or running job; the worker stops at its next progress write."""
+    """Cancel a queued or running job; the worker stops at its next progress write.
+
+    A step that holds the job's row (an import writing the catalog in one transaction) can no
+    longer be stopped: after ``JOB_CANCEL_WAIT_SECONDS`` the answer says so instead of making
+    the person wait for the step.
+    """
     now = timezone.now()
-    cancelled = (
-        type(job)
-        .objects.filter(pk=job.pk, status__in=job.ACTIVE_STATUSES)
-        .update(status=JobStatus.CANCELLED, finished_at=now, updated_at=now)
-    )
+    wait_ms = int(settings.JOB_CANCEL_WAIT_SECONDS * 1000)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = {wait_ms}")
+            cancelled = (
+                type(job)
+                .objects.filter(pk=job.pk, status__in=job.ACTIVE_STATUSES)
+                .update(status=JobStatus.CANCELLED, finished_at=now, updated_at=now)
+            )
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        raise DomainError(
+            "It is writing its last step and can no longer be stopped; it will finish in a moment."
+        ) from None
     if not cancelled:
         raise DomainError("This job has already finished.")
     job.status, job.finished_at = JobStatus.CANCELLED, now

@@ -1,10 +1,12 @@
 """Bulk actions over more products than one request should handle run as a background job."""
 
 import re
+import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from apps.audit.models import AuditEntry
 from apps.catalog import services
@@ -12,6 +14,7 @@ from apps.catalog.models import BulkJob, Product, Variant
 from apps.core.exceptions import DomainError
 from apps.core.jobs import JobRetry, job_run
 from tests.catalog.factories import ProductFactory, VariantFactory
+from tests.factories import StoreFactory
 
 BASE = "/store/alpha/catalog/"
 
@@ -209,3 +212,52 @@ def test_cancel_needs_a_post_and_the_store(store, other_store, owner, make_membe
     assert client_for(stranger).post(f"{BASE}products/bulk/{job.pk}/cancel/").status_code == 404
     job.refresh_from_db()
     assert job.status == "queued"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancel_answers_at_once_while_a_chunk_is_being_written(monkeypatch, small_limits):
+    """The worker's chunk runs in a transaction of its own; Cancel, pressed meanwhile, must not
+    wait for it (a slow chunk once left the Cancel button hanging)."""
+    store = StoreFactory(handle="locks")
+    for n in range(4):
+        ProductFactory(store=store, title=f"Wool {n}", status="active")
+    job = services.bulk_job_create(
+        store=store,
+        actor="test",
+        products=Product.objects.for_store(store),
+        options=services.BulkOptions(action="archive"),
+    )
+    in_chunk, release = threading.Event(), threading.Event()
+    real_update = services.products_bulk_update
+
+    def slow_chunk(**kwargs):
+        result = real_update(**kwargs)
+        in_chunk.set()
+        release.wait(10)
+        return result
+
+    monkeypatch.setattr(services.bulk, "products_bulk_update", slow_chunk)
+    outcome = {}
+
+    def worker():
+        try:
+            outcome["status"] = job_run(label="catalog.BulkJob", job_id=job.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert in_chunk.wait(10)
+        started = time.monotonic()
+        services.catalog_job_cancel(store=store, actor="test", job=BulkJob.objects.get(pk=job.pk))
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join(10)
+
+    assert waited < 2
+    assert outcome["status"] == "cancelled"
+    job.refresh_from_db()
+    assert (job.status, job.processed) == ("cancelled", 2)  # the chunk under way stays done
+    assert Product.objects.for_store(store).filter(status="archived").count() == 2

@@ -3,10 +3,12 @@ cancel and the progress component. Exercised on the catalog's BulkJob with stand
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from apps.core.jobs import (
 )
 from apps.core.tasks import jobs_reap_stuck_task, run_job_task
 from merchant_portal.celery import app
+from tests.factories import StoreFactory
 
 LABEL = "catalog.BulkJob"
 CALLS: list = []
@@ -298,3 +301,41 @@ def test_the_reaper_queues_again_a_job_whose_message_was_lost(
     assert lost.status == "queued"
     assert lost.updated_at > long_ago  # not queued again on the next beat
     assert jobs_requeue_lost() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancel_of_a_job_in_its_last_write_says_so_instead_of_hanging(settings):
+    """A step that holds the job's row (an import writing the catalog in one transaction) can
+    no longer be stopped: Cancel says so within seconds instead of waiting for it."""
+    settings.JOB_CANCEL_WAIT_SECONDS = 1
+    store = StoreFactory(handle="writes")
+    job = BulkJob.objects.create(store=store, action="archive", total=5, status="running")
+    holding, release = threading.Event(), threading.Event()
+
+    def last_write():
+        try:
+            with transaction.atomic():
+                BulkJob.objects.select_for_update().get(pk=job.pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=last_write)
+    thread.start()
+    try:
+        assert holding.wait(10)
+        started = time.monotonic()
+        with pytest.raises(DomainError) as refused:
+            job_cancel(job=BulkJob.objects.get(pk=job.pk))
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join(10)
+
+    assert waited < 3
+    assert refused.value.message == (
+        "It is writing its last step and can no longer be stopped; it will finish in a moment."
+    )
+    job.refresh_from_db()
+    assert job.status == "running"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from apps.audit.services import audit_record_many
 from apps.catalog.models import (
@@ -19,7 +20,7 @@ from apps.catalog.models import (
 from apps.catalog.rules import PRICE_MODES, compare_at_adjusted, price_adjusted
 from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
 from apps.core.exceptions import DomainError
-from apps.core.jobs import JobCancelled, job_enqueue
+from apps.core.jobs import JobCancelled, job_enqueue, job_step_lock
 from apps.core.models import JobStatus, Store
 
 BULK_ACTIONS = {
@@ -133,8 +134,16 @@ def products_bulk_update(
     mode, value = options.mode, options.value
     if action not in BULK_ACTIONS:
         raise DomainError("Choose an action.", field="action")
-    scope = Product.objects.for_store(store).filter(pk__in=products.order_by().values("pk"))
-    matched = scope.count()
+    # at most a job's chunk (BULK_CHUNK) or BULK_INLINE_MAX products come here: their ids, read
+    # once, keep every statement below a plain index lookup whatever the planner's statistics
+    # say (nested IN-subqueries over freshly imported rows once took minutes)
+    ids = list(
+        Product.objects.for_store(store)
+        .filter(pk__in=products.order_by().values("pk"))
+        .values_list("pk", flat=True)
+    )
+    scope = Product.objects.for_store(store).filter(pk__in=ids)
+    matched = len(ids)
     if not matched:
         raise DomainError("Select at least one product.", field="products")
     now = _now()
@@ -181,16 +190,18 @@ def products_bulk_update(
         changes = {"tags": [None, f"+{name}" if action == "add_tag" else f"-{name}"]}
     else:
         amount = bulk_price_check(store=store, products=scope, mode=mode, value=value)
-        variants = Variant.objects.for_store(store).filter(product_id__in=scope.values("pk"))
+        variants = Variant.objects.for_store(store).filter(product_id__in=ids)
         updated = []
-        for variant in variants.only("pk", "price", "compare_at_price").iterator(chunk_size=2000):
+        for variant in variants.only("pk", "product_id", "price", "compare_at_price").iterator(
+            chunk_size=2000
+        ):
             variant.price = price_adjusted(variant.price, mode=mode, value=amount)
             variant.compare_at_price = compare_at_adjusted(
                 variant.compare_at_price, new_price=variant.price, mode=mode, value=amount
             )
             updated.append(variant)
         Variant.objects.bulk_update(updated, ["price", "compare_at_price"], batch_size=2000)
-        target = scope.filter(pk__in=variants.values("product_id"))
+        target = scope.filter(pk__in={variant.product_id for variant in updated})
         changed = list(target.order_by("pk").values_list("pk", "title"))
         target.update(updated_at=now)
         suffix = " %" if mode == "percent" else ""
@@ -209,8 +220,6 @@ def products_bulk_update(
 
 
 def _now():
-    from django.utils import timezone
-
     return timezone.now()
 
 
@@ -264,7 +273,8 @@ def bulk_job_run(*, job: BulkJob) -> BulkJob:
     options = BulkOptions.from_json({**job.options, "action": job.action})
     while job.processed < job.total:
         with transaction.atomic():
-            locked = BulkJob.objects.select_for_update().get(pk=job.pk)
+            job_step_lock(job)  # one delivery at a time; Cancel can still write the row
+            locked = BulkJob.objects.get(pk=job.pk)
             if not locked.is_active:
                 raise JobCancelled(f"bulk job {job.pk} is {locked.status}")
             chunk = locked.product_ids[locked.processed : locked.processed + BULK_CHUNK]
@@ -282,7 +292,10 @@ def bulk_job_run(*, job: BulkJob) -> BulkJob:
                 changed = 0
             locked.processed += len(chunk)
             locked.changed += changed
-            locked.save(update_fields=["processed", "changed", "updated_at"])
+            # progress only: a Cancel that landed meanwhile keeps its status
+            BulkJob.objects.filter(pk=job.pk).update(
+                processed=locked.processed, changed=locked.changed, updated_at=timezone.now()
+            )
         job.processed, job.changed = locked.processed, locked.changed
     return _bulk_job_end(job, status=JobStatus.DONE)
 
