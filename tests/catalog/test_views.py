@@ -842,3 +842,36 @@ def test_variant_page_names_its_stock_state_by_the_catalog_rule(
     stock_badges = [(tone, text) for tone, text in badges if "stock" in text.lower()]
     tones = {"Out of stock": "critical", "Low stock": "warning"}
     assert stock_badges == ([(tones[expected], expected)] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-100000", "would make the price negative"),
+        ("99999999999", "Enter a price change of at most 10 digits before the decimal point."),
+    ],
+)
+def test_bulk_error_keeps_the_selection_and_the_typed_change(
+    store, owner, client_for, value, message
+):
+    kept = VariantFactory(product__store=store, product__title="Kept", price="10.00").product
+    other = VariantFactory(product__store=store, product__title="Other", price="10.00").product
+    client = client_for(owner)
+    data = {"action": "adjust_price", "scope": "selected", "ids": [kept.pk]}
+
+    response = client.post(
+        BASE + "products/bulk/", {**data, "mode": "amount", "value": value}, follow=True
+    )
+
+    page = response.text
+    bar = page[page.index('id="bulk-form"') :]
+    bar = bar[: bar.index("</form>")]
+    assert message in bar  # next to the bulk bar, not only in a toast
+    assert 'role="alert"' in bar
+    assert '<option value="adjust_price" selected>' in bar
+    assert '<option value="amount" selected>' in bar
+    assert f'value="{value}"' in bar
+    box = 'value="{}" form="bulk-form" aria-label="Select {}" data-bulk-item'
+    assert box.format(kept.pk, "Kept") + " checked>" in page
+    assert box.format(other.pk, "Other") + ">" in page
+    assert client.get(BASE).text.count("data-bulk-item checked") == 0  # shown once

@@ -30,7 +30,7 @@ from apps.catalog.views.common import (
     variant_initial,
 )
 from apps.core.exceptions import DomainError
-from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
+from apps.core.htmx import redirect_with_message, render_page
 from apps.core.roles import Perm
 from apps.core.tables import ChoiceFilter, Column, TableQuery
 from apps.core.tenancy import store_view
@@ -94,13 +94,18 @@ def product_list(request: HttpRequest) -> HttpResponse:
     for product in rows:
         selectors.product_row_values(product)
     has_products = table.is_filtered or bool(rows) or table.page.paginator.count > 0
+    # a bulk action refused a moment ago: its choices, its selection and why, shown in the bar
+    retry = request.session.pop(BULK_RETRY_KEY, None) or {}
+    bulk_form = BulkActionForm(retry.get("data"), category_choices=category_choices)
     context = {
         "table": table,
         "rows": rows,
         "has_products": has_products,
         "count_is_capped": table.page.paginator.count > COUNT_CAP,
         "count_cap": COUNT_CAP,
-        "bulk_form": BulkActionForm(category_choices=category_choices),
+        "bulk_form": bulk_form,
+        "bulk_error": retry.get("error", ""),
+        "bulk_selected": set(retry.get("ids", [])),
         "bulk_filters": _carried_filters(_filter_params(request.GET)),
         "can_edit": can_edit_catalog(request),
     }
@@ -124,6 +129,21 @@ def _carried_filters(params: dict[str, str]) -> dict[str, str]:
     """The list's filters as the bulk form and its confirmation page post them."""
     return {FILTER_PREFIX + key: value for key, value in params.items()}
 
+
+BULK_RETRY_KEY = "catalog.product-bulk.retry"
+BULK_FIELDS = ("action", "scope", "category", "tag", "mode", "value")
+
+
+def _bulk_refused(request: HttpRequest, back: str, message: str) -> HttpResponse:
+    """Back to the list with the bulk bar as the person left it (the action, its options, the
+    ticked products) and the reason next to it: nothing they chose or typed is lost."""
+    data = {key: request.POST.get(key, "") for key in BULK_FIELDS}
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()][:BULK_IDS_KEPT]
+    request.session[BULK_RETRY_KEY] = {"data": data, "ids": ids, "error": message}
+    return redirect(back)
+
+
+BULK_IDS_KEPT = 500  # ticked rows remembered for the retry (a page holds at most 100)
 
 CONFIRMATION_SALT = "catalog.product-bulk.confirmation"
 CONFIRMATION_MAX_AGE = 60 * 60  # seconds a confirmation step stays valid
@@ -215,9 +235,7 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
     if params:
         back = f"{back}?{urlencode(params)}"
     if not form.is_valid():
-        first = next(iter(form.errors.values()))[0]
-        messages.error(request, first)
-        return redirect(back)
+        return _bulk_refused(request, back, next(iter(form.errors.values()))[0])
     data = form.cleaned_data
     scope, ids, options = data["scope"], data["ids"], form.options()
     if scope == "all":
@@ -246,7 +264,7 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
                 store=store, actor=request.user, products=products, options=options
             )
         except DomainError as error:
-            return redirect_with_error(request, back, error)
+            return _bulk_refused(request, back, error.message)
         url = catalog_url("bulk-job-detail", request, bulk_job_id=job.pk)
         return redirect(f"{url}?{urlencode({'back': back})}")
     try:
@@ -254,7 +272,7 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
             store=store, actor=request.user, products=products, options=options
         )
     except DomainError as error:
-        return redirect_with_error(request, back, error)
+        return _bulk_refused(request, back, error.message)
     label = services.BULK_ACTIONS[options.action].lower()
     noun = "product" if result.matched == 1 else "products"
     unchanged = result.matched - result.changed
@@ -285,7 +303,7 @@ def _bulk_confirm_page(
                 value=options.value,
             )
         except DomainError as error:
-            return redirect_with_error(request, back, error)
+            return _bulk_refused(request, back, error.message)
         preview = selectors.bulk_price_preview(
             store=store,
             products=products,
