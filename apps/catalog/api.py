@@ -186,15 +186,21 @@ def _optional_handle(value) -> str:
 
 
 class ProductInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=255, required=False)
+    title = serializers.CharField(max_length=inputs.TEXT_LIMITS["title"], required=False)
     handle = RuleField(_optional_handle, required=False, help_text="e.g. linen-shirt")
     description = serializers.CharField(required=False, allow_blank=True)
     status = RuleField(inputs.status, required=False, help_text="draft, active or archived")
     category = serializers.IntegerField(required=False, allow_null=True)
     tags = RuleListField(inputs.tags, required=False, help_text="Up to 50 tags.")
-    vendor = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    seo_title = serializers.CharField(max_length=70, required=False, allow_blank=True)
-    seo_description = serializers.CharField(max_length=320, required=False, allow_blank=True)
+    vendor = serializers.CharField(
+        max_length=inputs.TEXT_LIMITS["vendor"], required=False, allow_blank=True
+    )
+    seo_title = serializers.CharField(
+        max_length=inputs.TEXT_LIMITS["seo_title"], required=False, allow_blank=True
+    )
+    seo_description = serializers.CharField(
+        max_length=inputs.TEXT_LIMITS["seo_description"], required=False, allow_blank=True
+    )
     low_stock_threshold = RuleField(
         partial(inputs.count, field="low_stock_threshold", label="low stock threshold"),
         schema_type="integer",
@@ -203,23 +209,25 @@ class ProductInputSerializer(serializers.Serializer):
 
 
 class ProductCreateSerializer(ProductInputSerializer):
-    title = serializers.CharField(max_length=255)
+    title = serializers.CharField(max_length=inputs.TEXT_LIMITS["title"])
     variants = VariantInputSerializer(many=True, required=False)
 
 
 class StockAdjustmentSerializer(serializers.Serializer):
     delta = serializers.IntegerField()
     reason = serializers.ChoiceField(choices=InventoryReason.choices)
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    note = serializers.CharField(
+        max_length=inputs.TEXT_LIMITS["note"], required=False, allow_blank=True
+    )
 
 
 class CategoryInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, required=False)
+    name = serializers.CharField(max_length=inputs.TEXT_LIMITS["category_name"], required=False)
     parent = serializers.IntegerField(required=False, allow_null=True)
 
 
 class CategoryCreateSerializer(CategoryInputSerializer):
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=inputs.TEXT_LIMITS["category_name"])
 
 
 # --- pagination -----------------------------------------------------------------------------------
@@ -321,7 +329,9 @@ class ProductDetailView(CatalogApiView):
 
 class ImageUploadSerializer(serializers.Serializer):
     image = serializers.FileField(help_text="JPEG, PNG, WebP or GIF, up to 10 MB.")
-    alt_text = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    alt_text = serializers.CharField(
+        max_length=inputs.TEXT_LIMITS["alt_text"], required=False, allow_blank=True
+    )
 
 
 class ProductImageListView(CatalogApiView):

@@ -32,6 +32,18 @@ MAX_HANDLE_LENGTH = 255
 MAX_SKU_LENGTH = 64
 MAX_BARCODE_LENGTH = 64
 MAX_VARIANTS_PER_PRODUCT = 100
+# the longest text each field holds: the models' columns, the forms, the API and the import
+TEXT_LIMITS = {
+    "title": 255,
+    "vendor": 120,
+    "seo_title": 70,
+    "seo_description": 320,
+    "category_name": 120,
+    "alt_text": 255,
+    "note": 255,
+    "option_name": 30,
+    "option_value": 60,
+}
 # the import builds this message in SQL (``io/bulk.py``), so it is a template as well as a rule
 VARIANT_LIMIT_MESSAGE = "A product can have at most {limit} variants; this one would have {count}."
 

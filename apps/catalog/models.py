@@ -21,7 +21,7 @@ ZERO = Decimal("0")
 
 
 class Category(StoreOwnedModel):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=inputs.TEXT_LIMITS["category_name"])
     slug = models.SlugField(max_length=140)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -54,8 +54,8 @@ class ProductStatus(models.TextChoices):
 
 
 class Product(StoreOwnedModel):
-    title = models.CharField(max_length=255)
-    handle = models.SlugField(max_length=255)
+    title = models.CharField(max_length=inputs.TEXT_LIMITS["title"])
+    handle = models.SlugField(max_length=inputs.MAX_HANDLE_LENGTH)
     description = models.TextField(blank=True)
     status = models.CharField(
         max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT
@@ -63,10 +63,10 @@ class Product(StoreOwnedModel):
     category = models.ForeignKey(
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="products"
     )
-    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
-    vendor = models.CharField(max_length=120, blank=True)
-    seo_title = models.CharField(max_length=70, blank=True)
-    seo_description = models.CharField(max_length=320, blank=True)
+    tags = ArrayField(models.CharField(max_length=inputs.MAX_TAG_LENGTH), default=list, blank=True)
+    vendor = models.CharField(max_length=inputs.TEXT_LIMITS["vendor"], blank=True)
+    seo_title = models.CharField(max_length=inputs.TEXT_LIMITS["seo_title"], blank=True)
+    seo_description = models.CharField(max_length=inputs.TEXT_LIMITS["seo_description"], blank=True)
     low_stock_threshold = models.PositiveIntegerField(default=5)
 
     class Meta:
@@ -142,7 +142,7 @@ class ProductImage(StoreOwnedModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(upload_to=product_image_path)
     thumbnail = models.ImageField(upload_to=product_image_path, blank=True)
-    alt_text = models.CharField(max_length=255, blank=True)
+    alt_text = models.CharField(max_length=inputs.TEXT_LIMITS["alt_text"], blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -161,7 +161,7 @@ class WeightUnit(models.TextChoices):
 
 class Variant(StoreOwnedModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
-    sku = models.CharField(max_length=64)
+    sku = models.CharField(max_length=inputs.MAX_SKU_LENGTH)
     # e.g. {"Size": "M", "Colour": "Red"}; the product's options, in order
     option_values = models.JSONField(default=dict, blank=True)
     price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
@@ -177,7 +177,7 @@ class Variant(StoreOwnedModel):
     weight_unit = models.CharField(
         max_length=2, choices=WeightUnit.choices, default=WeightUnit.GRAM
     )
-    barcode = models.CharField(max_length=64, blank=True)
+    barcode = models.CharField(max_length=inputs.MAX_BARCODE_LENGTH, blank=True)
     stock_quantity = models.IntegerField(default=0)
     track_inventory = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
@@ -230,7 +230,7 @@ class InventoryMovement(StoreOwnedModel):
     delta = models.IntegerField()
     quantity_after = models.IntegerField()
     reason = models.CharField(max_length=16, choices=InventoryReason.choices)
-    note = models.CharField(max_length=255, blank=True)
+    note = models.CharField(max_length=inputs.TEXT_LIMITS["note"], blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -66,7 +66,8 @@ def _money_field(label: str, *, required: bool = False, help_text: str = "") -> 
 
 class ProductForm(forms.Form):
     title = forms.CharField(
-        max_length=255, error_messages={"required": "Enter a title for the product."}
+        max_length=inputs.TEXT_LIMITS["title"],
+        error_messages={"required": "Enter a title for the product."},
     )
     handle = RuleField(
         _optional_handle,
@@ -83,15 +84,21 @@ class ProductForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": "This category does not exist in this store; pick one."},
     )
-    vendor = forms.CharField(max_length=120, required=False)
+    vendor = forms.CharField(max_length=inputs.TEXT_LIMITS["vendor"], required=False)
     tags = forms.CharField(
         required=False, help_text="Separate tags with commas, e.g. summer, linen, bestseller."
     )
     option1_name = forms.CharField(
-        label="First option", max_length=30, required=False, help_text="e.g. Size"
+        label="First option",
+        max_length=inputs.TEXT_LIMITS["option_name"],
+        required=False,
+        help_text="e.g. Size",
     )
     option2_name = forms.CharField(
-        label="Second option", max_length=30, required=False, help_text="e.g. Colour"
+        label="Second option",
+        max_length=inputs.TEXT_LIMITS["option_name"],
+        required=False,
+        help_text="e.g. Colour",
     )
     low_stock_threshold = RuleField(
         partial(inputs.count, field="low_stock_threshold", label="low stock threshold", default=5),
@@ -102,13 +109,13 @@ class ProductForm(forms.Form):
     )
     seo_title = forms.CharField(
         label="SEO title",
-        max_length=70,
+        max_length=inputs.TEXT_LIMITS["seo_title"],
         required=False,
         help_text="Shown in search results; up to 70 characters. The title is used when empty.",
     )
     seo_description = forms.CharField(
         label="SEO description",
-        max_length=320,
+        max_length=inputs.TEXT_LIMITS["seo_description"],
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Up to 320 characters.",
@@ -142,8 +149,12 @@ class ProductForm(forms.Form):
 
 class VariantForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    option1 = forms.CharField(label="Option 1", max_length=60, required=False)
-    option2 = forms.CharField(label="Option 2", max_length=60, required=False)
+    option1 = forms.CharField(
+        label="Option 1", max_length=inputs.TEXT_LIMITS["option_value"], required=False
+    )
+    option2 = forms.CharField(
+        label="Option 2", max_length=inputs.TEXT_LIMITS["option_value"], required=False
+    )
     sku = RuleField(inputs.sku, label="SKU")
     price = _money_field("Price", required=True)
     compare_at_price = _money_field("Compare-at price")
@@ -264,7 +275,7 @@ class StockAdjustForm(forms.Form):
         error_messages={"required": "Enter how many units to add or remove."},
     )
     reason = forms.ChoiceField(choices=InventoryReason.choices)
-    note = forms.CharField(max_length=255, required=False)
+    note = forms.CharField(max_length=inputs.TEXT_LIMITS["note"], required=False)
 
     def clean_delta(self):
         delta = self.cleaned_data["delta"]
@@ -274,7 +285,7 @@ class StockAdjustForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=inputs.TEXT_LIMITS["category_name"])
     parent = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Parent")
 
     def __init__(self, *args, category_choices=(), **kwargs):
@@ -309,7 +320,9 @@ class ImageUploadForm(forms.Form):
 
 
 class ImageAltForm(forms.Form):
-    alt_text = forms.CharField(max_length=255, required=False, label="Alt text")
+    alt_text = forms.CharField(
+        max_length=inputs.TEXT_LIMITS["alt_text"], required=False, label="Alt text"
+    )
 
 
 class IdListField(forms.TypedMultipleChoiceField):

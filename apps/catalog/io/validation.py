@@ -21,11 +21,11 @@ from apps.core.exceptions import DomainError
 TRUE_WORDS = {"true", "yes", "y", "1", "t", "shopify"}
 FALSE_WORDS = {"false", "no", "n", "0", "f"}
 MAX_LENGTHS = {
-    "handle": 255,
-    "title": 255,
-    "vendor": 120,
-    "seo_title": 70,
-    "seo_description": 320,
+    "handle": inputs.MAX_HANDLE_LENGTH,
+    **{
+        name: inputs.TEXT_LIMITS[name]
+        for name in ("title", "vendor", "seo_title", "seo_description")
+    },
 }
 
 # the staging table's columns, in the order ``RowValidator.validate`` returns them
