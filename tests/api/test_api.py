@@ -49,11 +49,10 @@ def test_store_endpoint_with_an_api_key_returns_the_store(store, api_key):
     }
 
 
-def test_an_api_key_ignores_an_x_store_header_naming_another_store(api_key, other_store):
+def test_an_api_key_with_an_x_store_header_naming_another_store_is_a_404(api_key, other_store):
     response = Client().get("/api/v1/store/", HTTP_X_STORE="bravo", **_bearer(api_key))
 
-    assert response.status_code == 200
-    assert response.json()["handle"] == "alpha"
+    assert response.status_code == 404
 
 
 def test_a_revoked_api_key_is_refused_with_401(store, owner):
