@@ -60,7 +60,7 @@ def error_body(message: str, *, code: str, field: str = NON_FIELD) -> dict:
     return {"errors": {field: [message]}, "code": code}
 
 
-def field_error_response(field: str, message: str, *, code: str = "invalid") -> Response:
-    return Response(
-        {"errors": {field: [message]}, "code": code}, status=status.HTTP_400_BAD_REQUEST
-    )
+def field_error_response(
+    field: str, message: str, *, code: str = "invalid", status: int = status.HTTP_400_BAD_REQUEST
+) -> Response:
+    return Response(error_body(message, code=code, field=field), status=status)

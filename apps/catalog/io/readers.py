@@ -28,7 +28,8 @@ from django.conf import settings
 
 from apps.core.csv import unguard_cell
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# the setting IMPORT_MAX_UPLOAD_BYTES (MAX_REQUEST_BYTES, the body limit, builds on it)
+MAX_UPLOAD_BYTES = getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 CHUNK = 1024 * 1024
 FIELD_SIZE_LIMIT = 131072  # the csv module's default: 128 KiB in one cell
 # the mapping page is one form field per column: stay well under DATA_UPLOAD_MAX_NUMBER_FIELDS
