@@ -234,3 +234,23 @@ def test_an_api_image_stopped_by_the_upload_handler_is_a_413_naming_the_field(
         "code": "too_large",
     }
     assert ProductImage.objects.count() == 0
+
+
+# --- over real HTTP ---------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_a_real_request_claiming_600_mb_is_answered_413_before_its_body_is_sent(live_server):
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(live_server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
+        connection.sendall(
+            b"POST /store/alpha/catalog/imports/new/ HTTP/1.1\r\n"
+            b"Host: " + address.netloc.encode() + b"\r\n"
+            b"Content-Type: multipart/form-data; boundary=x\r\n"
+            b"Content-Length: " + str(600 * 1024 * 1024).encode() + b"\r\n\r\n"
+            b"--x\r\n"  # and nothing more: the answer must not wait for the body
+        )
+        status_line = connection.makefile("rb").readline()
+
+    assert status_line.startswith(b"HTTP/1.1 413")
