@@ -90,8 +90,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Django's own error pages under /api/ (unknown address, server error) in the API's shape
+    "apps.api.exceptions.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # a body over MAX_REQUEST_BYTES is a 413 before CsrfViewMiddleware reads (and spools) it
+    "apps.core.uploads.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -292,6 +296,27 @@ PRIVATE_FILE_RETENTION_DAYS = {
     "exports": setting("EXPORT_FILE_RETENTION_DAYS", as_int, default=7),
     "default": 30,
 }
+
+# --- Request size -----------------------------------------------------------------------------
+# The largest file an import takes (apps/catalog/io/readers.py reads it from here) and the
+# largest request body the portal reads at all: a larger Content-Length is a 413 before the body
+# is read (apps/core/uploads.py), and an upload whose bytes pass it anyway is stopped by the
+# first upload handler, so nothing larger is ever written to the temporary folder.
+IMPORT_MAX_UPLOAD_BYTES = setting("IMPORT_MAX_UPLOAD_BYTES", as_int, default=50 * 1024 * 1024)
+# the import's file plus room for the form's other fields and the multipart headers
+MAX_REQUEST_BYTES = setting(
+    "MAX_REQUEST_BYTES", as_int, default=IMPORT_MAX_UPLOAD_BYTES + 64 * 1024
+)
+if MAX_REQUEST_BYTES < IMPORT_MAX_UPLOAD_BYTES:
+    raise ImproperlyConfigured(
+        "The environment variable MAX_REQUEST_BYTES is below IMPORT_MAX_UPLOAD_BYTES: "
+        "no import of the largest allowed file could be sent."
+    )
+FILE_UPLOAD_HANDLERS = [
+    "apps.core.uploads.RequestSizeLimitUploadHandler",  # first: it sees every byte
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Email ------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = setting(

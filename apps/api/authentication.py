@@ -1,6 +1,7 @@
 """How the admin API knows its store.
 
-- A secret API key (``Authorization: Bearer mp_sk_…``): the key's own store, with owner rights.
+- A secret API key (``Authorization: Bearer mp_sk_…``): the key's own store, with owner rights;
+  an ``X-Store`` header or ``store=`` parameter naming another store is a 404.
 - A logged-in session: the store named by the ``X-Store`` header or ``store=<handle>``
   parameter, checked against the user's memberships (another store is a 404).
 """

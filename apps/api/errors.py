@@ -1,4 +1,4 @@
-"""The admin API's error shape, in one place: 400 ``{"errors": {field: [message]}, "code"}``.
+"""The admin API's error shape, in one place: ``{"errors": {field: [message]}, "code"}``.
 
 ``field`` is the input's path, the way a client wrote it: ``title``, ``variants[2].sku``,
 ``non_field_errors`` for the request as a whole. Serializer errors and domain errors raised by
@@ -55,7 +55,12 @@ def domain_error_response(error: DomainError) -> Response:
     )
 
 
-def field_error_response(field: str, message: str, *, code: str = "invalid") -> Response:
-    return Response(
-        {"errors": {field: [message]}, "code": code}, status=status.HTTP_400_BAD_REQUEST
-    )
+def error_body(message: str, *, code: str, field: str = NON_FIELD) -> dict:
+    """The shape of every API error: one message on one field (the request's by default)."""
+    return {"errors": {field: [message]}, "code": code}
+
+
+def field_error_response(
+    field: str, message: str, *, code: str = "invalid", status: int = status.HTTP_400_BAD_REQUEST
+) -> Response:
+    return Response(error_body(message, code=code, field=field), status=status)

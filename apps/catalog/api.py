@@ -33,6 +33,7 @@ from apps.catalog.models import (
 )
 from apps.catalog.services import VARIANT_FIELDS
 from apps.core.roles import Perm
+from apps.core.uploads import upload_was_stopped
 
 
 def _validated(serializer: serializers.Serializer) -> dict | None:
@@ -343,6 +344,13 @@ class ProductImageListView(CatalogApiView):
     def post(self, request: Request, product_id: int) -> Response:
         product = selectors.product_get(store=request.store, product_id=product_id)
         serializer = ImageUploadSerializer(data=request.data)
+        if upload_was_stopped(request):  # the body passed the request limit while it was read
+            return field_error_response(
+                "image",
+                f"The image is larger than {services.IMAGE_MAX_BYTES // 1024 // 1024} MB.",
+                code="too_large",
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
         data = _validated(serializer)
         if data is None:
             return invalid_response(serializer)

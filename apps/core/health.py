@@ -1,15 +1,21 @@
 """Health of the pieces the portal needs: database, broker and at least one worker.
 
-A load balancer polls /health/ every few seconds, so it must answer in milliseconds: the
-database is checked on every call (SELECT 1), while the broker and worker status — pinging the
-workers waits a full second — is probed at most every ``SERVICES_MAX_AGE_SECONDS`` and shared
-through the cache (with ``CACHE_URL=redis://…``, by every web process).
+A load balancer polls /health/ every few seconds, so every request answers in milliseconds:
+the database is checked on every call (SELECT 1), while the broker and worker status — pinging
+the workers waits a full second — is never probed inside a request. It is served from the cache
+(with ``CACHE_URL=redis://…``, shared by every web process) with its age; a request that finds
+it older than ``SERVICES_MAX_AGE_SECONDS`` still serves it and starts one refresh in a daemon
+thread (one per process, and one across processes through a cache lock). Before the first
+refresh has finished (a cold start) the broker and workers are reported as "checking": not
+down, so the page is 200 when the database is up.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from celery import current_app
@@ -21,12 +27,15 @@ logger = logging.getLogger(__name__)
 SERVICES_MAX_AGE_SECONDS = 30
 SERVICES_CACHE_KEY = "health:services"
 SERVICES_REFRESH_LOCK_KEY = "health:services:refreshing"
+# a refresh takes about 3 s at most (broker 2 s, ping 1 s); a lock left by a dead process expires
+SERVICES_REFRESH_LOCK_SECONDS = 15
+CHECKING = "checking"
 
 
 @dataclass(frozen=True)
 class Check:
     name: str
-    ok: bool
+    ok: bool | None  # None: not known yet (a cold start, "checking")
     detail: str
     milliseconds: float
 
@@ -101,49 +110,98 @@ def _cache_call(method: str, *args, **kwargs):
         return None
 
 
-def services_status() -> ServicesStatus:
-    """The cached broker/worker status, probed again once it is older than
-    ``SERVICES_MAX_AGE_SECONDS``; while one request probes, the others serve the older one."""
-    status = _cache_call("get", SERVICES_CACHE_KEY)
-    if isinstance(status, ServicesStatus) and _now() - status.checked_at < SERVICES_MAX_AGE_SECONDS:
-        return status
-    if isinstance(status, ServicesStatus) and not _cache_call(
-        "add", SERVICES_REFRESH_LOCK_KEY, True, timeout=10
-    ):
-        return status  # another request is probing right now
+def services_refresh() -> ServicesStatus:
+    """Probe the broker and workers now (about a second) and cache the result."""
+    status = _probe_services()
+    _cache_call("set", SERVICES_CACHE_KEY, status, timeout=SERVICES_MAX_AGE_SECONDS * 10)
+    return status
+
+
+_refreshing = threading.Lock()  # one refresh thread per process
+
+
+def _refresh_and_unlock() -> None:
     try:
-        status = _probe_services()
-        _cache_call("set", SERVICES_CACHE_KEY, status, timeout=SERVICES_MAX_AGE_SECONDS * 10)
+        services_refresh()
+    except Exception:  # noqa: BLE001 - a background thread must log, not die silently
+        logger.exception("health: refreshing the broker/worker status failed")
     finally:
         _cache_call("delete", SERVICES_REFRESH_LOCK_KEY)
+        _refreshing.release()
+
+
+def _spawn(target: Callable[[], None]) -> None:
+    threading.Thread(target=target, name="health-refresh", daemon=True).start()
+
+
+def _refresh_in_background() -> None:
+    """Start one refresh unless one is running in this process or, per the cache, in another."""
+    if not _refreshing.acquire(blocking=False):
+        return
+    locked = _cache_call(
+        "add", SERVICES_REFRESH_LOCK_KEY, True, timeout=SERVICES_REFRESH_LOCK_SECONDS
+    )
+    if locked is False:  # another process is refreshing (None: the cache failed, go ahead)
+        _refreshing.release()
+        return
+    try:
+        _spawn(_refresh_and_unlock)
+    except Exception:
+        _cache_call("delete", SERVICES_REFRESH_LOCK_KEY)
+        _refreshing.release()
+        raise
+
+
+def services_status() -> ServicesStatus | None:
+    """The cached broker/worker status, however old, at once; ``None`` before the first
+    refresh. A missing or stale status starts a refresh in the background."""
+    status = _cache_call("get", SERVICES_CACHE_KEY)
+    if not isinstance(status, ServicesStatus):
+        status = None
+    if status is None or _now() - status.checked_at >= SERVICES_MAX_AGE_SECONDS:
+        _refresh_in_background()
     return status
 
 
 @dataclass(frozen=True)
 class HealthReport:
     checks: list[Check]
-    services: ServicesStatus
+    services: ServicesStatus | None  # None until the first refresh (checking)
 
     @property
     def healthy(self) -> bool:
-        """Serving needs the database and the broker; missing workers only delay tasks."""
-        return all(check.ok for check in self.checks if check.name != "workers")
+        """Serving needs the database and the broker (unless still checking); missing workers
+        only delay tasks."""
+        return all(check.ok is not False for check in self.checks if check.name != "workers")
 
     @property
-    def services_checked_seconds_ago(self) -> float:
+    def worker_names(self) -> tuple[str, ...]:
+        return self.services.worker_names if self.services else ()
+
+    @property
+    def services_checked_seconds_ago(self) -> float | None:
+        if self.services is None:
+            return None
         return round(max(0.0, _now() - self.services.checked_at), 1)
 
     def as_json(self, *, detail: bool = False) -> dict:
-        body = {"healthy": self.healthy, "checks": [check.__dict__ for check in self.checks]}
+        body = {
+            "healthy": self.healthy,
+            "checks": [check.__dict__ for check in self.checks],
+            "services_checked_seconds_ago": self.services_checked_seconds_ago,
+        }
         if detail:
-            body["workers"] = list(self.services.worker_names)
-            body["services_checked_seconds_ago"] = self.services_checked_seconds_ago
+            body["workers"] = list(self.worker_names)
         return body
 
 
 def health_report() -> HealthReport:
     services = services_status()
-    checks = [_timed("database", _database), services.broker, services.workers]
+    if services is None:
+        service_checks = [Check(name, None, CHECKING, 0.0) for name in ("broker", "workers")]
+    else:
+        service_checks = [services.broker, services.workers]
+    checks = [_timed("database", _database), *service_checks]
     return HealthReport(checks=checks, services=services)
 
 

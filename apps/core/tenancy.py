@@ -5,7 +5,8 @@
 - a logged-in user and a store handle, from the URL (pages: ``/store/<handle>/…``) or from the
   ``X-Store`` header / ``store=<handle>`` parameter (the API's session requests): the user's
   membership of that store gives the role;
-- an API key: the key's own store, as owner.
+- an API key: the key's own store, as owner; a store named as well (header or parameter) must
+  be that store, any other is the same 404.
 
 Either way the request gets ``request.store``, ``request.membership`` (``None`` for an API key)
 and ``request.role``. Another store, or a store that does not exist, is a 404 — never a 403
@@ -73,10 +74,12 @@ def _api_key_role(api_key: ApiKeyLike) -> str:
 def resolve_store(
     request: HttpRequest, *, handle: str | None = None, api_key: ApiKeyLike | None = None
 ) -> StoreAccess:
+    handle = handle or request.headers.get(STORE_HEADER) or request.GET.get(STORE_PARAMETER)
     if api_key is not None:
+        if handle and handle != api_key.store.handle:
+            raise Http404("No such store.")
         access = StoreAccess(store=api_key.store, role=_api_key_role(api_key), membership=None)
     else:
-        handle = handle or request.headers.get(STORE_HEADER) or request.GET.get(STORE_PARAMETER)
         if not handle:
             raise StoreNotNamed(
                 f"Name the store with the {STORE_HEADER} header or a "

@@ -1,5 +1,6 @@
 """The admin REST API: how a request finds its store, who may use it, and the docs."""
 
+import json
 import re
 
 import pytest
@@ -16,6 +17,9 @@ def api_key(store, owner):
 
 def _bearer(raw):
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+NOT_FOUND = {"errors": {"non_field_errors": ["No such store."]}, "code": "not_found"}
 
 
 # --- API key -----------------------------------------------------------------------------------
@@ -49,11 +53,10 @@ def test_store_endpoint_with_an_api_key_returns_the_store(store, api_key):
     }
 
 
-def test_an_api_key_ignores_an_x_store_header_naming_another_store(api_key, other_store):
+def test_an_api_key_with_an_x_store_header_naming_another_store_is_a_404(api_key, other_store):
     response = Client().get("/api/v1/store/", HTTP_X_STORE="bravo", **_bearer(api_key))
 
-    assert response.status_code == 200
-    assert response.json()["handle"] == "alpha"
+    assert response.status_code == 404
 
 
 def test_a_revoked_api_key_is_refused_with_401(store, owner):
@@ -63,7 +66,10 @@ def test_a_revoked_api_key_is_refused_with_401(store, owner):
     response = Client().get("/api/v1/store/", **_bearer(raw))
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid or revoked API key."}
+    assert response.json() == {
+        "errors": {"non_field_errors": ["Invalid or revoked API key."]},
+        "code": "authentication_failed",
+    }
     assert response["WWW-Authenticate"] == "Bearer"
 
 
@@ -86,7 +92,10 @@ def test_no_credentials_is_refused_with_401(store):
     response = Client().get("/api/v1/store/")
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {
+        "errors": {"non_field_errors": ["Authentication credentials were not provided."]},
+        "code": "not_authenticated",
+    }
 
 
 # --- session -------------------------------------------------------------------------------------
@@ -107,8 +116,11 @@ def test_session_with_the_store_parameter(store, manager, client_for):
 def test_session_naming_another_store_is_not_found(store, owner, other_store, client_for):
     client = client_for(owner)
 
-    assert client.get("/api/v1/store/", HTTP_X_STORE="bravo").status_code == 404
-    assert client.get("/api/v1/store/", {"store": "no-such-store"}).status_code == 404
+    another = client.get("/api/v1/store/", HTTP_X_STORE="bravo")
+    missing = client.get("/api/v1/store/", {"store": "no-such-store"})
+
+    assert (another.status_code, missing.status_code) == (404, 404)
+    assert another.json() == missing.json() == NOT_FOUND
 
 
 def test_session_naming_no_store_is_a_400_that_says_how(store, owner, client_for):
@@ -116,7 +128,10 @@ def test_session_naming_no_store_is_a_400_that_says_how(store, owner, client_for
 
     assert response.status_code == 400
     assert response.json() == {
-        "store": ["Name the store with the X-Store header or a store=<handle> parameter."]
+        "errors": {
+            "store": ["Name the store with the X-Store header or a store=<handle> parameter."]
+        },
+        "code": "invalid",
     }
 
 
@@ -124,7 +139,10 @@ def test_a_role_without_api_access_is_forbidden(store, support, client_for):
     response = client_for(support).get("/api/v1/store/", HTTP_X_STORE="alpha")
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "Your role does not allow this."}
+    assert response.json() == {
+        "errors": {"non_field_errors": ["Your role does not allow this."]},
+        "code": "permission_denied",
+    }
 
 
 def test_session_writes_need_the_csrf_token(store, owner):
@@ -134,7 +152,8 @@ def test_session_writes_need_the_csrf_token(store, owner):
     response = client.post("/api/v1/store/", {}, HTTP_X_STORE="alpha")
 
     assert response.status_code == 403
-    assert "CSRF" in response.json()["detail"]
+    assert response.json()["code"] == "permission_denied"
+    assert "CSRF" in response.json()["errors"]["non_field_errors"][0]
 
 
 # --- schema and docs -----------------------------------------------------------------------------
@@ -215,3 +234,84 @@ def test_a_view_requiring_an_owner_permission_refuses_a_manager_but_not_a_key(
     assert SettingsView.as_view()(as_manager).status_code == 403
     response = SettingsView.as_view()(as_key)
     assert (response.status_code, response.data) == (200, {"store": "alpha"})
+
+
+# --- one error shape for every error of /api/ ------------------------------------------------
+def test_malformed_json_is_a_400_in_the_error_shape(api_key):
+    response = Client().post(
+        "/api/v1/products/", data="{nope", content_type="application/json", **_bearer(api_key)
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"errors", "code"}
+    assert body["code"] == "parse_error"
+    assert body["errors"]["non_field_errors"][0].startswith("JSON parse error")
+
+
+def test_a_json_body_over_the_memory_limit_is_a_413_in_the_error_shape(api_key, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"title": "' + "x" * 2000 + '"}'
+
+    response = Client().post(
+        "/api/v1/products/", data=body, content_type="application/json", **_bearer(api_key)
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "errors": {"non_field_errors": ["The request body is too large."]},
+        "code": "too_large",
+    }
+
+
+def test_an_unknown_api_address_is_a_404_in_the_error_shape(api_key):
+    response = Client().get("/api/v1/no-such-thing/", **_bearer(api_key))
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "errors": {"non_field_errors": ["Not found."]},
+        "code": "not_found",
+    }
+
+
+def test_a_method_not_allowed_is_a_405_in_the_error_shape(api_key):
+    response = Client().delete("/api/v1/store/", **_bearer(api_key))
+
+    assert response.status_code == 405
+    assert response.json() == {
+        "errors": {"non_field_errors": ['Method "DELETE" not allowed.']},
+        "code": "method_not_allowed",
+    }
+
+
+def test_a_validation_error_keeps_its_field_in_the_error_shape(api_key):
+    from rest_framework.exceptions import ValidationError
+
+    from apps.api.exceptions import exception_handler
+
+    response = exception_handler(ValidationError({"variants": [{}, {"sku": ["Taken."]}]}), {})
+
+    assert (response.status_code, response.data) == (
+        400,
+        {"errors": {"variants[1].sku": ["Taken."]}, "code": "invalid"},
+    )
+
+
+def test_a_server_error_under_the_api_comes_back_in_the_error_shape(rf):
+    from django.http import HttpResponse, HttpResponseServerError
+
+    from apps.api.exceptions import ApiErrorShapeMiddleware
+
+    html_500 = ApiErrorShapeMiddleware(lambda request: HttpResponseServerError("<h1>oops</h1>"))
+    page = ApiErrorShapeMiddleware(lambda request: HttpResponse("<h1>ok</h1>", status=404))
+
+    api_response = html_500(rf.get("/api/v1/store/"))
+    page_response = page(rf.get("/store/alpha/nope/"))
+
+    assert api_response.status_code == 500
+    assert json.loads(api_response.content) == {
+        "errors": {"non_field_errors": ["Server error."]},
+        "code": "server_error",
+    }
+    assert page_response.content == b"<h1>ok</h1>"  # pages keep their HTML

@@ -1,5 +1,5 @@
 """CSV formula injection: every CSV the portal writes opens as text in a spreadsheet, numbers stay
-numbers, and an export imports back unchanged."""
+numbers (also written as text: ``-5`` stays ``-5``), and an export imports back unchanged."""
 
 from __future__ import annotations
 
@@ -20,14 +20,23 @@ from tests.catalog.io_factories import csv_bytes, media_root, row, upload  # noq
 
 DANGEROUS = [
     '=HYPERLINK("http://x","y")',
-    "+1",
+    "=1",
+    "+1-1",
     "@SUM(A1)",
     "-2+3",
+    "-5e3",
+    "-.5",
+    "-5.",
+    "+1,5",
+    "-1 ",
+    "-5\n",
     "\tTab",
     "\rReturn",
     "'=already quoted",
 ]
-HARMLESS = ["Linen shirt", "3.2", "1e5", "", "a=b", "'quoted", "it's -5"]
+HARMLESS = ["Linen shirt", "3.2", "1e5", "", "a=b", "'quoted", "it's -5", "'-5"]
+# a plain decimal number written as text: Excel reads it as a number, not a formula
+PLAIN_NUMBERS = ["-5", "+3.2", "-0.50", "+1", "-12345678901234567890"]
 
 
 @pytest.mark.parametrize("text", DANGEROUS)
@@ -36,7 +45,7 @@ def test_a_formula_like_cell_gets_a_quote_and_reads_back_unchanged(text):
     assert unguard_cell(guard_cell(text)) == text
 
 
-@pytest.mark.parametrize("text", HARMLESS)
+@pytest.mark.parametrize("text", HARMLESS + PLAIN_NUMBERS)
 def test_plain_text_and_numbers_are_left_alone(text):
     assert guard_cell(text) == text
     assert unguard_cell(text) == text
@@ -54,12 +63,12 @@ def test_numbers_and_empty_values_are_not_text():
 
 def test_the_guarded_writer_guards_every_text_cell_and_no_number():
     out = io.StringIO()
-    guarded_writer(out).writerow(["=cmd", -3, "-3", "ok"])
-    assert out.getvalue() == "'=cmd,-3,'-3,ok\r\n"
+    guarded_writer(out).writerow(["=cmd", -3, "-3", "-3-3", "ok"])
+    assert out.getvalue() == "'=cmd,-3,-3,'-3-3,ok\r\n"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("text", DANGEROUS + HARMLESS)
+@pytest.mark.parametrize("text", DANGEROUS + HARMLESS + PLAIN_NUMBERS)
 def test_the_sql_guard_agrees_with_guard_cell(text):
     with connection.cursor() as cursor:
         sql = f"SELECT {sql_guard('v')} FROM (SELECT %s::text AS v) AS cell"  # noqa: S608
@@ -81,7 +90,8 @@ def _export(client, store, file_format="csv") -> bytes:
     return b"".join(client.get(f"{url}?format={file_format}").streaming_content)
 
 
-TITLES = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2+3"]
+TITLES = ['=HYPERLINK("http://x","y")', "+1-1", "@SUM(A1)", "-2+3"]
+PLAIN_NUMBER_TITLES = ["-5", "+3.2"]
 
 
 @pytest.mark.django_db
@@ -145,4 +155,16 @@ def test_the_import_error_file_guards_the_cells_it_repeats(store, owner):
         lines = list(csv.reader(io.StringIO(handle.read().decode("utf-8-sig"))))
     title_at = 2 + COLUMN_NAMES.index("title")
     assert lines[1][title_at] == "'=cmd|' /C calc'!A0"
+    assert lines[1][2 + COLUMN_NAMES.index("price")] == "-1"
     assert lines[1][1] == "price: The price cannot be negative."
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("media_root")
+def test_csv_export_leaves_titles_that_are_plain_numbers_unguarded(store, owner, client_for):
+    _seed(store, PLAIN_NUMBER_TITLES)
+
+    body = _export(client_for(owner), store).decode("utf-8-sig")
+
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert sorted(r["title"] for r in rows) == sorted(PLAIN_NUMBER_TITLES)

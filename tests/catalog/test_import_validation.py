@@ -10,6 +10,7 @@ import pytest
 
 from apps.catalog.io.columns import auto_map, ignored_headers, missing_required
 from apps.catalog.io.readers import (
+    MAX_COLUMNS,
     ImportFileError,
     check_csv_encoding,
     check_size,
@@ -272,3 +273,51 @@ def test_unmapped_columns_read_as_blank():
         Decimal("9.50"),
         "",
     )
+
+
+WIDE_MESSAGE = (
+    "The file has 1,504 columns; an import reads at most 200. "
+    "Remove the columns you don't need and upload it again."
+)
+
+
+def test_a_csv_with_too_many_columns_is_refused_when_its_header_is_read():
+    data = (",".join(f"c{index}" for index in range(1504)) + "\n").encode()
+
+    with pytest.raises(ImportFileError) as error:
+        open_catalog_file(io.BytesIO(data), "csv")
+
+    assert error.value.message == WIDE_MESSAGE
+
+
+def test_an_xlsx_with_too_many_columns_is_refused_when_its_header_is_read():
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append([f"c{index}" for index in range(1504)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    with pytest.raises(ImportFileError) as error:
+        open_catalog_file(buffer, "xlsx")
+
+    assert error.value.message == WIDE_MESSAGE
+
+
+def test_a_file_with_as_many_columns_as_the_limit_is_read():
+    data = (",".join(f"c{index}" for index in range(MAX_COLUMNS)) + "\n").encode()
+
+    with open_catalog_file(io.BytesIO(data), "csv") as catalog_file:
+        assert len(catalog_file.headers) == MAX_COLUMNS
+
+
+def test_the_mapping_form_of_the_widest_file_stays_under_django_s_field_limit():
+    from django.conf import settings
+
+    from apps.catalog.forms import ImportMappingForm
+
+    headers = [f"c{index}" for index in range(MAX_COLUMNS)]
+    form = ImportMappingForm(headers=headers, mapping={})
+
+    # every form field plus the CSRF token must fit in one POST
+    assert len(form.fields) + 1 <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS

@@ -170,3 +170,17 @@ def test_manager_can_import(store, manager, client_for):
     response = post_file(client_for(manager), store, csv_bytes([row()]))
 
     assert response.status_code == 302
+
+
+def test_upload_of_a_file_with_too_many_columns_is_refused_with_the_limit(store, owner, client_for):
+    client = client_for(owner)
+    header = ",".join(["handle", "title", "sku", "price"] + [f"extra {i}" for i in range(1500)])
+
+    response = post_file(client, store, (header + "\n").encode())
+
+    assert response.status_code == 400
+    assert (
+        "The file has 1,504 columns; an import reads at most 200. Remove the columns you "
+        "don&#x27;t need and upload it again."
+    ) in response.content.decode()
+    assert ImportJob.objects.for_store(store).count() == 0

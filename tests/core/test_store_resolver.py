@@ -122,3 +122,37 @@ def test_resolve_store_without_a_handle_says_so(store, manager):
 def test_resolve_store_refuses_an_anonymous_user(store):
     with pytest.raises(Http404):
         resolve_store(_page_request(AnonymousUser()), handle="alpha")
+
+
+# --- an API key with a store named --------------------------------------------------------------
+@pytest.fixture
+def api_key_client(store, owner, client):
+    _key, raw = account_services.api_key_create(store=store, actor=owner, name="ERP")
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    return client
+
+
+def test_an_api_key_naming_another_store_is_the_same_404(other_store, api_key_client):
+    by_header = api_key_client.get("/api/v1/store/", HTTP_X_STORE="bravo")
+    by_parameter = api_key_client.get("/api/v1/store/?store=bravo")
+    nowhere = api_key_client.get("/api/v1/store/", HTTP_X_STORE="nowhere")
+
+    assert [r.status_code for r in (by_header, by_parameter, nowhere)] == [404, 404, 404]
+    assert by_header.json() == by_parameter.json() == nowhere.json()
+    assert b"bravo" not in by_header.content.lower()
+
+
+def test_an_api_key_naming_its_own_store_gets_it(store, api_key_client):
+    by_header = api_key_client.get("/api/v1/store/", HTTP_X_STORE="alpha")
+    by_parameter = api_key_client.get("/api/v1/store/?store=alpha")
+
+    assert (by_header.status_code, by_parameter.status_code) == (200, 200)
+    assert by_header.json()["handle"] == by_parameter.json()["handle"] == "alpha"
+
+
+def test_resolve_store_with_an_api_key_refuses_another_stores_handle(store, other_store, owner):
+    key, _raw = account_services.api_key_create(store=store, actor=owner, name="ERP")
+
+    with pytest.raises(Http404):
+        resolve_store(_with_header(None, "bravo"), api_key=key)
+    assert resolve_store(_with_header(None, "alpha"), api_key=key).store == store

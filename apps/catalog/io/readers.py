@@ -28,9 +28,12 @@ from django.conf import settings
 
 from apps.core.csv import unguard_cell
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# the setting IMPORT_MAX_UPLOAD_BYTES (MAX_REQUEST_BYTES, the body limit, builds on it)
+MAX_UPLOAD_BYTES = getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 CHUNK = 1024 * 1024
 FIELD_SIZE_LIMIT = 131072  # the csv module's default: 128 KiB in one cell
+# the mapping page is one form field per column: stay well under DATA_UPLOAD_MAX_NUMBER_FIELDS
+MAX_COLUMNS = 200
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -61,6 +64,15 @@ def check_size(size: int, *, limit: int = MAX_UPLOAD_BYTES) -> None:
         )
     if size == 0:
         raise ImportFileError("The file is empty.")
+
+
+def check_columns(headers: list[str], *, limit: int = MAX_COLUMNS) -> None:
+    """Refuse a header row wider than an import reads (its mapping page couldn't be sent)."""
+    if len(headers) > limit:
+        raise ImportFileError(
+            f"The file has {len(headers):,} columns; an import reads at most {limit:,}. "
+            "Remove the columns you don't need and upload it again."
+        )
 
 
 def detect_format(name: str, head: bytes) -> str:
@@ -204,6 +216,7 @@ class CsvFile(CatalogFile):
         if not header_row or not any(cell.strip() for cell in header_row):
             raise ImportFileError("The first line is empty: it must hold the column headers.")
         self.headers = [cell.strip() for cell in header_row]
+        check_columns(self.headers)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         row_number = 1
@@ -307,6 +320,11 @@ class XlsxFile(CatalogFile):
         self.headers = [_cell_text(cell) for cell in header_row]
         while self.headers and not self.headers[-1]:
             self.headers.pop()
+        try:
+            check_columns(self.headers)
+        except ImportFileError:
+            self._workbook.close()
+            raise
         self.estimated_rows = -1  # the sheet's own <dimension> is not trusted: count the rows
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:

@@ -22,6 +22,7 @@ from apps.core.exceptions import DomainError
 from apps.core.htmx import redirect_with_error, redirect_with_message
 from apps.core.roles import Perm
 from apps.core.tenancy import store_view
+from apps.core.uploads import upload_was_stopped
 
 
 def _images_url(request: HttpRequest, product: Product) -> str:
@@ -33,7 +34,12 @@ def _images_url(request: HttpRequest, product: Product) -> str:
 def image_add(request: HttpRequest, product_id: int) -> HttpResponse:
     product = product_or_404(request, product_id)
     form = ImageUploadForm(request.POST, request.FILES)
-    if form.is_valid():
+    if upload_was_stopped(request):  # the body passed the request limit while it was read
+        form.is_valid()
+        form.errors["image"] = form.error_class(
+            [f"The image is larger than {services.IMAGE_MAX_BYTES // 1024 // 1024} MB."]
+        )
+    elif form.is_valid():
         try:
             services.image_add(
                 store=request.store,

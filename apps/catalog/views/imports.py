@@ -23,6 +23,7 @@ from apps.core.jobs import job_progress_of
 from apps.core.roles import Perm
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
+from apps.core.uploads import upload_was_stopped
 
 HISTORY_COLUMNS = [
     Column("file", "File", "original_name"),
@@ -72,7 +73,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             form = ImportUploadForm(request.POST, request.FILES)
-            if form.is_valid():
+            if upload_was_stopped(request):  # the body passed the request limit while read
+                form.is_valid()
+                form.errors["file"] = form.error_class(
+                    [
+                        f"The file is larger than the limit of {human_size(MAX_UPLOAD_BYTES)}. "
+                        "Split it into smaller files."
+                    ]
+                )
+            elif form.is_valid():
                 try:
                     job = io_services.import_job_create(
                         store=request.store, actor=request.user, upload=form.cleaned_data["file"]
