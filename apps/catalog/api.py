@@ -31,8 +31,8 @@ from apps.catalog.models import (
     ProductStatus,
     Variant,
 )
+from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.services import VARIANT_FIELDS
-from apps.core.roles import Perm
 from apps.core.uploads import upload_was_stopped
 
 
@@ -247,7 +247,7 @@ class CategoryOrder(CursorPagination):
 
 
 class CatalogApiView(APIView):
-    required_perm = Perm.MANAGE_CATALOG
+    required_perm = MANAGE_CATALOG
     pagination_class = NewestFirst
 
     def paginate(self, request: Request, queryset: QuerySet, serializer_class) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from apps.audit.registry import register_action, register_target
 from apps.catalog import demo, demo_bulk
 from apps.catalog.models import InventoryReason, Product, ProductStatus
+from apps.catalog.permissions import MANAGE_CATALOG, VIEW_CATALOG
 from apps.catalog.search import product_hits
 from apps.catalog.services.bulk import BULK_ACTIONS
 from apps.core.models import Store
@@ -20,17 +21,15 @@ from apps.core.portal import (
     register_search,
     register_setup_step,
 )
-from apps.core.roles import Perm, Role
+from apps.core.roles import Role
 
 
 def _product_added(store: Store) -> bool:
     return Product.objects.for_store(store).exists()
 
 
-register_nav(
-    NavItem("Catalog", "catalog:product-list", Perm.VIEW_CATALOG, order=40, icon="catalog")
-)
-register_search(SearchProvider("Products", Perm.VIEW_CATALOG, product_hits, order=40))
+register_nav(NavItem("Catalog", "catalog:product-list", VIEW_CATALOG, order=40, icon="catalog"))
+register_search(SearchProvider("Products", VIEW_CATALOG, product_hits, order=40))
 register_setup_step(
     SetupStep(
         key="products",
@@ -38,7 +37,7 @@ register_setup_step(
         description="Create your catalog: products with their variants, prices and stock.",
         action_label="Add a product",
         url_name="catalog:product-create",
-        perm=Perm.MANAGE_CATALOG,
+        perm=MANAGE_CATALOG,
         is_done=_product_added,
         order=40,
     )

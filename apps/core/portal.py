@@ -4,9 +4,9 @@ Every app declares its part in its own ``apps/<app>/portal.py``, which ``CoreCon
 imports (``autodiscover_modules("portal")``)::
 
     from apps.core.portal import NavItem, register_nav
-    from apps.core.roles import Perm
+    from apps.shipping.permissions import MANAGE_SHIPPING  # register_permission(…) there
 
-    register_nav(NavItem("Shipping", "shipping:zone-list", Perm.MANAGE_SHIPPING, order=60))
+    register_nav(NavItem("Shipping", "shipping:zone-list", MANAGE_SHIPPING, order=60))
 
 The kinds of contribution:
 
@@ -41,7 +41,7 @@ class SearchFunction(Protocol):
 class NavItem:
     label: str
     url_name: str  # reversed with the store's handle
-    perm: Perm
+    perm: str  # a Perm of core or a permission an app registered
     order: int
     icon: str = ""
     # URL namespaces ("catalog:") or view names that highlight the entry; default: url_name's app
@@ -59,7 +59,7 @@ class NavItem:
 @dataclass(frozen=True)
 class SearchProvider:
     label: str
-    perm: Perm
+    perm: str  # a Perm of core or a permission an app registered
     search: SearchFunction
     order: int = 0
 
@@ -75,7 +75,7 @@ class SetupStep:
     description: str
     action_label: str
     url_name: str  # reversed with the store's handle
-    perm: Perm  # who can act on it; other roles don't see the step
+    perm: str  # who can act on it; other roles don't see the step
     is_done: Callable[[Store], bool]
     order: int = 0
 

@@ -1,11 +1,15 @@
-"""Roles and what each may do. The one table every view and API endpoint checks against.
+"""Roles and what each may do: the one table every view and API endpoint checks against.
 
-The roles are core's: every layer checks them, so they live at the bottom. What a role's
-description says comes from the apps (``apps.core.portal.ROLE_DESCRIPTIONS``).
+The roles are core's: every layer checks them, so they live at the bottom. Core holds the
+platform's own permissions (``Perm``); every area registers its own in its app, naming the
+roles that hold it (``register_permission``), so a new area never edits core. The owner holds
+every permission. What a role's description says comes from the apps
+(``apps.core.portal.ROLE_DESCRIPTIONS``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db import models
@@ -18,43 +22,40 @@ class Role(models.TextChoices):
 
 
 class Perm(StrEnum):
+    """The platform's own permissions (an area's are registered by its app)."""
+
     VIEW_HOME = "view_home"
     MANAGE_STAFF = "manage_staff"
     MANAGE_API_KEYS = "manage_api_keys"
     MANAGE_SETTINGS = "manage_settings"
     VIEW_AUDIT = "view_audit"
     USE_API = "use_api"
-    VIEW_CATALOG = "view_catalog"  # read-only: support answers stock questions
-    MANAGE_CATALOG = "manage_catalog"
-    MANAGE_PAYMENTS = "manage_payments"
-    MANAGE_SHIPPING = "manage_shipping"
-    MANAGE_OVERLAYS = "manage_overlays"
-    VIEW_ANALYTICS = "view_analytics"
-    MANAGE_REPORTS = "manage_reports"
-    VIEW_ORDERS = "view_orders"
-    VIEW_CUSTOMERS = "view_customers"
 
 
-_ALL = set(Perm)
-ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.OWNER: frozenset(_ALL),
-    Role.MANAGER: frozenset(
-        {
-            Perm.VIEW_HOME,
-            Perm.USE_API,
-            Perm.VIEW_CATALOG,
-            Perm.MANAGE_CATALOG,
-            Perm.MANAGE_SHIPPING,
-            Perm.MANAGE_OVERLAYS,
-            Perm.VIEW_ANALYTICS,
-            Perm.MANAGE_REPORTS,
-        }
-    ),
-    Role.SUPPORT: frozenset(
-        {Perm.VIEW_HOME, Perm.VIEW_ORDERS, Perm.VIEW_CUSTOMERS, Perm.VIEW_CATALOG}
-    ),
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset(Perm),
+    Role.MANAGER: frozenset({Perm.VIEW_HOME, Perm.USE_API}),
+    Role.SUPPORT: frozenset({Perm.VIEW_HOME}),
 }
 
+# an area's permission → the roles (besides the owner) that hold it
+_registered: dict[str, frozenset[str]] = {}
 
-def role_has(role: str, perm: Perm) -> bool:
-    return perm in ROLE_PERMISSIONS.get(role, frozenset())
+
+def register_permission(name: str, *, roles: Iterable[str]) -> str:
+    """Declare an area's permission and the roles that hold it (the owner always does);
+    returns the name to check with ``store_view(…)``, ``role_has`` and the API's views."""
+    if name in _registered or name in set(Perm):
+        raise ValueError(f"the permission {name} is registered already")
+    _registered[name] = frozenset({Role.OWNER, *roles})
+    return name
+
+
+def unregister_permission(name: str) -> None:
+    _registered.pop(name, None)
+
+
+def role_has(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, frozenset()) or role in _registered.get(
+        perm, frozenset()
+    )

@@ -30,7 +30,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from apps.core.models import Store
-from apps.core.roles import Perm, Role, role_has
+from apps.core.roles import Role, role_has
 
 SESSION_LAST_STORE = "last_store_handle"
 STORE_HEADER = "X-Store"
@@ -95,7 +95,7 @@ def resolve_store(
     return access
 
 
-def store_view(perm: Perm) -> Callable:
+def store_view(perm: str) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
@@ -122,6 +122,6 @@ def store_view(perm: Perm) -> Callable:
     return decorator
 
 
-def can(request: HttpRequest, perm: Perm) -> bool:
+def can(request: HttpRequest, perm: str) -> bool:
     role = getattr(request, "role", None)
     return role is not None and role_has(role, perm)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.catalog.permissions import MANAGE_CATALOG, VIEW_CATALOG
 from apps.core import portal
 from apps.core.navigation import navigation_for
 from apps.core.portal import (
@@ -16,9 +17,23 @@ from apps.core.portal import (
     SearchProvider,
     SetupStep,
 )
-from apps.core.roles import Perm, Role, role_has
+from apps.core.roles import (
+    Role,
+    register_permission,
+    role_has,
+    unregister_permission,
+)
 from apps.core.search import SearchHit, global_search
 from apps.core.setup_guide import setup_guide_for
+
+ORDERS_PERM = "view_orders"  # a later area's permission, registered as its portal.py would
+
+
+@pytest.fixture(autouse=True)
+def orders_perm():
+    register_permission(ORDERS_PERM, roles=(Role.SUPPORT,))
+    yield
+    unregister_permission(ORDERS_PERM)
 
 
 @pytest.fixture
@@ -42,11 +57,11 @@ def _labels(links):
 # --- roles ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("role", [Role.OWNER, Role.MANAGER, Role.SUPPORT])
 def test_every_role_may_view_the_catalog(role):
-    assert role_has(role, Perm.VIEW_CATALOG)
+    assert role_has(role, VIEW_CATALOG)
 
 
 def test_only_owners_and_managers_manage_the_catalog():
-    assert [role for role in Role if role_has(role, Perm.MANAGE_CATALOG)] == [
+    assert [role for role in Role if role_has(role, MANAGE_CATALOG)] == [
         Role.OWNER,
         Role.MANAGER,
     ]
@@ -78,7 +93,7 @@ def test_the_settings_entry_is_active_on_every_settings_page(store, view_name):
 
 
 def test_a_registered_nav_item_appears_in_its_place_for_roles_with_its_perm(store, contribute):
-    contribute(NavItem("Orders", "core:search", Perm.VIEW_ORDERS, order=20, icon="orders"))
+    contribute(NavItem("Orders", "core:search", ORDERS_PERM, order=20, icon="orders"))
 
     support = navigation_for(store=store, role=Role.SUPPORT, view_name="core:search")
     manager = navigation_for(store=store, role=Role.MANAGER, view_name="core:search")
@@ -89,10 +104,10 @@ def test_a_registered_nav_item_appears_in_its_place_for_roles_with_its_perm(stor
 
 
 def test_registering_the_same_nav_entry_twice_is_refused(contribute):
-    item = contribute(NavItem("Orders", "core:search", Perm.VIEW_ORDERS, order=20))
+    item = contribute(NavItem("Orders", "core:search", ORDERS_PERM, order=20))
 
     with pytest.raises(ValueError, match="Orders"):
-        portal.register(NavItem("Orders", "core:search", Perm.VIEW_ORDERS, order=20))
+        portal.register(NavItem("Orders", "core:search", ORDERS_PERM, order=20))
     assert portal.contributions(NavItem).count(item) == 1
 
 
@@ -101,7 +116,7 @@ def test_a_registered_search_provider_answers_only_roles_with_its_perm(store, co
     def widget_hits(*, store, query, limit):
         return [SearchHit(title=f"Widget {query}", subtitle="", url="/widgets/1/")]
 
-    contribute(SearchProvider("Widgets", Perm.VIEW_ORDERS, widget_hits, order=20))
+    contribute(SearchProvider("Widgets", ORDERS_PERM, widget_hits, order=20))
 
     support = global_search(store=store, role=Role.SUPPORT, query="blue")
     manager = global_search(store=store, role=Role.MANAGER, query="blue")
@@ -133,7 +148,7 @@ def test_a_registered_setup_step_reaches_roles_with_its_perm(store, contribute):
             description="…",
             action_label="See orders",
             url_name="core:search",
-            perm=Perm.VIEW_ORDERS,
+            perm=ORDERS_PERM,
             is_done=lambda store: False,
             order=20,
         )

@@ -14,10 +14,10 @@ from apps.catalog.forms import (
     apply_domain_error,
 )
 from apps.catalog.models import Product
+from apps.catalog.permissions import MANAGE_CATALOG, VIEW_CATALOG
 from apps.catalog.views.common import can_edit_catalog, catalog_url
 from apps.core.exceptions import DomainError
 from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
-from apps.core.roles import Perm
 from apps.core.tenancy import store_view
 
 
@@ -41,12 +41,12 @@ def _category_or_404(request: HttpRequest, category_id: int):
     return selectors.category_get(store=request.store, category_id=category_id)
 
 
-@store_view(Perm.VIEW_CATALOG)
+@store_view(VIEW_CATALOG)
 def category_list(request: HttpRequest) -> HttpResponse:
     return _category_page(request)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def category_create(request: HttpRequest) -> HttpResponse:
     choices = selectors.category_choices(store=request.store)
@@ -68,7 +68,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
     return _category_page(request, form=form, status=400)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def category_update(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)
@@ -86,7 +86,7 @@ def category_update(request: HttpRequest, category_id: int) -> HttpResponse:
     )
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def category_move(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)
@@ -104,7 +104,7 @@ def category_move(request: HttpRequest, category_id: int) -> HttpResponse:
     return redirect(catalog_url("category-list", request))
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)
@@ -128,7 +128,7 @@ def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
     )
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from apps.catalog import selectors
 from apps.catalog.models import Product
-from apps.core.roles import Perm
+from apps.catalog.permissions import MANAGE_CATALOG
 from apps.core.tenancy import can
 
 FILTER_PARAMS = ("q", "status", "category", "vendor", "stock")
@@ -20,7 +20,7 @@ def catalog_url(name: str, request: HttpRequest, **kwargs) -> str:
 
 def can_edit_catalog(request: HttpRequest) -> bool:
     """Whether the page shows edit controls: support reads the catalog, managers change it."""
-    return can(request, Perm.MANAGE_CATALOG)
+    return can(request, MANAGE_CATALOG)
 
 
 def require_catalog_edit(request: HttpRequest) -> None:

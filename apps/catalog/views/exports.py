@@ -18,12 +18,12 @@ from apps.catalog import selectors, services
 from apps.catalog.forms import ExportForm
 from apps.catalog.io.exporter import export_csv_chunks, export_filename, export_xlsx_file
 from apps.catalog.models import Variant
+from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.views.common import FILTER_PARAMS, catalog_url
 from apps.core.exceptions import DomainError
 from apps.core.files import private_file_response, private_file_retention_days
 from apps.core.htmx import redirect_with_message, render_page
 from apps.core.jobs import job_progress_of
-from apps.core.roles import Perm
 from apps.core.tenancy import store_view
 
 # Excel files with more variants than this are built by an export job with a progress bar.
@@ -50,7 +50,7 @@ def _export_response(store, products, file_format: str) -> HttpResponse:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_http_methods(["GET", "POST"])
 def product_export(request: HttpRequest) -> HttpResponse:
     """The product list's current filter (same parameters: q, status, category, vendor, stock)
@@ -85,7 +85,7 @@ def product_export(request: HttpRequest) -> HttpResponse:
     return _export_response(store, products, file_format)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
     """The export's progress, polled by htmx until the file is ready; then its download."""
     job = selectors.export_job_get(store=request.store, export_id=export_id)
@@ -97,7 +97,7 @@ def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
     return render_page(request, "catalog/export_progress.html", context, partial="export-progress")
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def export_cancel(request: HttpRequest, export_id: int) -> HttpResponse:
     job = selectors.export_job_get(store=request.store, export_id=export_id)
@@ -112,7 +112,7 @@ def export_cancel(request: HttpRequest, export_id: int) -> HttpResponse:
     )
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     job = selectors.export_job_get(store=request.store, export_id=export_id)
     if job.lifecycle != "done":

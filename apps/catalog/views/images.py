@@ -16,11 +16,11 @@ from apps.catalog.forms import (
     apply_domain_error,
 )
 from apps.catalog.models import Product
+from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.views.common import catalog_url, product_initial, product_or_404, variant_initial
 from apps.catalog.views.products import product_form_page
 from apps.core.exceptions import DomainError
 from apps.core.htmx import redirect_with_error, redirect_with_message
-from apps.core.roles import Perm
 from apps.core.tenancy import store_view
 from apps.core.uploads import upload_was_stopped
 
@@ -29,7 +29,7 @@ def _images_url(request: HttpRequest, product: Product) -> str:
     return catalog_url("product-update", request, product_id=product.pk) + "#images"
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def image_add(request: HttpRequest, product_id: int) -> HttpResponse:
     product = product_or_404(request, product_id)
@@ -70,7 +70,7 @@ def image_add(request: HttpRequest, product_id: int) -> HttpResponse:
     )
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def image_update(request: HttpRequest, product_id: int, image_id: int) -> HttpResponse:
     product = product_or_404(request, product_id)
@@ -91,7 +91,7 @@ def image_update(request: HttpRequest, product_id: int, image_id: int) -> HttpRe
     return redirect(_images_url(request, product))
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def image_move(request: HttpRequest, product_id: int, image_id: int) -> HttpResponse:
     product = product_or_404(request, product_id)
@@ -108,7 +108,7 @@ def image_move(request: HttpRequest, product_id: int, image_id: int) -> HttpResp
     return redirect_with_message(request, _images_url(request, product), "Image order saved.")
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def image_delete(request: HttpRequest, product_id: int, image_id: int) -> HttpResponse:
     product = product_or_404(request, product_id)

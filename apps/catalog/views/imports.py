@@ -15,12 +15,12 @@ from apps.catalog.forms import ImportMappingForm, ImportUploadForm
 from apps.catalog.io.columns import COLUMNS, COLUMNS_BY_NAME
 from apps.catalog.io.readers import MAX_UPLOAD_BYTES, human_size
 from apps.catalog.models import ImportJob, ImportMode, ImportStatus
+from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.services.import_sources import source_label
 from apps.core.exceptions import DomainError
 from apps.core.files import private_file_response
 from apps.core.htmx import redirect_with_message, render_page
 from apps.core.jobs import job_progress_of
-from apps.core.roles import Perm
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
 from apps.core.uploads import upload_was_stopped
@@ -40,7 +40,7 @@ def _job_url(request: HttpRequest, job: ImportJob, name: str = "import-detail") 
     return reverse(f"catalog:{name}", kwargs={"handle": request.store.handle, "job_id": job.pk})
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 def import_list(request: HttpRequest) -> HttpResponse:
     table = TableQuery(
         request=request,
@@ -54,7 +54,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     status = 200
@@ -97,7 +97,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render_page(request, "catalog/import_upload.html", context, status=status)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
@@ -143,7 +143,7 @@ def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     return render_page(request, "catalog/import_mapping.html", context, status=status)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
     if job.status == ImportStatus.UPLOADED:
@@ -168,7 +168,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     return render_page(request, "catalog/import_result.html", context)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
@@ -180,7 +180,7 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     return redirect(_job_url(request, job))
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
     if not job.result_file:
@@ -197,7 +197,7 @@ FILE_TYPES = {
 }
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 def import_file(request: HttpRequest, job_id: int) -> HttpResponse:
     """The file as it was uploaded (kept for the import retention period)."""
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
@@ -208,7 +208,7 @@ def import_file(request: HttpRequest, job_id: int) -> HttpResponse:
     )
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
@@ -221,7 +221,7 @@ def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     return redirect_with_message(request, _job_url(request, job), message)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 def import_images(request: HttpRequest, job_id: int) -> HttpResponse:
     """The images the import's file gave by address: the fetch's progress while it runs, then
     each image's outcome. A fragment of the result page, which polls it; a plain visit goes to
@@ -238,7 +238,7 @@ def import_images(request: HttpRequest, job_id: int) -> HttpResponse:
     return render_page(request, "catalog/partials/import_images.html", context)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def import_images_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     fetch = io_selectors.image_fetch_job_get(store=request.store, import_job_id=job_id)

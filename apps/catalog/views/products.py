@@ -20,6 +20,7 @@ from apps.catalog.forms import (
     apply_domain_error,
 )
 from apps.catalog.models import Product, ProductStatus
+from apps.catalog.permissions import MANAGE_CATALOG, VIEW_CATALOG
 from apps.catalog.views.common import (
     FILTER_PARAMS,
     can_edit_catalog,
@@ -31,7 +32,6 @@ from apps.catalog.views.common import (
 )
 from apps.core.exceptions import DomainError
 from apps.core.htmx import redirect_with_message, render_page
-from apps.core.roles import Perm
 from apps.core.tables import ChoiceFilter, Column, TableQuery
 from apps.core.tenancy import store_view
 
@@ -85,7 +85,7 @@ def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
     )
 
 
-@store_view(Perm.VIEW_CATALOG)
+@store_view(VIEW_CATALOG)
 def product_list(request: HttpRequest) -> HttpResponse:
     category_choices = selectors.category_choices(store=request.store)
     table = _product_table(request, category_choices)
@@ -218,7 +218,7 @@ def _filter_summary(params: dict[str, str], category_choices: list) -> list[str]
     return summary
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def product_bulk(request: HttpRequest) -> HttpResponse:
     """Apply a bulk action to the selected products or to all matching the list's filter.
@@ -331,7 +331,7 @@ def _bulk_confirm_page(
     return render_page(request, "catalog/product_bulk_confirm.html", context)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 def bulk_job_detail(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
     """Progress of a large bulk action, polled by htmx until it is done."""
     job = selectors.bulk_job_get(store=request.store, job_id=bulk_job_id)
@@ -347,7 +347,7 @@ def bulk_job_detail(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
     return render_page(request, "catalog/bulkjob_detail.html", context, partial="bulk-progress")
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def bulk_job_cancel(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
     """Stop a queued or running bulk action before its next chunk; what is done stays done."""
@@ -440,13 +440,13 @@ def _save_product(request: HttpRequest, product: Product | None) -> HttpResponse
     return product_form_page(request, product, form, formset)
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_http_methods(["GET", "POST"])
 def product_create(request: HttpRequest) -> HttpResponse:
     return _save_product(request, None)
 
 
-@store_view(Perm.VIEW_CATALOG)
+@store_view(VIEW_CATALOG)
 @require_http_methods(["GET", "POST"])
 def product_update(request: HttpRequest, product_id: int) -> HttpResponse:
     """The product page: an edit form for managers, the same page read-only for support."""
@@ -455,7 +455,7 @@ def product_update(request: HttpRequest, product_id: int) -> HttpResponse:
     return _save_product(request, product_or_404(request, product_id))
 
 
-@store_view(Perm.MANAGE_CATALOG)
+@store_view(MANAGE_CATALOG)
 @require_POST
 def product_delete(request: HttpRequest, product_id: int) -> HttpResponse:
     product = product_or_404(request, product_id)

@@ -10,10 +10,10 @@ from apps.catalog.forms import (
     StockAdjustForm,
     apply_domain_error,
 )
+from apps.catalog.permissions import VIEW_CATALOG
 from apps.catalog.views.common import can_edit_catalog, catalog_url, require_catalog_edit
 from apps.core.exceptions import DomainError
 from apps.core.htmx import redirect_with_message, render_page
-from apps.core.roles import Perm
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
 
@@ -26,7 +26,7 @@ LOW_STOCK_COLUMNS = [
 ]
 
 
-@store_view(Perm.VIEW_CATALOG)
+@store_view(VIEW_CATALOG)
 @require_http_methods(["GET", "POST"])
 def variant_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
     """A variant's stock history for everyone who reads the catalog; adjusting needs MANAGE."""
@@ -84,7 +84,7 @@ def variant_detail(request: HttpRequest, variant_id: int) -> HttpResponse:
     )
 
 
-@store_view(Perm.VIEW_CATALOG)
+@store_view(VIEW_CATALOG)
 def low_stock_list(request: HttpRequest) -> HttpResponse:
     table = TableQuery(
         request=request,
