@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Protocol
 
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -55,9 +57,15 @@ class StoreAccess:
 def store_memberships(user: Any) -> models.QuerySet:
     """The user's memberships with their stores, by store name.
 
-    Read through the user's reverse relation (``Membership.user``'s related_name), so that
-    core needs no import of the app that defines memberships."""
-    return user.memberships.select_related("store", "user").order_by("store__name")
+    The membership model is named by ``settings.PORTAL_MEMBERSHIP_MODEL`` (as Django names
+    its user model by ``AUTH_USER_MODEL``): a model with ``user``, ``store`` and ``role``
+    fields. Core reads it by that name and imports no app."""
+    membership_model = django_apps.get_model(settings.PORTAL_MEMBERSHIP_MODEL)
+    return (
+        membership_model.objects.filter(user=user)
+        .select_related("store", "user")
+        .order_by("store__name")
+    )
 
 
 def _membership(user: Any, handle: str) -> models.Model | None:
