@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from apps.core.exceptions import DomainError
 from apps.core.handles import handle_normalized, handle_pattern
+from apps.core.money import currency_decimals
 
 CENT = Decimal("0.01")
 MAX_PRICE = Decimal("9999999999.99")
@@ -169,9 +170,15 @@ def _decimal(value: Any, *, field: str, label: str, example: str) -> Decimal:
 
 
 def money(
-    value: Any, *, field: str = "price", label: str = "price", required: bool = True
+    value: Any,
+    *,
+    field: str = "price",
+    label: str = "price",
+    required: bool = True,
+    currency: str | None = None,
 ) -> Decimal | None:
-    """An amount: not negative, at most 9,999,999,999.99, at most two decimals."""
+    """An amount: not negative, at most 9,999,999,999.99, at most two decimals — and, given the
+    store's ``currency``, no more decimals than it has (a yen price is whole)."""
     if _blank(value):
         if required:
             raise DomainError(f"Enter the {label}, e.g. 19.90.", field=field)
@@ -184,6 +191,13 @@ def money(
     if amount != amount.quantize(CENT):
         raise DomainError(
             f"The {label} has more than two decimals; write it like 19.90.", field=field
+        )
+    decimals = currency_decimals(currency) if currency else 2
+    if decimals < 2 and amount != amount.quantize(Decimal(1).scaleb(-decimals)):
+        example = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        noun = "no decimals" if decimals == 0 else f"at most {decimals} decimal"
+        raise DomainError(
+            f"{currency} prices have {noun}; write the {label} like {example}.", field=field
         )
     return amount.quantize(CENT)
 

@@ -13,7 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_name, get_territory_currencies
+from babel.numbers import (
+    format_currency,
+    get_currency_name,
+    get_currency_precision,
+    get_territory_currencies,
+)
 from django.core.exceptions import ValidationError
 
 # The locale money is written in: en writes "€1,234.56", de_DE would write "1.234,56 €".
@@ -77,3 +82,8 @@ def validate_currency(value: str) -> None:
 def validate_country(value: str) -> None:
     if not is_country(value):
         raise ValidationError(f"{value} is not an ISO 3166 country code, e.g. DE.")
+
+
+def currency_decimals(code: str) -> int:
+    """How many decimals an amount in ``code`` has (JPY 0, EUR 2, KWD 3), by Babel's data."""
+    return get_currency_precision(code)

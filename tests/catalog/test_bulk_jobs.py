@@ -261,3 +261,19 @@ def test_cancel_answers_at_once_while_a_chunk_is_being_written(monkeypatch, smal
     job.refresh_from_db()
     assert (job.status, job.processed) == ("cancelled", 2)  # the chunk under way stays done
     assert Product.objects.for_store(store).filter(status="archived").count() == 2
+
+
+def test_a_bulk_price_change_keeps_yen_prices_whole(store, owner):
+    store.currency = "JPY"
+    store.save(update_fields=["currency"])
+    variant = VariantFactory(product__store=store, price="75.00", compare_at_price="95.00")
+
+    services.products_bulk_update(
+        store=store,
+        actor=owner,
+        products=Product.objects.for_store(store),
+        options=services.BulkOptions(action="adjust_price", mode="percent", value=Decimal("10")),
+    )
+
+    variant.refresh_from_db()
+    assert (str(variant.price), str(variant.compare_at_price)) == ("83.00", "105.00")

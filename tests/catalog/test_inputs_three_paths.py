@@ -152,3 +152,27 @@ def test_the_form_the_api_and_the_import_give_the_same_verdict(store, owner, pat
     else:
         assert (accepted, messages) == (False, [message])
         assert Product.objects.for_store(store).count() == 0
+
+
+@pytest.mark.parametrize("path", [_form_post, _api_post, _import], ids=["form", "api", "import"])
+@pytest.mark.parametrize(
+    ("price", "message"),
+    [
+        ("69.90", "JPY prices have no decimals; write the price like 70."),
+        ("70", None),
+    ],
+)
+def test_prices_follow_the_store_currencys_decimals_on_every_path(
+    store, owner, path, price, message
+):
+    store.currency = "JPY"
+    store.save(update_fields=["currency"])
+
+    accepted, messages = path(store, owner, {"price": price})
+
+    if message is None:
+        assert (accepted, messages) == (True, [])
+        assert str(Product.objects.for_store(store).get().variants.get().price) == "70.00"
+    else:
+        assert (accepted, messages) == (False, [message])
+        assert Product.objects.for_store(store).count() == 0

@@ -141,7 +141,10 @@ class BulkImport:
         self.mapping = dict(mapping)
         self.mapped = frozenset(value for value in mapping.values() if value)
         self.validator = RowValidator(
-            headers=headers, mapping=self.mapping, categories=category_paths(store=store)
+            headers=headers,
+            mapping=self.mapping,
+            categories=category_paths(store=store),
+            currency=store.currency,
         )
         self.rows_read = 0
 

@@ -90,8 +90,16 @@ class RowValidator:
     ``{category_key(path): category id}``. Keeps no state between rows.
     """
 
-    def __init__(self, *, headers: Sequence[str], mapping: dict[str, str], categories: dict):
+    def __init__(
+        self,
+        *,
+        headers: Sequence[str],
+        mapping: dict[str, str],
+        categories: dict,
+        currency: str | None = None,
+    ):
         self.categories = categories
+        self.currency = currency  # the store's: amounts get no more decimals than it has
         self.index: dict[str, int] = {}
         for position, header in enumerate(headers):
             column = mapping.get(header)
@@ -198,15 +206,19 @@ class RowValidator:
             text, field="low_stock_threshold", label="low stock threshold", default=5
         )
 
-    @staticmethod
-    def _compare_at_price(text: str) -> Decimal | None:
+    def _compare_at_price(self, text: str) -> Decimal | None:
         return inputs.money(
-            text, field="compare_at_price", label="compare-at price", required=False
+            text,
+            field="compare_at_price",
+            label="compare-at price",
+            required=False,
+            currency=self.currency,
         )
 
-    @staticmethod
-    def _cost(text: str) -> Decimal | None:
-        return inputs.money(text, field="cost", label="cost", required=False)
+    def _cost(self, text: str) -> Decimal | None:
+        return inputs.money(
+            text, field="cost", label="cost", required=False, currency=self.currency
+        )
 
     @staticmethod
     def _weight(text: str) -> Decimal | None:
@@ -250,9 +262,8 @@ class RowValidator:
     def _sku(text: str) -> str:
         return inputs.sku(text)
 
-    @staticmethod
-    def _price(text: str) -> Decimal:
-        return inputs.money(text, field="price", label="price")
+    def _price(self, text: str) -> Decimal:
+        return inputs.money(text, field="price", label="price", currency=self.currency)
 
     @staticmethod
     def _weight_unit(text: str) -> str:

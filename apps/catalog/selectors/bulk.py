@@ -18,6 +18,7 @@ from apps.catalog.models import (
 )
 from apps.catalog.rules import compare_at_adjusted, price_adjusted
 from apps.core.models import Store
+from apps.core.money import currency_decimals
 from apps.core.progress import JobProgress, job_progress
 from apps.core.selectors import object_get
 
@@ -52,9 +53,10 @@ def bulk_price_preview(
     summary = variants.aggregate(n=Count("pk"), products=Count("product_id", distinct=True))
     lowest = variants.aggregate(low=Min("price"))["low"]
     sample = variants.select_related("product").order_by("product__title", "position", "id")[:limit]
+    decimals = currency_decimals(store.currency)
     changes = []
     for variant in sample:
-        new_price = price_adjusted(variant.price, mode=mode, value=value)
+        new_price = price_adjusted(variant.price, mode=mode, value=value, decimals=decimals)
         changes.append(
             PriceChange(
                 product_title=variant.product.title,
@@ -64,7 +66,11 @@ def bulk_price_preview(
                 new_price=new_price,
                 compare_at_price=variant.compare_at_price,
                 new_compare_at_price=compare_at_adjusted(
-                    variant.compare_at_price, new_price=new_price, mode=mode, value=value
+                    variant.compare_at_price,
+                    new_price=new_price,
+                    mode=mode,
+                    value=value,
+                    decimals=decimals,
                 ),
             )
         )
@@ -73,7 +79,9 @@ def bulk_price_preview(
         variant_count=summary["n"],
         changes=changes,
         lowest_new_price=(
-            price_adjusted(lowest, mode=mode, value=value) if lowest is not None else None
+            price_adjusted(lowest, mode=mode, value=value, decimals=decimals)
+            if lowest is not None
+            else None
         ),
     )
 

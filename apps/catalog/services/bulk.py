@@ -22,6 +22,7 @@ from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
 from apps.core.exceptions import DomainError
 from apps.core.jobs import JobCancelled, job_enqueue, job_step_lock
 from apps.core.models import JobStatus, Store
+from apps.core.money import currency_decimals
 
 BULK_ACTIONS = {
     "activate": "Set as active",
@@ -191,13 +192,20 @@ def products_bulk_update(
     else:
         amount = bulk_price_check(store=store, products=scope, mode=mode, value=value)
         variants = Variant.objects.for_store(store).filter(product_id__in=ids)
+        decimals = currency_decimals(store.currency)
         updated = []
         for variant in variants.only("pk", "product_id", "price", "compare_at_price").iterator(
             chunk_size=2000
         ):
-            variant.price = price_adjusted(variant.price, mode=mode, value=amount)
+            variant.price = price_adjusted(
+                variant.price, mode=mode, value=amount, decimals=decimals
+            )
             variant.compare_at_price = compare_at_adjusted(
-                variant.compare_at_price, new_price=variant.price, mode=mode, value=amount
+                variant.compare_at_price,
+                new_price=variant.price,
+                mode=mode,
+                value=amount,
+                decimals=decimals,
             )
             updated.append(variant)
         Variant.objects.bulk_update(updated, ["price", "compare_at_price"], batch_size=2000)

@@ -56,8 +56,10 @@ def _prefixed(prefix: str, field: str) -> str:
     return f"{prefix}.{field}" if prefix else field
 
 
-def _money(value: Any, *, field: str, label: str, required: bool = True) -> Decimal | None:
-    return inputs.money(value, field=field, label=label, required=required)
+def _money(
+    value: Any, *, field: str, label: str, required: bool = True, currency: str | None = None
+) -> Decimal | None:
+    return inputs.money(value, field=field, label=label, required=required, currency=currency)
 
 
 def _whole(value: Any, *, field: str, label: str, minimum: int | None = 0) -> int:
@@ -180,10 +182,14 @@ def _clean_variant_fields(
             )
         cleaned["sku"] = sku
     if "price" in data or variant is None:
-        cleaned["price"] = _money(data.get("price"), field=name("price"), label="price")
+        cleaned["price"] = _money(
+            data.get("price"), field=name("price"), label="price", currency=store.currency
+        )
     for field, label in (("compare_at_price", "compare-at price"), ("cost", "cost")):
         if field in data:
-            cleaned[field] = _money(data[field], field=name(field), label=label, required=False)
+            cleaned[field] = _money(
+                data[field], field=name(field), label=label, required=False, currency=store.currency
+            )
     if "weight" in data:
         cleaned["weight"] = inputs.weight(data["weight"], field=name("weight"))
     if "weight_unit" in data:
