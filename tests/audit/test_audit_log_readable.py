@@ -158,6 +158,19 @@ def test_audit_log_filters_by_date_range_in_the_stores_time_zone(store, olivia, 
     assert b'type="date" name="from" id="audit-table-from" value="2026-03-02"' in response.content
 
 
+def test_audit_log_filter_form_has_an_apply_button_and_dates_that_submit_it(
+    store, olivia, client_for
+):
+    page = client_for(olivia).get("/store/alpha/audit/").content.decode()
+
+    toolbar = page[page.index('<form class="table-toolbar"') :]
+    toolbar = toolbar[: toolbar.index("</form>")]
+    assert '<button type="submit" class="button">Apply</button>' in toolbar
+    assert "<noscript>" not in toolbar
+    assert 'type="date" name="from" id="audit-table-from" value="" data-autosubmit>' in toolbar
+    assert 'type="date" name="to" id="audit-table-to" value="" data-autosubmit>' in toolbar
+
+
 def test_audit_log_ignores_a_malformed_date(store, olivia, client_for):
     audit_record(store=store, actor=olivia, action="store.updated", target=store)
 
