@@ -54,6 +54,7 @@ def _fill_variant(page: Page, index: int, values: dict) -> None:
 
 
 def _cut_inputs(page: Page) -> list[str]:
+    page.wait_for_load_state("load")  # the stylesheet applied before measuring
     return page.locator("[data-variant-row]").evaluate_all(CUT_INPUTS)
 
 
