@@ -10,9 +10,21 @@ from apps.accounts.models import User
 from apps.core.portal import ROLE_DESCRIPTIONS
 from apps.core.roles import Role
 
+# the length of ``User.email`` and ``Invitation.email`` (EmailField's 254): every email a form
+# takes stops there, with words rather than a database error
+EMAIL_MAX_LENGTH = 254
+EMAIL_TOO_LONG = {
+    "max_length": "An email address has at most %(limit_value)d characters; "
+    "this one has %(show_value)d."
+}
+
+
+def email_field(**kwargs) -> forms.EmailField:
+    return forms.EmailField(max_length=EMAIL_MAX_LENGTH, error_messages=EMAIL_TOO_LONG, **kwargs)
+
 
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
+    username = email_field(
         label="Email",
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
@@ -33,7 +45,7 @@ def _role_help() -> str:
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = email_field(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(
         choices=Role.choices, initial=Role.SUPPORT, help_text=lazy(_role_help, str)()
     )
@@ -96,6 +108,8 @@ class ApiKeyForm(forms.Form):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Django's reset form, with the email queued for Celery after the commit."""
+
+    email = email_field(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def send_mail(
         self,

@@ -114,7 +114,7 @@ register_action(
     "store.updated", "changed the store settings “{target}”", label="Store settings changed"
 )
 register_action("staff.invited", "invited “{target}”", label="Staff invited")
-register_action("staff.joined", "joined the store as “{target}”", label="Staff joined")
+register_action("staff.joined", "joined the store as {role}", label="Staff joined")
 register_action(
     "staff.invitation_revoked", "revoked the invitation of “{target}”", label="Invitation revoked"
 )

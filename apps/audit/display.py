@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,15 +14,17 @@ from django.urls import NoReverseMatch, reverse
 from apps.audit.models import AuditEntry
 from apps.audit.registry import TargetKind, action_text, field_label, target_kind
 from apps.core.models import Store
+from apps.core.money import money_format
 
 API_KEY_PREFIX = "api-key:"
 NOTHING = "—"
+AMOUNT = re.compile(r"\d+(\.\d+)?")  # a stored amount: "1234.50" (not a bulk "+10 %")
 
 
 @dataclass(frozen=True)
 class ChangeLine:
     label: str
-    before: str
+    before: str | None  # None: a line that says what happened ("Tag added: sale"), no arrow
     after: str
 
 
@@ -62,25 +65,45 @@ def actor_choice_label(actor_label: str, full_name: str | None) -> str:
     return actor_label.split("@")[0]
 
 
-def _value(kind: TargetKind, name: str, value: Any) -> str:
+def _value(kind: TargetKind, name: str, value: Any, currency: str = "") -> str:
     if value is None or value == "" or value == []:
         return NOTHING
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):
-        return ", ".join(_value(kind, name, item) for item in value)
+        return ", ".join(_value(kind, name, item, currency) for item in value)
     if isinstance(value, dict):
-        return ", ".join(f"{key}: {_value(kind, name, item)}" for key, item in value.items())
+        return ", ".join(
+            f"{key}: {_value(kind, name, item, currency)}" for key, item in value.items()
+        )
     text = str(value)
+    if currency and name in kind.money_fields and AMOUNT.fullmatch(text):
+        return money_format(text, currency)
     return kind.value_labels.get(name, {}).get(text, text)
 
 
-def change_lines(kind: TargetKind, changes: dict[str, list]) -> list[ChangeLine]:
+def _pair(pair: Any) -> tuple[Any, Any]:
+    return tuple((list(pair) + [None, None])[:2]) if isinstance(pair, list) else (None, pair)
+
+
+def change_lines(
+    kind: TargetKind, changes: dict[str, list], *, currency: str = ""
+) -> list[ChangeLine]:
     """``{"option_values": [{"Size": "M"}, {"Size": "L"}]}`` → ``Size: M → L``; other fields
-    by their label, in the order of the fields' names (the database keeps no order)."""
+    by their label, in the order of the fields' names (the database keeps no order). Internal
+    fields are left out, amounts written in ``currency``, and a field the app words itself
+    (a tag added) says what happened instead of before → after."""
     lines = []
     for name, pair in sorted((changes or {}).items()):
-        before, after = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        if name in kind.hidden_fields:
+            continue
+        before, after = _pair(pair)
+        if name in kind.change_words:
+            lines.extend(
+                ChangeLine(label, None, text)
+                for label, text in kind.change_words[name](before, after)
+            )
+            continue
         if isinstance(before, dict | None) and isinstance(after, dict | None) and (before or after):
             before, after = before or {}, after or {}
             for key in dict.fromkeys([*before, *after]):
@@ -88,17 +111,32 @@ def change_lines(kind: TargetKind, changes: dict[str, list]) -> list[ChangeLine]
                     lines.append(
                         ChangeLine(
                             str(key),
-                            _value(kind, name, before.get(key)),
-                            _value(kind, name, after.get(key)),
+                            _value(kind, name, before.get(key), currency),
+                            _value(kind, name, after.get(key), currency),
                         )
                     )
             continue
         lines.append(
             ChangeLine(
-                field_label(kind, name), _value(kind, name, before), _value(kind, name, after)
+                field_label(kind, name),
+                _value(kind, name, before, currency),
+                _value(kind, name, after, currency),
             )
         )
     return lines
+
+
+def _sentence(kind: TargetKind, entry: AuditEntry) -> str:
+    """The action's sentence with the changed fields it names filled in: a choice by its
+    label in lower case ("joined the store as manager"), any other value as it is."""
+    text = action_text(entry.action)
+    sentence = text.sentence
+    for name in text.fields:
+        _before, after = _pair((entry.changes or {}).get(name))
+        labels = kind.value_labels.get(name, {})
+        value = labels[str(after)].lower() if str(after) in labels else _value(kind, name, after)
+        sentence = sentence.replace(f"{{{name}}}", value)
+    return sentence
 
 
 def _existing_ids(store: Store, entries: Sequence[AuditEntry]) -> dict[str, set[str]]:
@@ -138,8 +176,10 @@ def audit_rows(*, store: Store, entries: Sequence[AuditEntry]) -> list[AuditRow]
     rows = []
     for entry in entries:
         kind = target_kind(entry.target_type)
-        before, _, after = action_text(entry.action).sentence.partition("{target}")
+        before, _, after = _sentence(kind, entry).partition("{target}")
+        has_target = "{target}" in action_text(entry.action).sentence
         target = kind.name(entry.target_repr) if kind.name else entry.target_repr
+        target = target if has_target else ""
         actor = actor_name(entry)
         joiner = "" if before.startswith((":", ",")) else " "
         is_there = entry.target_id in existing.get(entry.target_type, ())
@@ -150,8 +190,8 @@ def audit_rows(*, store: Store, entries: Sequence[AuditEntry]) -> list[AuditRow]
                 text_before=f"{actor}{joiner}{before}",
                 target=target,
                 text_after=after,
-                url=_url(store, kind, entry.target_id) if is_there else None,
-                changes=change_lines(kind, entry.changes),
+                url=_url(store, kind, entry.target_id) if is_there and has_target else None,
+                changes=change_lines(kind, entry.changes, currency=store.currency),
             )
         )
     return rows

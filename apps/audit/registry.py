@@ -8,14 +8,21 @@ The audit app knows no feature app: each app registers its own actions and objec
     register_target("accounts.apikey", url_name="accounts:api-key-list", name=_key_name)
 
 ``{target}`` in a sentence stands for the object's name (linked on the page while the object
-exists); the person is put in front. An action nobody registered still reads as words
-("store touched").
+exists); the person is put in front. Any other ``{field}`` stands for the new value of that
+field in the entry's changes (``"joined the store as {role}"`` → "joined the store as manager").
+An action nobody registered still reads as words ("store touched").
+
+Per kind of object, an app may also hide internal fields (a position), name money fields
+(written in the store's currency) and word a field's change itself (``change_words``: a tag
+added, an image removed) instead of as before → after.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,20 @@ class ActionText:
     action: str
     sentence: str  # after the person's name, e.g. "revoked the API key “{target}”"
     label: str  # the kind of change in the filter, e.g. "API key revoked"
+
+    @property
+    def fields(self) -> list[str]:
+        """The changed fields the sentence names, ``{role}`` → ``["role"]``."""
+        return [
+            name
+            for _text, name, _spec, _conversion in string.Formatter().parse(self.sentence)
+            if name and name != "target"
+        ]
+
+
+# ``(before, after)`` of one field → its change as ``(label, text)`` lines, e.g.
+# ``(None, "+sale")`` → ``[("Tag added", "sale")]``
+ChangeWords = Callable[[Any, Any], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -33,6 +54,9 @@ class TargetKind:
     name: Callable[[str], str] | None = None  # the short name from the stored text
     field_labels: dict[str, str] = field(default_factory=dict)
     value_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # field → value → text
+    hidden_fields: frozenset[str] = frozenset()  # internal: never shown (a position)
+    money_fields: frozenset[str] = frozenset()  # amounts, shown in the store's currency
+    change_words: dict[str, ChangeWords] = field(default_factory=dict)
 
 
 _actions: dict[str, ActionText] = {}
@@ -42,9 +66,10 @@ _targets: dict[str, TargetKind] = {}
 def register_action(action: str, sentence: str, *, label: str) -> ActionText:
     if action in _actions:
         raise ValueError(f"{action} is registered already")
-    if "{target}" not in sentence:
-        raise ValueError(f"the sentence of {action} does not name its {{target}}")
-    _actions[action] = ActionText(action, sentence, label)
+    text = ActionText(action, sentence, label)
+    if "{target}" not in sentence and not text.fields:
+        raise ValueError(f"the sentence of {action} names neither its {{target}} nor a field")
+    _actions[action] = text
     return _actions[action]
 
 

@@ -3,6 +3,8 @@ and how the audit log words its changes."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from apps.audit.registry import register_action, register_target
 from apps.catalog import demo, demo_bulk
 from apps.catalog.models import InventoryReason, Product, ProductStatus
@@ -65,12 +67,41 @@ VARIANT_FIELDS = {
     "option_values": "Options",
 }
 
+MONEY_FIELDS = frozenset({"price", "compare_at_price", "cost"})
+# the order of variants, images and categories is kept by an internal number; an image's
+# order by the images' ids: the sentence ("reordered the images") says it in words
+INTERNAL_FIELDS = frozenset({"position", "images"})
+
+
+def _tag_changes(before, after) -> list[tuple[str, str]]:
+    """A bulk action's ``"+sale"`` / ``"-sale"``, or the tag lists before and after a save."""
+    if isinstance(after, str) and after[:1] in {"+", "-"} and not before:
+        return [("Tag added" if after[0] == "+" else "Tag removed", after[1:])]
+    before_tags, after_tags = list(before or []), list(after or [])
+    return [("Tag added", tag) for tag in after_tags if tag not in before_tags] + [
+        ("Tag removed", tag) for tag in before_tags if tag not in after_tags
+    ]
+
+
+def _image_changes(before, after) -> list[tuple[str, str]]:
+    """An image by the name of its file, never its storage path."""
+    lines = []
+    if after:
+        lines.append(("Image added", PurePosixPath(str(after)).name))
+    if before:
+        lines.append(("Image removed", PurePosixPath(str(before)).name))
+    return lines
+
+
 register_target(
     "catalog.product",
     url_name="catalog:product-update",
     id_kwarg="product_id",
     field_labels=PRODUCT_FIELDS,
     value_labels={"status": dict(ProductStatus.choices)},
+    hidden_fields=INTERNAL_FIELDS,
+    money_fields=MONEY_FIELDS,
+    change_words={"tags": _tag_changes, "image": _image_changes},
 )
 register_target(
     "catalog.variant",
@@ -78,12 +109,15 @@ register_target(
     id_kwarg="variant_id",
     field_labels=VARIANT_FIELDS,
     value_labels={"reason": dict(InventoryReason.choices)},
+    hidden_fields=INTERNAL_FIELDS,
+    money_fields=MONEY_FIELDS,
 )
 register_target(
     "catalog.category",
     url_name="catalog:category-update",
     id_kwarg="category_id",
     field_labels={"parent": "Parent category"},
+    hidden_fields=INTERNAL_FIELDS,
 )
 register_target(
     "catalog.importjob",

@@ -6,7 +6,12 @@ from django.forms.renderers import TemplatesSetting
 
 from apps.core.exceptions import DomainError
 from apps.core.handles import STORE_HANDLE_MAX_LENGTH, store_handle
-from apps.core.models import Store
+from apps.core.models import (
+    ABANDONMENT_WINDOW_MAX,
+    ABANDONMENT_WINDOW_MESSAGE,
+    ABANDONMENT_WINDOW_MIN,
+    Store,
+)
 from apps.core.money import country_choices, currency_choices
 
 
@@ -57,7 +62,21 @@ class StoreFieldsMixin(forms.Form):
 TIMEZONE_WIDGET = forms.Select(choices=timezone_choices)
 
 
+ORIGIN_MAX_LENGTH = Store._meta.get_field("allowed_origins").base_field.max_length
+
+
 class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
+    abandonment_window_minutes = forms.IntegerField(
+        label="Abandonment window (minutes)",
+        min_value=ABANDONMENT_WINDOW_MIN,
+        max_value=ABANDONMENT_WINDOW_MAX,
+        error_messages={
+            "min_value": ABANDONMENT_WINDOW_MESSAGE,
+            "max_value": ABANDONMENT_WINDOW_MESSAGE,
+        },
+        help_text=Store._meta.get_field("abandonment_window_minutes").help_text
+        + " From 5 minutes to 7 days (10,080 minutes).",
+    )
     allowed_origins = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -97,6 +116,11 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
             origin = line.strip().rstrip("/")
             if not origin:
                 continue
+            if len(origin) > ORIGIN_MAX_LENGTH:
+                raise forms.ValidationError(
+                    f"An origin has at most {ORIGIN_MAX_LENGTH} characters; "
+                    f"this one has {len(origin)}."
+                )
             try:
                 validate(origin)
             except forms.ValidationError as error:

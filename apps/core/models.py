@@ -8,7 +8,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import InterfaceError, OperationalError, models
 
 from apps.core.files import private_file_path, private_storage_get
@@ -32,6 +32,12 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# a cart counts as abandoned after 5 minutes at the least, a week at the most
+ABANDONMENT_WINDOW_MIN = 5
+ABANDONMENT_WINDOW_MAX = 7 * 24 * 60  # 10,080 minutes
+ABANDONMENT_WINDOW_MESSAGE = "Choose between 5 minutes and 7 days (10,080 minutes)."
+
+
 class Store(TimeStampedModel):
     handle = models.SlugField(
         max_length=50,
@@ -51,7 +57,10 @@ class Store(TimeStampedModel):
     )
     abandonment_window_minutes = models.PositiveIntegerField(
         default=60,
-        validators=[MinValueValidator(5)],
+        validators=[
+            MinValueValidator(ABANDONMENT_WINDOW_MIN, message=ABANDONMENT_WINDOW_MESSAGE),
+            MaxValueValidator(ABANDONMENT_WINDOW_MAX, message=ABANDONMENT_WINDOW_MESSAGE),
+        ],
         help_text="A cart with no purchase this long after its last activity counts as abandoned.",
     )
 

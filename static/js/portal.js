@@ -69,13 +69,28 @@
     dialog.showModal();
   }, true);
 
-  // <select data-autosubmit> submits its form on change (with a <noscript> button as fallback).
+  // <select data-autosubmit> submits its form on change (with a submit button as fallback).
+  // A date input does too, once its typing has paused: a date typed digit by digit changes
+  // at every digit of the year, and a half-typed one (badInput) is not a date yet.
+  var autosubmitTimers = new WeakMap();
+  function submitForm(form) {
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  }
   document.addEventListener("change", function (event) {
-    var select = event.target.closest("[data-autosubmit]");
-    if (select && select.form) {
-      if (select.form.requestSubmit) select.form.requestSubmit(); else select.form.submit();
+    var control = event.target.closest("[data-autosubmit]");
+    if (!control || !control.form) return;
+    if (control.type !== "date") {
+      submitForm(control.form);
+      return;
     }
+    clearTimeout(autosubmitTimers.get(control.form));
+    if (control.validity.badInput) return;
+    autosubmitTimers.set(control.form, setTimeout(function () { submitForm(control.form); }, 600));
   });
+  // Enter or the Apply button submitted already: no second request when the pause ends
+  document.addEventListener("submit", function (event) {
+    clearTimeout(autosubmitTimers.get(event.target));
+  }, true);
 
   // Copy buttons: <button data-copy="#selector">.
   document.addEventListener("click", function (event) {

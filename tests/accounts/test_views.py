@@ -770,7 +770,11 @@ def test_store_settings_show_the_saved_origins_one_per_line(store, owner, client
             "shop.alpha.example",
             "shop.alpha.example is not an origin; write it like https://shop.example.",
         ),
-        ("abandonment_window_minutes", "2", "Ensure this value is greater than or equal to 5."),
+        (
+            "abandonment_window_minutes",
+            "2",
+            "Choose between 5 minutes and 7 days (10,080 minutes).",
+        ),
     ],
 )
 def test_store_settings_show_inline_errors_and_save_nothing(

@@ -58,7 +58,7 @@ def test_audit_log_shows_option_changes_field_by_field(store, olivia, client_for
     (row,) = _rows(response)
     assert [(c.label, c.before, c.after) for c in row.changes] == [
         ("Size", "M", "L"),
-        ("Price", "19.90", "21.00"),
+        ("Price", "€19.90", "€21.00"),
     ]
     page = response.content.decode()
     assert "<strong>Size</strong>: <del>M</del> → <ins>L</ins>" in page
@@ -156,6 +156,19 @@ def test_audit_log_filters_by_date_range_in_the_stores_time_zone(store, olivia, 
     assert [e.pk for e in table.page.object_list] == [inside.pk]
     assert [chip.label for chip in table.chips] == ["From: 2 Mar 2026", "To: 3 Mar 2026"]
     assert b'type="date" name="from" id="audit-table-from" value="2026-03-02"' in response.content
+
+
+def test_audit_log_filter_form_has_an_apply_button_and_dates_that_submit_it(
+    store, olivia, client_for
+):
+    page = client_for(olivia).get("/store/alpha/audit/").content.decode()
+
+    toolbar = page[page.index('<form class="table-toolbar"') :]
+    toolbar = toolbar[: toolbar.index("</form>")]
+    assert '<button type="submit" class="button">Apply</button>' in toolbar
+    assert "<noscript>" not in toolbar
+    assert 'type="date" name="from" id="audit-table-from" value="" data-autosubmit>' in toolbar
+    assert 'type="date" name="to" id="audit-table-to" value="" data-autosubmit>' in toolbar
 
 
 def test_audit_log_ignores_a_malformed_date(store, olivia, client_for):
@@ -262,3 +275,130 @@ def test_audit_log_shows_the_exact_time_on_hover(store, olivia, client_for):
     page = client_for(olivia).get("/store/alpha/audit/").content.decode()
 
     assert "3\xa0hours ago</time>" in page
+
+
+# --- values read as words, not as stored data ----------------------------------------------------
+def _lines(row) -> list[tuple]:
+    return [(c.label, c.before, c.after) for c in row.changes]
+
+
+def test_audit_log_names_an_added_image_by_its_file_name_without_the_path(
+    store, olivia, client_for
+):
+    product = ProductFactory(store=store, title="Tee")
+    audit_record(
+        store=store,
+        actor=olivia,
+        action="product.image_added",
+        target=product,
+        changes={"image": [None, "stores/4/products/1788/721aef0c9d/ok.jpg"]},
+    )
+    audit_record(
+        store=store,
+        actor=olivia,
+        action="product.image_removed",
+        target=product,
+        changes={"image": ["stores/4/products/1788/721aef0c9d/old.png", None]},
+    )
+
+    removed, added = _rows(client_for(olivia).get("/store/alpha/audit/"))
+
+    assert _lines(added) == [("Image added", None, "ok.jpg")]
+    assert _lines(removed) == [("Image removed", None, "old.png")]
+    page = client_for(olivia).get("/store/alpha/audit/").content.decode()
+    assert "<strong>Image added</strong>: ok.jpg" in page
+    assert "stores/4/products" not in page
+
+
+def test_audit_log_hides_internal_fields_like_the_position(store, olivia, client_for):
+    variant = VariantFactory(product=ProductFactory(store=store, title="Tee"), sku="TEE-M")
+    audit_record(
+        store=store,
+        actor=olivia,
+        action="variant.created",
+        target=variant,
+        changes={"sku": [None, "TEE-M"], "position": [None, 0]},
+    )
+
+    (row,) = _rows(client_for(olivia).get("/store/alpha/audit/"))
+
+    assert _lines(row) == [("SKU", "—", "TEE-M")]
+
+
+def test_audit_log_writes_prices_in_the_stores_currency(store, olivia, client_for):
+    variant = VariantFactory(product=ProductFactory(store=store, title="Tee"), sku="TEE-M")
+    audit_record(
+        store=store,
+        actor=olivia,
+        action="variant.updated",
+        target=variant,
+        changes={
+            "price": ["19.90", "1234.50"],
+            "compare_at_price": [None, "1500.00"],
+            "cost": ["4.5", None],
+        },
+    )
+
+    (row,) = _rows(client_for(olivia).get("/store/alpha/audit/"))
+
+    assert _lines(row) == [
+        ("Compare-at price", "—", "€1,500.00"),
+        ("Cost", "€4.50", "—"),
+        ("Price", "€19.90", "€1,234.50"),
+    ]
+
+
+def test_audit_log_keeps_a_bulk_price_adjustment_as_it_was_given(store, olivia, client_for):
+    product = ProductFactory(store=store, title="Tee")
+    audit_record(
+        store=store,
+        actor=olivia,
+        action="product.bulk_adjust_price",
+        target=product,
+        changes={"price": [None, "+10 %"]},
+    )
+
+    (row,) = _rows(client_for(olivia).get("/store/alpha/audit/"))
+
+    assert _lines(row) == [("Price", "—", "+10 %")]
+
+
+def test_audit_log_says_which_tag_was_added_or_removed(store, olivia, client_for):
+    product = ProductFactory(store=store, title="Tee")
+    for change in ("+rvw-one", "-rvw-tag"):
+        audit_record(
+            store=store,
+            actor=olivia,
+            action="product.bulk_add_tag" if change[0] == "+" else "product.bulk_remove_tag",
+            target=product,
+            changes={"tags": [None, change]},
+        )
+    audit_record(
+        store=store,
+        actor=olivia,
+        action="product.updated",
+        target=product,
+        changes={"tags": [["summer", "linen"], ["linen", "sale"]]},
+    )
+
+    edited, removed, added = _rows(client_for(olivia).get("/store/alpha/audit/"))
+
+    assert _lines(added) == [("Tag added", None, "rvw-one")]
+    assert _lines(removed) == [("Tag removed", None, "rvw-tag")]
+    assert _lines(edited) == [("Tag added", None, "sale"), ("Tag removed", None, "summer")]
+    page = client_for(olivia).get("/store/alpha/audit/").content.decode()
+    assert "<strong>Tag added</strong>: rvw-one" in page
+    assert "+rvw-one" not in page
+
+
+def test_audit_log_says_the_role_someone_joined_as(store, olivia, client_for):
+    _invitation, token = account_services.invitation_create(
+        store=store, invited_by=olivia, email="rita@alpha.test", role="manager"
+    )
+    account_services.invitation_accept(
+        token=token, user=None, full_name="Rita Reviewer", password="plum-orchard-lantern-42"
+    )
+
+    joined, _invited = _rows(client_for(olivia).get("/store/alpha/audit/"))
+
+    assert joined.text == "Rita Reviewer joined the store as manager"

@@ -133,6 +133,23 @@ def test_export_page_offers_the_formats_and_counts_the_filtered_variants(store, 
     assert 'value="xlsx"' in page
 
 
+def test_export_page_names_the_filter_as_the_lists_chips_do(store, owner, client_for):
+    seed(store)
+    shirts = Category.objects.get(store=store, slug="shirts")
+
+    page = (
+        client_for(owner)
+        .get(export_url(store, q="HYPERLINK", category=shirts.pk, stock="out"))
+        .content.decode()
+    )
+
+    assert (
+        "The products matching the list’s current filter: "
+        "Search: HYPERLINK · Category: Apparel › Shirts · Stock: Out of stock." in page
+    )
+    assert "q: HYPERLINK" not in page
+
+
 def test_xlsx_export_is_a_workbook_with_the_same_rows(store, owner, client_for):
     seed(store)
 

@@ -184,3 +184,23 @@ def test_upload_of_a_file_with_too_many_columns_is_refused_with_the_limit(store,
         "don&#x27;t need and upload it again."
     ) in response.content.decode()
     assert ImportJob.objects.for_store(store).count() == 0
+
+
+def test_import_help_says_what_happens_to_a_compare_at_price_below_the_price(
+    store, owner, client_for
+):
+    page = client_for(owner).get(url("import-upload", store)).content.decode()
+
+    assert "Not below the price." not in page
+    assert (
+        "At least the price, or empty. A lower one is an error in this format; from a Shopify "
+        "or WooCommerce export it is left out with a warning." in page
+    )
+
+
+def test_shopifys_requires_shipping_is_explained_without_promising_a_shipping_area():
+    from apps.catalog.io.columns import SHOPIFY_IGNORED
+
+    assert SHOPIFY_IGNORED["variant_requires_shipping"] == (
+        "Not imported: every variant is treated as shipped."
+    )

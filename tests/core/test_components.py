@@ -74,3 +74,18 @@ def test_pagination_of_a_capped_count_says_more_than(store):
     assert "Page 1</span>" in capped
     assert "1–1 of 1" in plain
     assert "Page 1 of 1" in plain
+
+
+def test_a_toolbar_without_dates_keeps_its_search_button_for_no_script_only(
+    store, owner, client_for
+):
+    from tests.catalog.factories import ProductFactory
+
+    ProductFactory(store=store, title="Tee")
+
+    page = client_for(owner).get("/store/alpha/catalog/").content.decode()
+
+    toolbar = page[page.index('<form class="table-toolbar"') :]
+    toolbar = toolbar[: toolbar.index("</form>")]
+    assert '<noscript><button type="submit" class="button">Search</button></noscript>' in toolbar
+    assert "Apply" not in toolbar

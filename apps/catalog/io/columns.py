@@ -37,7 +37,12 @@ COLUMNS: tuple[CatalogColumn, ...] = (
     CatalogColumn("option3_name", "Option 3 name", ""),
     CatalogColumn("option3_value", "Option 3 value", ""),
     CatalogColumn("price", "Price", "e.g. 19.90", True),
-    CatalogColumn("compare_at_price", "Compare-at price", "Not below the price."),
+    CatalogColumn(
+        "compare_at_price",
+        "Compare-at price",
+        "At least the price, or empty. A lower one is an error in this format; from a Shopify "
+        "or WooCommerce export it is left out with a warning.",
+    ),
     CatalogColumn("cost", "Cost", ""),
     CatalogColumn("weight", "Weight", ""),
     CatalogColumn("weight_unit", "Weight unit", "g, kg, lb or oz."),
@@ -169,7 +174,7 @@ SHOPIFY_IGNORED = {
         "Selling when out of stock isn't a setting here: tracked stock stops at zero."
     ),
     "variant_fulfillment_service": "Fulfilment services aren't supported.",
-    "variant_requires_shipping": "Every variant is shipped; set shipping in Shipping.",
+    "variant_requires_shipping": "Not imported: every variant is treated as shipped.",
     "variant_taxable": "Taxes are set per store, not per variant.",
     "variant_tax_code": "Taxes are set per store, not per variant.",
     "gift_card": "Gift cards aren't supported: it is imported as a product.",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
@@ -21,13 +22,26 @@ from apps.core.htmx import redirect_with_error, redirect_with_message, render_pa
 from apps.core.tenancy import store_view
 
 
-def _category_page(request, form=None, status=200) -> HttpResponse:
+@dataclass(frozen=True)
+class CategoryEdit:
+    """A rename or move that was refused: its category's edit panel opens again with what was
+    typed or chosen and the message next to that field."""
+
+    category_id: int
+    name: str
+    parent: str  # the chosen parent's id, "" for the top level
+    name_error: str = ""
+    parent_error: str = ""
+
+
+def _category_page(request, form=None, status=200, editing=None) -> HttpResponse:
     store = request.store
     choices = selectors.category_choices(store=store)
     nodes = selectors.category_flat(store=store)
     context = {
         "can_edit": can_edit_catalog(request),
         "nodes": nodes,
+        "editing": editing,
         "form": form or CategoryForm(category_choices=choices),
         "category_choices": choices,
         "uncategorised": Product.objects.for_store(store).filter(category__isnull=True).count(),
@@ -35,6 +49,10 @@ def _category_page(request, form=None, status=200) -> HttpResponse:
     return render_page(
         request, "catalog/category_list.html", context, partial="category-tree", status=status
     )
+
+
+def _parent_value(parent_id: int | None) -> str:
+    return str(parent_id) if parent_id else ""
 
 
 def _category_or_404(request: HttpRequest, category_id: int):
@@ -72,15 +90,16 @@ def category_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def category_update(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)
+    name = request.POST.get("name", "")
     try:
         services.category_update(
-            store=request.store,
-            actor=request.user,
-            category=category,
-            name=request.POST.get("name", ""),
+            store=request.store, actor=request.user, category=category, name=name
         )
     except DomainError as error:
-        return redirect_with_error(request, catalog_url("category-list", request), error)
+        editing = CategoryEdit(
+            category.pk, name, _parent_value(category.parent_id), name_error=error.message
+        )
+        return _category_page(request, status=400, editing=editing)
     return redirect_with_message(
         request, catalog_url("category-list", request), "Category renamed."
     )
@@ -111,9 +130,12 @@ def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
     form = CategoryParentForm(
         request.POST, category_choices=selectors.category_choices(store=request.store)
     )
+    chosen = request.POST.get("parent", "")
     if not form.is_valid():
-        messages.error(request, "Pick a category from the list.")
-        return redirect(catalog_url("category-list", request))
+        editing = CategoryEdit(
+            category.pk, category.name, chosen, parent_error="Pick a category from the list."
+        )
+        return _category_page(request, status=400, editing=editing)
     try:
         services.category_set_parent(
             store=request.store,
@@ -122,7 +144,8 @@ def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
             parent=form.cleaned_data["parent"],
         )
     except DomainError as error:
-        return redirect_with_error(request, catalog_url("category-list", request), error)
+        editing = CategoryEdit(category.pk, category.name, chosen, parent_error=error.message)
+        return _category_page(request, status=400, editing=editing)
     return redirect_with_message(
         request, catalog_url("category-list", request), f"Category “{category.name}” moved."
     )

@@ -20,6 +20,7 @@ from apps.catalog.io.exporter import export_csv_chunks, export_filename, export_
 from apps.catalog.models import Variant
 from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.views.common import FILTER_PARAMS, catalog_url
+from apps.catalog.views.products import _filter_summary
 from apps.core.exceptions import DomainError
 from apps.core.files import private_file_response, private_file_retention_days
 from apps.core.htmx import redirect_with_message, render_page
@@ -70,6 +71,10 @@ def product_export(request: HttpRequest) -> HttpResponse:
         context = {
             "form": ExportForm(),
             "params": params,
+            # the filter as the list's chips name it: "Search: linen · Category: Shirts"
+            "filter_summary": _filter_summary(
+                params, selectors.category_choices(store=store) if "category" in params else []
+            ),
             "variant_count": variant_count,
             "product_count": products.count(),
             "is_large": variant_count > XLSX_INLINE_MAX,
