@@ -875,3 +875,28 @@ def test_bulk_error_keeps_the_selection_and_the_typed_change(
     assert box.format(kept.pk, "Kept") + " checked>" in page
     assert box.format(other.pk, "Other") + ">" in page
     assert client.get(BASE).text.count("data-bulk-item checked") == 0  # shown once
+
+
+def test_a_refused_save_keeps_each_variants_stock_history_link(store, owner, client_for):
+    product = ProductFactory(store=store, title="Mug")
+    variant = VariantFactory(product=product, sku="MUG-1", stock_quantity=5)
+    data = _form_data(
+        title="",
+        **{
+            "variants-TOTAL_FORMS": "1",
+            "variants-INITIAL_FORMS": "1",
+            "variants-0-id": str(variant.pk),
+            "variants-0-sku": "MUG-1",
+            "variants-0-price": "12.50",
+            "variants-0-stock_quantity": "9",
+        },
+    )
+    client = client_for(owner)
+
+    refused = client.post(f"{BASE}products/{product.pk}/", data)
+    shown = client.get(f"{BASE}products/{product.pk}/")
+
+    link = f'href="{BASE}variants/{variant.pk}/">Stock history</a>'
+    assert refused.status_code == 400
+    assert link in shown.text
+    assert link in refused.text

@@ -374,7 +374,8 @@ def product_form_page(
         "form": form,
         "formset": formset,
         "image_form": image_form or ImageUploadForm(),
-        "variants_by_id": {v.pk: v for v in product.variants.all()} if product else {},
+        # keyed by the id as text: a row posted back holds its id as text, a fresh one as a number
+        "variants_by_id": {str(v.pk): v for v in product.variants.all()} if product else {},
         "can_edit": can_edit,
     }
     return render_page(request, "catalog/product_form.html", context, status=status)
