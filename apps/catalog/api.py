@@ -187,20 +187,18 @@ def _optional_handle(value) -> str:
 
 
 class ProductInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=inputs.TEXT_LIMITS["title"], required=False)
+    title = RuleField(partial(inputs.line, field="title", label="title"), required=False)
     handle = RuleField(_optional_handle, required=False, help_text="e.g. linen-shirt")
     description = serializers.CharField(required=False, allow_blank=True)
     status = RuleField(inputs.status, required=False, help_text="draft, active or archived")
     category = serializers.IntegerField(required=False, allow_null=True)
     tags = RuleListField(inputs.tags, required=False, help_text="Up to 50 tags.")
-    vendor = serializers.CharField(
-        max_length=inputs.TEXT_LIMITS["vendor"], required=False, allow_blank=True
+    vendor = RuleField(partial(inputs.line, field="vendor", label="vendor"), required=False)
+    seo_title = RuleField(
+        partial(inputs.line, field="seo_title", label="SEO title"), required=False
     )
-    seo_title = serializers.CharField(
-        max_length=inputs.TEXT_LIMITS["seo_title"], required=False, allow_blank=True
-    )
-    seo_description = serializers.CharField(
-        max_length=inputs.TEXT_LIMITS["seo_description"], required=False, allow_blank=True
+    seo_description = RuleField(
+        partial(inputs.line, field="seo_description", label="SEO description"), required=False
     )
     low_stock_threshold = RuleField(
         partial(inputs.count, field="low_stock_threshold", label="low stock threshold"),
@@ -210,7 +208,15 @@ class ProductInputSerializer(serializers.Serializer):
 
 
 class ProductCreateSerializer(ProductInputSerializer):
-    title = serializers.CharField(max_length=inputs.TEXT_LIMITS["title"])
+    title = RuleField(
+        partial(
+            inputs.line,
+            field="title",
+            label="title",
+            required=True,
+            required_message="Enter a title.",
+        )
+    )
     variants = VariantInputSerializer(many=True, required=False)
 
 

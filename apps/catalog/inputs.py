@@ -294,6 +294,27 @@ def barcode(value: Any, *, field: str = "barcode") -> str:
     return text
 
 
+# --- text ----------------------------------------------------------------------------------------
+def line(
+    value: Any,
+    *,
+    field: str,
+    label: str,
+    limit_key: str | None = None,
+    required: bool = False,
+    required_message: str = "",
+) -> str:
+    """One line of text (a title, a vendor, a name, a note): runs of spaces fold into one, and it
+    holds at most ``TEXT_LIMITS[limit_key or field]`` characters."""
+    text = " ".join(str(value or "").split())
+    if required and not text:
+        raise DomainError(required_message or f"Enter the {label}.", field=field)
+    limit = TEXT_LIMITS[limit_key or field]
+    if len(text) > limit:
+        raise DomainError(f"The {label} is longer than {limit} characters.", field=field)
+    return text
+
+
 # --- stock state -----------------------------------------------------------------------------
 def variant_is_low(*, track_inventory: bool, stock_quantity: int, threshold: int) -> bool:
     """A tracked variant at or below the product's low-stock threshold (sold out included)."""

@@ -237,7 +237,7 @@ def test_blank_optional_cells_take_the_defaults():
         ),
         (
             {"seo_title": "x" * 71},
-            ("seo_title", "SEO title is 71 characters long; the limit is 70."),
+            ("seo_title", "The SEO title is longer than 70 characters."),
         ),
     ],
 )

@@ -13,7 +13,7 @@ from tests.catalog.io_factories import csv_bytes, media_root, row, upload  # noq
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-PRODUCT_FIELDS = {"handle", "status", "tags"}
+PRODUCT_FIELDS = {"handle", "status", "tags", "seo_title", "vendor"}
 SIXTY_TAGS = [f"tag{number}" for number in range(60)]
 
 CASES = [
@@ -59,6 +59,12 @@ CASES = [
     pytest.param({"barcode": "4006381333931"}, None, id="valid-gtin-13"),
     pytest.param({"barcode": "INT-0042"}, None, id="internal-code"),
     pytest.param({"price": "19.90", "stock_quantity": "12"}, None, id="plain-values"),
+    pytest.param(
+        {"seo_title": "S" * 71}, "The SEO title is longer than 70 characters.", id="seo-title-long"
+    ),
+    pytest.param(
+        {"vendor": "V" * 121}, "The vendor is longer than 120 characters.", id="vendor-long"
+    ),
 ]
 
 

@@ -65,9 +65,15 @@ def _money_field(label: str, *, required: bool = False, help_text: str = "") -> 
 
 
 class ProductForm(forms.Form):
-    title = forms.CharField(
-        max_length=inputs.TEXT_LIMITS["title"],
-        error_messages={"required": "Enter a title for the product."},
+    title = RuleField(
+        partial(
+            inputs.line,
+            field="title",
+            label="title",
+            required=True,
+            required_message="Enter a title for the product.",
+        ),
+        widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["title"]}),
     )
     handle = RuleField(
         _optional_handle,
@@ -84,7 +90,10 @@ class ProductForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": "This category does not exist in this store; pick one."},
     )
-    vendor = forms.CharField(max_length=inputs.TEXT_LIMITS["vendor"], required=False)
+    vendor = RuleField(
+        partial(inputs.line, field="vendor", label="vendor"),
+        widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["vendor"]}),
+    )
     tags = forms.CharField(
         required=False, help_text="Separate tags with commas, e.g. summer, linen, bestseller."
     )
@@ -107,17 +116,18 @@ class ProductForm(forms.Form):
         help_text="A variant at or below this many units shows as low stock.",
         widget=forms.NumberInput(attrs={"min": "0", "step": "1"}),
     )
-    seo_title = forms.CharField(
+    seo_title = RuleField(
+        partial(inputs.line, field="seo_title", label="SEO title"),
         label="SEO title",
-        max_length=inputs.TEXT_LIMITS["seo_title"],
-        required=False,
+        widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["seo_title"]}),
         help_text="Shown in search results; up to 70 characters. The title is used when empty.",
     )
-    seo_description = forms.CharField(
+    seo_description = RuleField(
+        partial(inputs.line, field="seo_description", label="SEO description"),
         label="SEO description",
-        max_length=inputs.TEXT_LIMITS["seo_description"],
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "maxlength": inputs.TEXT_LIMITS["seo_description"]}
+        ),
         help_text="Up to 320 characters.",
     )
 
@@ -311,18 +321,16 @@ class ImageUploadForm(forms.Form):
         ),
         error_messages={"required": "Choose an image file to upload."},
     )
-    alt_text = forms.CharField(
-        max_length=255,
-        required=False,
+    alt_text = RuleField(
+        partial(inputs.line, field="alt_text", label="alt text"),
         label="Alt text",
+        widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["alt_text"]}),
         help_text="Describes the image for people using screen readers.",
     )
 
 
 class ImageAltForm(forms.Form):
-    alt_text = forms.CharField(
-        max_length=inputs.TEXT_LIMITS["alt_text"], required=False, label="Alt text"
-    )
+    alt_text = RuleField(partial(inputs.line, field="alt_text", label="alt text"), label="Alt text")
 
 
 class IdListField(forms.TypedMultipleChoiceField):

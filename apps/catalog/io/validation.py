@@ -20,14 +20,6 @@ from apps.core.exceptions import DomainError
 
 TRUE_WORDS = {"true", "yes", "y", "1", "t", "shopify"}
 FALSE_WORDS = {"false", "no", "n", "0", "f"}
-MAX_LENGTHS = {
-    "handle": inputs.MAX_HANDLE_LENGTH,
-    **{
-        name: inputs.TEXT_LIMITS[name]
-        for name in ("title", "vendor", "seo_title", "seo_description")
-    },
-}
-
 # the staging table's columns, in the order ``RowValidator.validate`` returns them
 STAGE_COLUMNS: tuple[str, ...] = (
     "row_number",
@@ -184,17 +176,21 @@ class RowValidator:
         return staged, []
 
     # --- one parser per column ---------------------------------------------------------------
-    def _title(self, text: str) -> str:
-        return self._text(text, "title", "Title")
+    @staticmethod
+    def _title(text: str) -> str:
+        return inputs.line(text, field="title", label="title")
 
-    def _vendor(self, text: str) -> str:
-        return self._text(text, "vendor", "Vendor")
+    @staticmethod
+    def _vendor(text: str) -> str:
+        return inputs.line(text, field="vendor", label="vendor")
 
-    def _seo_title(self, text: str) -> str:
-        return self._text(text, "seo_title", "SEO title")
+    @staticmethod
+    def _seo_title(text: str) -> str:
+        return inputs.line(text, field="seo_title", label="SEO title")
 
-    def _seo_description(self, text: str) -> str:
-        return self._text(text, "seo_description", "SEO description")
+    @staticmethod
+    def _seo_description(text: str) -> str:
+        return inputs.line(text, field="seo_description", label="SEO description")
 
     @staticmethod
     def _barcode(text: str) -> str:
@@ -231,13 +227,6 @@ class RowValidator:
     @staticmethod
     def _track_inventory(text: str) -> bool:
         return parse_bool(text, what="Track inventory") if text else True
-
-    @staticmethod
-    def _text(text: str, column: str, label: str) -> str:
-        limit = MAX_LENGTHS.get(column)
-        if limit and len(text) > limit:
-            raise CellError(f"{label} is {len(text)} characters long; the limit is {limit}.")
-        return text
 
     @staticmethod
     def _handle(text: str) -> str:

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 
 from apps.audit.services import audit_record, changes_between
+from apps.catalog import inputs
 from apps.catalog.models import (
     Category,
     Product,
@@ -56,12 +57,14 @@ def _renumber(store: Store, parent_id: int | None, ordered: list[Category] | Non
 
 
 def _category_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise DomainError("Enter a name.", field="name")
-    if len(name) > 120:
-        raise DomainError("The name is longer than 120 characters.", field="name")
-    return name
+    return inputs.line(
+        name,
+        field="name",
+        label="name",
+        limit_key="category_name",
+        required=True,
+        required_message="Enter a name.",
+    )
 
 
 def _check_sibling_name(

@@ -32,6 +32,8 @@ PRODUCT_FIELDS = (
     "seo_description",
     "low_stock_threshold",
 )
+# a product's one-line text fields and the words their messages use
+TEXT_LABELS = {"vendor": "vendor", "seo_title": "SEO title", "seo_description": "SEO description"}
 # the one list of a variant's editable fields: the services, the product form's rows, the API's
 # input and output serializers and the import's variant columns are checked against it
 VARIANT_FIELDS = (
@@ -124,12 +126,13 @@ def _clean_product_fields(
     """Validate the product fields present in ``data``; returns model-ready values."""
     cleaned: dict[str, Any] = {}
     if "title" in data or product is None:
-        title = " ".join(str(data.get("title") or "").split())
-        if not title:
-            raise DomainError("Enter a title.", field="title")
-        if len(title) > 255:
-            raise DomainError("The title is longer than 255 characters.", field="title")
-        cleaned["title"] = title
+        cleaned["title"] = inputs.line(
+            data.get("title"),
+            field="title",
+            label="title",
+            required=True,
+            required_message="Enter a title.",
+        )
     if "handle" in data and data["handle"]:
         cleaned["handle"] = _check_handle(
             store, str(data["handle"]), exclude_pk=product.pk if product else None
@@ -142,13 +145,9 @@ def _clean_product_fields(
         cleaned["category"] = _category_for(store, data["category"])
     if "tags" in data:
         cleaned["tags"] = clean_tags(data["tags"])
-    for name, limit in (("vendor", 120), ("seo_title", 70), ("seo_description", 320)):
+    for name, label in TEXT_LABELS.items():
         if name in data:
-            value = " ".join(str(data[name] or "").split())
-            if len(value) > limit:
-                label = name.replace("seo_", "SEO ").replace("_", " ")
-                raise DomainError(f"The {label} is longer than {limit} characters.", field=name)
-            cleaned[name] = value
+            cleaned[name] = inputs.line(data[name], field=name, label=label)
     if "description" in data:
         cleaned["description"] = str(data["description"] or "").strip()
     if "low_stock_threshold" in data:

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.audit.services import audit_record
+from apps.catalog import inputs
 from apps.catalog.models import (
     Product,
     ProductImage,
@@ -124,9 +125,7 @@ def _thumbnail(picture) -> tuple[bytes, str]:
 def image_add(*, store: Store, actor, product: Product, upload, alt_text: str = "") -> ProductImage:
     """Attach an uploaded image (JPEG/PNG/WebP/GIF, up to 10 MB) and make its thumbnail."""
     product = _lock_product(store, product)
-    alt_text = " ".join((alt_text or "").split())
-    if len(alt_text) > 255:
-        raise DomainError("The alt text is longer than 255 characters.", field="alt_text")
+    alt_text = inputs.line(alt_text, field="alt_text", label="alt text")
     data, extension, picture = _read_image(upload)
     thumb_data, thumb_extension = _thumbnail(picture)
     stem = slugify(os.path.splitext(getattr(upload, "name", "") or "")[0])[:60] or "image"
@@ -158,9 +157,7 @@ def image_update(
     *, store: Store, actor, product: Product, image: ProductImage | int, alt_text: str
 ) -> ProductImage:
     image = _image_for(store, product, image)
-    alt_text = " ".join((alt_text or "").split())
-    if len(alt_text) > 255:
-        raise DomainError("The alt text is longer than 255 characters.", field="alt_text")
+    alt_text = inputs.line(alt_text, field="alt_text", label="alt text")
     if alt_text != image.alt_text:
         old = image.alt_text
         image.alt_text = alt_text

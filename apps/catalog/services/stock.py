@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from apps.audit.services import audit_record
+from apps.catalog import inputs
 from apps.catalog.models import (
     InventoryMovement,
     InventoryReason,
@@ -33,9 +34,7 @@ def stock_adjust(
     delta = _whole(delta, field=field, label="change", minimum=None)
     if delta == 0:
         raise DomainError("Enter a change other than 0.", field=field)
-    note = " ".join((note or "").split())
-    if len(note) > 255:
-        raise DomainError("The note is longer than 255 characters.", field="note")
+    note = inputs.line(note, field="note", label="note")
     locked = Variant.objects.for_store(store).select_for_update().filter(pk=variant.pk).first()
     if locked is None:
         raise NotFound("This variant does not exist in this store.", field="variant")

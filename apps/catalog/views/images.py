@@ -87,7 +87,7 @@ def image_update(request: HttpRequest, product_id: int, image_id: int) -> HttpRe
         except DomainError as error:
             return redirect_with_error(request, _images_url(request, product), error)
         return redirect_with_message(request, _images_url(request, product), "Alt text saved.")
-    messages.error(request, "The alt text is longer than 255 characters.")
+    messages.error(request, form.errors["alt_text"][0])
     return redirect(_images_url(request, product))
 
 
