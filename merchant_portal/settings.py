@@ -142,7 +142,11 @@ if not (PRODUCTION or os.environ.get("DATABASE_URL")):
     os.environ["MERCHANT_PORTAL_EMBEDDED_DB"] = "1"
 DATABASE_IS_EMBEDDED = bool(os.environ.get("MERCHANT_PORTAL_EMBEDDED_DB"))
 _database = setting("DATABASE_URL", as_database_url)
-_database["CONN_MAX_AGE"] = setting("DATABASE_CONN_MAX_AGE", as_int, default=60)
+# kept connections suit gunicorn's fixed workers; the dev server starts a thread per request, so
+# dev closes each request's connection (else they pile up until PostgreSQL refuses new ones)
+_database["CONN_MAX_AGE"] = setting(
+    "DATABASE_CONN_MAX_AGE", as_int, default=60 if PRODUCTION else 0
+)
 _database["CONN_HEALTH_CHECKS"] = True
 # several test runs can share one server when each names its own test database
 _database["TEST"] = {"NAME": setting("DATABASE_TEST_NAME", default=None)}

@@ -165,3 +165,20 @@ def test_a_malformed_urls_password_is_masked_in_the_message(outcomes):
 
     assert "secret" not in stderr
     assert "('postgres://user:***@db.example.com:5432/'): the URL names no database" in stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [(_dev_env(), "0"), (_production_env(), "60"), (_dev_env(DATABASE_CONN_MAX_AGE="30"), "30")],
+    ids=["dev", "production", "dev-set"],
+)
+def test_dev_closes_database_connections_after_each_request(env, expected):
+    """runserver starts a thread per request: kept connections would pile up until PostgreSQL
+    refuses new ones (Django's documentation warns of it), so dev keeps none by default."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+    stdout, stderr = _start(["-c", code], env).communicate(timeout=60)
+
+    assert stdout.strip() == expected, stderr
