@@ -11,6 +11,7 @@ import io
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image, ImageDraw
 
 from apps.catalog import services
 from apps.catalog.inputs import gtin13
@@ -56,8 +57,6 @@ TAGS = ("new", "bestseller", "sale", "organic", "gift", "summer", "winter", "lim
 
 
 def _png(colour: tuple[int, int, int], label: str) -> bytes:
-    from PIL import Image, ImageDraw
-
     picture = Image.new("RGB", (480, 480), colour)
     draw = ImageDraw.Draw(picture)
     draw.rectangle((40, 40, 440, 440), outline=(255, 255, 255), width=6)

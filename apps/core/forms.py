@@ -2,6 +2,7 @@ import zoneinfo
 from functools import cache
 
 from django import forms
+from django.core.validators import URLValidator
 from django.forms.renderers import TemplatesSetting
 
 from apps.core.exceptions import DomainError
@@ -108,8 +109,6 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
             self.initial["allowed_origins"] = "\n".join(self.instance.allowed_origins)
 
     def clean_allowed_origins(self):
-        from django.core.validators import URLValidator
-
         origins = []
         validate = URLValidator(schemes=["http", "https"])
         for line in self.cleaned_data["allowed_origins"].splitlines():

@@ -20,6 +20,7 @@ from babel.numbers import (
     get_territory_currencies,
 )
 from django.core.exceptions import ValidationError
+from django_countries import countries
 
 # The locale money is written in: en writes "€1,234.56", de_DE would write "1.234,56 €".
 DEFAULT_LOCALE = "en"
@@ -59,8 +60,6 @@ def currency_choices() -> list[tuple[str, str]]:
 
 def country_choices() -> list[tuple[str, str]]:
     """``[("AF", "Afghanistan"), …]``: ISO 3166 countries by name (django-countries)."""
-    from django_countries import countries
-
     return [(country.code, str(country.name)) for country in countries]
 
 
@@ -69,8 +68,6 @@ def is_currency(code: str) -> bool:
 
 
 def is_country(code: str) -> bool:
-    from django_countries import countries
-
     return bool(code) and code in countries
 
 

@@ -14,6 +14,7 @@ import codecs
 import tempfile
 from collections.abc import Callable, Iterator
 
+import xlsxwriter
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -106,8 +107,6 @@ def export_xlsx_file(
     total: int = 0,
 ) -> tempfile._TemporaryFileWrapper:
     """Write the workbook to a temporary file (deleted on close), positioned at its start."""
-    import xlsxwriter
-
     sql, params = export_query(store=store, products=products)
     target = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the caller closes it
     workbook = xlsxwriter.Workbook(

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import IO
 
 from django.conf import settings
+from openpyxl import load_workbook
 
 from apps.core.csv import unguard_cell
 
@@ -296,8 +297,6 @@ def check_xlsx_archive(
 
 class XlsxFile(CatalogFile):
     def __init__(self, stream: IO[bytes]):
-        from openpyxl import load_workbook
-
         check_xlsx_archive(stream)
         stream.seek(0)
         try:
