@@ -43,8 +43,18 @@ def invitation_list_pending(*, store: Store) -> QuerySet[Invitation]:
     )
 
 
+def invitation_pending_get(*, store: Store, invitation_id: int) -> Invitation:
+    return object_get(
+        invitation_list_pending(store=store), not_found="No such invitation.", pk=invitation_id
+    )
+
+
 def api_key_list(*, store: Store) -> QuerySet[ApiKey]:
     return ApiKey.objects.for_store(store).select_related("created_by")
+
+
+def api_key_get(*, store: Store, api_key_id: int) -> ApiKey:
+    return object_get(api_key_list(store=store), not_found="No such API key.", pk=api_key_id)
 
 
 def staff_search(*, store: Store, query: str, limit: int) -> list[SearchHit]:

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
@@ -145,9 +145,7 @@ def staff_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 @store_view(Perm.MANAGE_STAFF)
 @require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = get_object_or_404(
-        selectors.invitation_list_pending(store=request.store), pk=invitation_id
-    )
+    invitation = selectors.invitation_pending_get(store=request.store, invitation_id=invitation_id)
     services.invitation_revoke(store=request.store, actor=request.user, invitation=invitation)
     url = reverse("accounts:staff-list", kwargs={"handle": request.store.handle})
     return redirect_with_message(request, url, f"Invitation for {invitation.email} withdrawn.")
@@ -246,7 +244,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
 @store_view(Perm.MANAGE_API_KEYS)
 @require_POST
 def api_key_revoke(request: HttpRequest, api_key_id: int) -> HttpResponse:
-    api_key = get_object_or_404(selectors.api_key_list(store=request.store), pk=api_key_id)
+    api_key = selectors.api_key_get(store=request.store, api_key_id=api_key_id)
     services.api_key_revoke(store=request.store, actor=request.user, api_key=api_key)
     url = reverse("accounts:api-key-list", kwargs={"handle": request.store.handle})
     return redirect_with_message(

@@ -84,7 +84,7 @@ def resolve_store(
 ) -> StoreAccess:
     handle = handle or request.headers.get(STORE_HEADER) or request.GET.get(STORE_PARAMETER)
     if api_key is not None:
-        if handle and handle != api_key.store.handle:
+        if handle and handle.lower() != api_key.store.handle.lower():  # handles ignore case
             raise Http404("No such store.")
         access = StoreAccess(store=api_key.store, role=_api_key_role(api_key), membership=None)
     else:

@@ -145,8 +145,13 @@ def test_an_api_key_naming_another_store_is_the_same_404(other_store, api_key_cl
 def test_an_api_key_naming_its_own_store_gets_it(store, api_key_client):
     by_header = api_key_client.get("/api/v1/store/", HTTP_X_STORE="alpha")
     by_parameter = api_key_client.get("/api/v1/store/?store=alpha")
+    in_capitals = api_key_client.get("/api/v1/store/", HTTP_X_STORE="ALPHA")  # handles ignore case
 
-    assert (by_header.status_code, by_parameter.status_code) == (200, 200)
+    assert (by_header.status_code, by_parameter.status_code, in_capitals.status_code) == (
+        200,
+        200,
+        200,
+    )
     assert by_header.json()["handle"] == by_parameter.json()["handle"] == "alpha"
 
 
