@@ -318,6 +318,9 @@ if MAX_REQUEST_BYTES < IMPORT_MAX_UPLOAD_BYTES:
         "The environment variable MAX_REQUEST_BYTES is below IMPORT_MAX_UPLOAD_BYTES: "
         "no import of the largest allowed file could be sent."
     )
+# the most fields one form posts: a product with its 100 variants (about 13 fields each) and an
+# import's mapping of 200 columns stay under it; Django's default of 1,000 refused the former
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 FILE_UPLOAD_HANDLERS = [
     "apps.core.uploads.RequestSizeLimitUploadHandler",  # first: it sees every byte
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -58,6 +58,13 @@
     var template = document.getElementById(prefix + "-empty-row");
     var rows = document.querySelector("[data-formset-rows='" + prefix + "']");
     if (!total || !template || !rows) return;
+    var max = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    var kept = rows.querySelectorAll("[data-variant-row]:not(.is-removed)").length;
+    var limit = document.querySelector("[data-formset-limit='" + prefix + "']");
+    if (max && kept >= parseInt(max.value, 10)) {
+      if (limit) limit.hidden = false;  // the product holds as many variants as it may
+      return;
+    }
     var index = parseInt(total.value, 10);
     var html = template.innerHTML.replace(/__prefix__/g, String(index));
     rows.insertAdjacentHTML("beforeend", html);

@@ -900,3 +900,63 @@ def test_a_refused_save_keeps_each_variants_stock_history_link(store, owner, cli
     assert refused.status_code == 400
     assert link in shown.text
     assert link in refused.text
+
+
+def test_a_product_with_a_hundred_variants_saves_from_its_page(store, owner, client_for):
+    rows = {
+        "variants-TOTAL_FORMS": "100",
+        **{
+            key: value
+            for n in range(100)
+            for key, value in {
+                f"variants-{n}-id": "",
+                f"variants-{n}-option1": f"Size {n}",
+                f"variants-{n}-option2": "",
+                f"variants-{n}-sku": f"BIG-{n:03d}",
+                f"variants-{n}-price": "10.00",
+                f"variants-{n}-compare_at_price": "",
+                f"variants-{n}-cost": "",
+                f"variants-{n}-stock_quantity": "1",
+                f"variants-{n}-track_inventory": "on",
+                f"variants-{n}-weight": "",
+                f"variants-{n}-weight_unit": "g",
+                f"variants-{n}-barcode": "",
+            }.items()
+        },
+    }
+    data = _form_data(title="Big range", option1_name="Size", **rows)
+
+    response = client_for(owner).post(BASE + "products/new/", data)
+
+    assert response.status_code == 302
+    assert Product.objects.get(title="Big range").variants.count() == 100
+
+
+def test_a_yen_price_with_decimals_is_refused_with_the_rows_other_errors(
+    store, owner, client_for
+):
+    store.currency = "JPY"
+    store.save(update_fields=["currency"])
+    data = _form_data(
+        **{"variants-0-price": "1234.5", "variants-0-barcode": "12345678", "variants-0-sku": ""}
+    )
+
+    response = client_for(owner).post(BASE + "products/new/", data)
+
+    assert response.status_code == 400
+    formset = response.context["formset"]
+    assert formset.forms[0].errors["price"] == [
+        "JPY prices have no decimals; write the price like 1235."
+    ]
+    assert "barcode" in formset.forms[0].errors and "sku" in formset.forms[0].errors
+    assert 'step="1"' in response.text
+
+
+def test_a_yen_price_shows_whole_on_the_product_page(store, owner, client_for):
+    store.currency = "JPY"
+    store.save(update_fields=["currency"])
+    variant = VariantFactory(product__store=store, price="1235.00")
+
+    page = client_for(owner).get(f"{BASE}products/{variant.product_id}/").text
+
+    assert 'name="variants-0-price" value="1235"' in page

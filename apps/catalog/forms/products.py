@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -13,6 +14,7 @@ from apps.catalog.models import InventoryReason, ProductStatus, WeightUnit
 from apps.catalog.rules import PRICE_MODES
 from apps.catalog.services import BULK_ACTIONS, IMAGE_MAX_BYTES, BulkOptions
 from apps.core.exceptions import DomainError
+from apps.core.money import currency_decimals
 
 
 class RuleField(forms.CharField):
@@ -157,6 +159,13 @@ class ProductForm(forms.Form):
         return [name for name in names if name]
 
 
+MONEY_FIELDS = (
+    ("price", "price", True),
+    ("compare_at_price", "compare-at price", False),
+    ("cost", "cost", False),
+)
+
+
 class VariantForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     option1 = forms.CharField(
@@ -188,6 +197,21 @@ class VariantForm(forms.Form):
         label="Barcode (GTIN)",
         help_text="8, 12, 13 or 14 digits (EAN, UPC), or your own code with letters.",
     )
+
+    def __init__(self, *args, currency: str | None = None, **kwargs):
+        """``currency``: the store's, so that its prices get its decimals (a yen price is whole)
+        with the row's other errors, and the inputs step by its smallest unit."""
+        super().__init__(*args, **kwargs)
+        if currency:
+            unit = Decimal(1).scaleb(-min(currency_decimals(currency), 2))
+            for name, label, required in MONEY_FIELDS:
+                field = self.fields[name]
+                field.rule = partial(
+                    inputs.money, label=label, required=required, currency=currency
+                )
+                field.widget.attrs["step"] = str(unit)
+                if isinstance(self.initial.get(name), Decimal):  # 1235.00 yen shows as 1235
+                    self.initial[name] = self.initial[name].quantize(unit)
 
     def clean(self):
         cleaned = super().clean()
@@ -257,6 +281,8 @@ VariantFormSet = forms.formset_factory(
     extra=0,
     min_num=1,
     validate_min=True,
+    # the page adds rows up to the limit; the services refuse a product that would grow past it
+    max_num=inputs.MAX_VARIANTS_PER_PRODUCT,
     can_delete=True,
 )
 

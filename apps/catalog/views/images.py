@@ -64,7 +64,11 @@ def image_add(request: HttpRequest, product_id: int) -> HttpResponse:
         request,
         product,
         ProductForm(initial=product_initial(product), category_choices=category_choices),
-        VariantFormSet(initial=variant_initial(product), prefix="variants"),
+        VariantFormSet(
+            initial=variant_initial(product),
+            prefix="variants",
+            form_kwargs={"currency": request.store.currency},
+        ),
         image_form=form,
         status=400,
     )

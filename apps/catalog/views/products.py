@@ -362,6 +362,11 @@ def bulk_job_cancel(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
     return redirect_with_message(request, url, message)
 
 
+def _currency(request: HttpRequest) -> dict:
+    """The variant rows' form arguments: the store's currency decides a price's decimals."""
+    return {"currency": request.store.currency}
+
+
 def product_form_page(
     request, product, form, formset, *, image_form=None, status=200
 ) -> HttpResponse:
@@ -407,7 +412,7 @@ def _save_product(request: HttpRequest, product: Product | None) -> HttpResponse
     category_choices = selectors.category_choices(store=store)
     if request.method == "POST":
         form = ProductForm(request.POST, category_choices=category_choices)
-        formset = VariantFormSet(request.POST, prefix="variants")
+        formset = VariantFormSet(request.POST, prefix="variants", form_kwargs=_currency(request))
         # both validated, and the handle and SKUs checked against the store, so every error
         # shows on the first save rather than one group per save
         form_is_valid, formset_is_valid = form.is_valid(), formset.is_valid()
@@ -434,10 +439,12 @@ def _save_product(request: HttpRequest, product: Product | None) -> HttpResponse
         return product_form_page(request, product, form, formset, status=400)
     if product is None:
         form = ProductForm(category_choices=category_choices)
-        formset = VariantFormSet(prefix="variants")
+        formset = VariantFormSet(prefix="variants", form_kwargs=_currency(request))
     else:
         form = ProductForm(initial=product_initial(product), category_choices=category_choices)
-        formset = VariantFormSet(initial=variant_initial(product), prefix="variants")
+        formset = VariantFormSet(
+            initial=variant_initial(product), prefix="variants", form_kwargs=_currency(request)
+        )
     return product_form_page(request, product, form, formset)
 
 
