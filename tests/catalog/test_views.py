@@ -932,9 +932,7 @@ def test_a_product_with_a_hundred_variants_saves_from_its_page(store, owner, cli
     assert Product.objects.get(title="Big range").variants.count() == 100
 
 
-def test_a_yen_price_with_decimals_is_refused_with_the_rows_other_errors(
-    store, owner, client_for
-):
+def test_a_yen_price_with_decimals_is_refused_with_the_rows_other_errors(store, owner, client_for):
     store.currency = "JPY"
     store.save(update_fields=["currency"])
     data = _form_data(

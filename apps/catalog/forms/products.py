@@ -60,6 +60,8 @@ def _optional_handle(value: str) -> str:
 def _money_field(label: str, *, required: bool = False, help_text: str = "") -> forms.Field:
     return RuleField(
         partial(inputs.money, label=label.lower(), required=required),
+        required=required,
+        error_messages={"required": f"Enter the {label.lower()}, e.g. 19.90."},
         label=label,
         help_text=help_text,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
@@ -68,13 +70,9 @@ def _money_field(label: str, *, required: bool = False, help_text: str = "") -> 
 
 class ProductForm(forms.Form):
     title = RuleField(
-        partial(
-            inputs.line,
-            field="title",
-            label="title",
-            required=True,
-            required_message="Enter a title for the product.",
-        ),
+        partial(inputs.line, field="title", label="title"),
+        required=True,
+        error_messages={"required": "Enter a title for the product."},
         widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["title"]}),
     )
     handle = RuleField(
