@@ -42,6 +42,7 @@ def test_keyboard_user_can_log_in_and_sees_focus(browser_page):
     page.goto("/login/")
 
     # the email field has focus on load; Tab moves through the form in order
+    expect(page.get_by_label("Email")).to_be_focused()
     page.keyboard.type("kim@shop.test")
     page.keyboard.press("Tab")
     page.keyboard.type("correct-horse-battery")
