@@ -18,12 +18,14 @@ from apps.core.money import money_format
 
 API_KEY_PREFIX = "api-key:"
 NOTHING = "—"
+# entries written outside a request (audit.context: Celery jobs, commands) have no address
+NO_ADDRESS = "Background job"
 AMOUNT = re.compile(r"\d+(\.\d+)?")  # a stored amount: "1234.50" (not a bulk "+10 %")
 
 
 @dataclass(frozen=True)
 class ChangeLine:
-    label: str
+    label: str  # empty when ``after`` is a whole sentence ("Price raised by 10 %")
     before: str | None  # None: a line that says what happened ("Tag added: sale"), no arrow
     after: str
 
@@ -37,6 +39,11 @@ class AuditRow:
     text_after: str
     url: str | None  # None once the object is gone (or has no page)
     changes: list[ChangeLine]
+
+    @property
+    def address(self) -> str:
+        """The client's address; an entry written outside a request came from a job."""
+        return self.entry.ip_address or NO_ADDRESS
 
     @property
     def text(self) -> str:
@@ -99,10 +106,8 @@ def change_lines(
             continue
         before, after = _pair(pair)
         if name in kind.change_words:
-            lines.extend(
-                ChangeLine(label, None, text)
-                for label, text in kind.change_words[name](before, after)
-            )
+            words = kind.change_words[name](before, after, currency=currency, changes=changes)
+            lines.extend(ChangeLine(label, None, text) for label, text in words)
             continue
         if isinstance(before, dict | None) and isinstance(after, dict | None) and (before or after):
             before, after = before or {}, after or {}

@@ -14,7 +14,7 @@ An action nobody registered still reads as words ("store touched").
 
 Per kind of object, an app may also hide internal fields (a position), name money fields
 (written in the store's currency) and word a field's change itself (``change_words``: a tag
-added, an image removed) instead of as before → after.
+added, an image removed, prices raised by 10 %) instead of as before → after.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,10 @@ class ActionText:
 
 
 # ``(before, after)`` of one field → its change as ``(label, text)`` lines, e.g.
-# ``(None, "+sale")`` → ``[("Tag added", "sale")]``
-ChangeWords = Callable[[Any, Any], list[tuple[str, str]]]
+# ``(None, "+sale")`` → ``[("Tag added", "sale")]``; an empty label: the text is a whole
+# sentence ("Price raised by 10 %"). Called with the keywords ``currency`` (the store's, for
+# amounts) and ``changes`` (the entry's other fields, e.g. a count it covers).
+ChangeWords = Callable[..., list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)

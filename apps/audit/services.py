@@ -94,7 +94,8 @@ def audit_record_many(
     batch_size: int = 2000,
     ip_address: str | None = None,
 ) -> int:
-    """The same change to many objects (``targets``: (pk, text) pairs), written in batches."""
+    """The same change to many objects, written in batches. ``targets``: ``(pk, text)`` pairs,
+    or ``(pk, text, changes)`` where one object has changes of its own besides ``changes``."""
     common = {
         "store": store,
         **_actor_fields(actor),
@@ -103,9 +104,12 @@ def audit_record_many(
         "changes": _masked(changes),
         "ip_address": ip_address or client_address.get(),
     }
-    entries = (
-        AuditEntry(**common, target_id=str(pk), target_repr=str(text)[:200]) for pk, text in targets
-    )
+
+    def entry(pk, text, own: dict | None = None) -> AuditEntry:
+        fields = {**common, "changes": {**common["changes"], **_masked(own)}} if own else common
+        return AuditEntry(**fields, target_id=str(pk), target_repr=str(text)[:200])
+
+    entries = (entry(*target) for target in targets)
     written = 0
     while batch := list(islice(entries, batch_size)):
         AuditEntry.objects.bulk_create(batch)

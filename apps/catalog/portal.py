@@ -12,6 +12,7 @@ from apps.catalog.permissions import MANAGE_CATALOG, VIEW_CATALOG
 from apps.catalog.search import product_hits
 from apps.catalog.services.bulk import BULK_ACTIONS
 from apps.core.models import Store
+from apps.core.money import money_format
 from apps.core.portal import (
     DemoSeeder,
     NavItem,
@@ -73,7 +74,7 @@ MONEY_FIELDS = frozenset({"price", "compare_at_price", "cost"})
 INTERNAL_FIELDS = frozenset({"position", "images"})
 
 
-def _tag_changes(before, after) -> list[tuple[str, str]]:
+def _tag_changes(before, after, **_context) -> list[tuple[str, str]]:
     """A bulk action's ``"+sale"`` / ``"-sale"``, or the tag lists before and after a save."""
     if isinstance(after, str) and after[:1] in {"+", "-"} and not before:
         return [("Tag added" if after[0] == "+" else "Tag removed", after[1:])]
@@ -83,7 +84,7 @@ def _tag_changes(before, after) -> list[tuple[str, str]]:
     ]
 
 
-def _image_changes(before, after) -> list[tuple[str, str]]:
+def _image_changes(before, after, **_context) -> list[tuple[str, str]]:
     """An image by the name of its file, never its storage path."""
     lines = []
     if after:
@@ -93,15 +94,30 @@ def _image_changes(before, after) -> list[tuple[str, str]]:
     return lines
 
 
+def _price_changes(before, after, *, currency: str, changes: dict) -> list[tuple[str, str]]:
+    """A bulk price adjustment (``"+10 %"`` by percent, ``"-0.5"`` by an amount; a product has
+    no price of its own) as the change made: "Prices of 3 variants lowered by €0.50"."""
+    text = str(after or "")
+    if before is not None or text[:1] not in {"+", "-"}:
+        return [("Price", f"{before or '—'} → {after or '—'}")]
+    by = text[1:].strip()
+    if not by.endswith("%") and currency:
+        by = money_format(by, currency)
+    count = (changes.get("variants") or [None, None])[-1]
+    subject = f"Prices of {count} variants" if isinstance(count, int) and count > 1 else "Price"
+    return [("", f"{subject} {'raised' if text[0] == '+' else 'lowered'} by {by}")]
+
+
 register_target(
     "catalog.product",
     url_name="catalog:product-update",
     id_kwarg="product_id",
     field_labels=PRODUCT_FIELDS,
     value_labels={"status": dict(ProductStatus.choices)},
-    hidden_fields=INTERNAL_FIELDS,
+    # "variants": how many variants a bulk price adjustment changed, said by its price line
+    hidden_fields=INTERNAL_FIELDS | {"variants"},
     money_fields=MONEY_FIELDS,
-    change_words={"tags": _tag_changes, "image": _image_changes},
+    change_words={"tags": _tag_changes, "image": _image_changes, "price": _price_changes},
 )
 register_target(
     "catalog.variant",

@@ -103,6 +103,8 @@ class TableQuery:
                 qs = choice_filter.apply(qs, value)
                 self.active_filters.append((choice_filter, value))
         self.active_dates: list[tuple[str, str, datetime.date]] = []  # (param, label, day)
+        self.date_values: dict[str, str] = {}  # the days given, as typed (ISO)
+        self.date_error = ""
         if self.date_range:
             qs = self._apply_dates(qs, self.date_range)
         self.sort = self._sort_key(get.get("sort", ""))
@@ -126,11 +128,23 @@ class TableQuery:
         return qs.filter(condition) if self.search_fields else qs
 
     def _apply_dates(self, qs: QuerySet, dates: DateRangeFilter) -> QuerySet:
+        """Filter by the days given; a reversed range filters nothing and says so
+        (``date_error``, shown next to the date inputs, which keep the days typed)."""
+        get = self.request.GET
+        given = {param: _date(get.get(param)) for param in (dates.param_from, dates.param_to)}
+        self.date_values = {param: day.isoformat() for param, day in given.items() if day}
+        start, end = given[dates.param_from], given[dates.param_to]
+        if start and end and start > end:
+            self.date_error = (
+                f"“{dates.label_from}” ({_day(start)}) is after “{dates.label_to}” "
+                f"({_day(end)}): swap the dates to see the entries between them."
+            )
+            return qs
         for param, label, lookup in (
             (dates.param_from, dates.label_from, "gte"),
             (dates.param_to, dates.label_to, "lte"),
         ):
-            day = _date(self.request.GET.get(param))
+            day = given[param]
             if day is not None:
                 qs = qs.filter(**{f"{dates.field}__date__{lookup}": day})
                 self.active_dates.append((param, label, day))
@@ -194,7 +208,7 @@ class TableQuery:
                 )
             )
         for param, label, day in self.active_dates:
-            chips.append(FilterChip(f"{label}: {day.day} {day:%b %Y}", self.url(**{param: None})))
+            chips.append(FilterChip(f"{label}: {_day(day)}", self.url(**{param: None})))
         return chips
 
     @property
@@ -208,8 +222,7 @@ class TableQuery:
     def date_controls(self) -> list[DateControl]:
         if not self.date_range:
             return []
-        given = {param: day.isoformat() for param, _label, day in self.active_dates}
-        dates = self.date_range
+        given, dates = self.date_values, self.date_range
         return [
             DateControl(dates.param_from, dates.label_from, given.get(dates.param_from, "")),
             DateControl(dates.param_to, dates.label_to, given.get(dates.param_to, "")),
@@ -238,6 +251,10 @@ def _date(raw: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _int(raw: str | None, default: int) -> int:

@@ -2,6 +2,7 @@
 exists, filters by date, person and kind, and records the client's address."""
 
 import datetime
+import re
 
 import pytest
 from django.test import override_settings
@@ -12,6 +13,8 @@ from apps.accounts.models import Membership
 from apps.audit.models import AuditEntry
 from apps.audit.registry import action_text, register_action, unregister_action
 from apps.audit.services import audit_record
+from apps.catalog import services as catalog_services
+from apps.catalog.models import Product
 from tests.catalog.factories import ProductFactory, VariantFactory
 
 
@@ -167,8 +170,8 @@ def test_audit_log_filter_form_has_an_apply_button_and_dates_that_submit_it(
     toolbar = toolbar[: toolbar.index("</form>")]
     assert '<button type="submit" class="button">Apply</button>' in toolbar
     assert "<noscript>" not in toolbar
-    assert 'type="date" name="from" id="audit-table-from" value="" data-autosubmit>' in toolbar
-    assert 'type="date" name="to" id="audit-table-to" value="" data-autosubmit>' in toolbar
+    assert 'type="date" name="from" id="audit-table-from" value="" data-autosubmit ' in toolbar
+    assert 'type="date" name="to" id="audit-table-to" value="" data-autosubmit ' in toolbar
 
 
 def test_audit_log_ignores_a_malformed_date(store, olivia, client_for):
@@ -268,6 +271,48 @@ def test_audit_record_takes_an_explicit_address_and_none_outside_a_request(store
     assert outside.ip_address is None
 
 
+def test_audit_log_says_background_job_where_no_request_gave_an_address(store, olivia, client_for):
+    audit_record(store=store, actor=olivia, action="store.updated", target=store)
+
+    page = client_for(olivia).get("/store/alpha/audit/").content.decode()
+
+    cell = page[page.index('<td data-label="Address">') :]
+    cell = cell[: cell.index("</td>")]
+    assert "Background job" in cell
+    assert "—" not in cell
+
+
+def test_audit_log_says_a_reversed_date_range_is_reversed_and_keeps_the_dates(
+    store, olivia, client_for
+):
+    audit_record(store=store, actor=olivia, action="store.updated", target=store)
+
+    response = client_for(olivia).get(
+        "/store/alpha/audit/", {"from": "2026-03-05", "to": "2026-03-01"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "No entries match" not in page
+    error = re.search(r'<p id="audit-table-date-error"[^>]*>(.*?)</p>', page, re.S).group(1)
+    assert "“From” (5 Mar 2026) is after “To” (1 Mar 2026)" in error
+    assert 'name="from" id="audit-table-from" value="2026-03-05"' in page
+    assert 'name="to" id="audit-table-to" value="2026-03-01"' in page
+    assert 'aria-invalid="true"' in page
+    assert len(response.context["table"].page.object_list) == 1  # the range is not applied
+
+
+def test_audit_log_dates_in_order_show_no_date_error(store, olivia, client_for):
+    page = (
+        client_for(olivia)
+        .get("/store/alpha/audit/", {"from": "2026-03-01", "to": "2026-03-01"})
+        .content.decode()
+    )
+
+    assert re.search(r'<p id="audit-table-date-error"[^>]*>\s*</p>', page)
+    assert 'aria-invalid="true"' not in page
+
+
 def test_audit_log_shows_the_exact_time_on_hover(store, olivia, client_for):
     entry = audit_record(store=store, actor=olivia, action="store.updated", target=store)
     _at(entry, timezone.now() - datetime.timedelta(hours=3))
@@ -348,19 +393,68 @@ def test_audit_log_writes_prices_in_the_stores_currency(store, olivia, client_fo
     ]
 
 
-def test_audit_log_keeps_a_bulk_price_adjustment_as_it_was_given(store, olivia, client_for):
+def test_audit_log_words_an_older_bulk_price_entry_as_the_change_made(store, olivia, client_for):
     product = ProductFactory(store=store, title="Tee")
-    audit_record(
+    for change in ("+10 %", "-0.5"):
+        audit_record(
+            store=store,
+            actor=olivia,
+            action="product.bulk_adjust_price",
+            target=product,
+            changes={"price": [None, change]},
+        )
+
+    lowered, raised = _rows(client_for(olivia).get("/store/alpha/audit/"))
+
+    assert [c.after for c in raised.changes] == ["Price raised by 10 %"]
+    assert [c.after for c in lowered.changes] == ["Price lowered by €0.50"]
+
+
+def _bulk_price(store, actor, products, mode, value):
+    catalog_services.products_bulk_update(
         store=store,
-        actor=olivia,
-        action="product.bulk_adjust_price",
-        target=product,
-        changes={"price": [None, "+10 %"]},
+        actor=actor,
+        products=products,
+        options=catalog_services.BulkOptions(action="adjust_price", mode=mode, value=value),
     )
+
+
+def test_audit_log_says_how_a_bulk_action_changed_prices_and_of_how_many_variants(
+    store, olivia, client_for
+):
+    tee = ProductFactory(store=store, title="Tee")
+    for sku in ("TEE-S", "TEE-M", "TEE-L"):
+        VariantFactory(product=tee, sku=sku, price="20.00")
+    cap = ProductFactory(store=store, title="Cap")
+    VariantFactory(product=cap, sku="CAP", price="10.00")
+    both = Product.objects.filter(store=store)
+    _bulk_price(store, olivia, both, "percent", "10")
+    _bulk_price(store, olivia, both, "amount", "-0.5")
+
+    rows = _rows(client_for(olivia).get("/store/alpha/audit/"))
+    page = client_for(olivia).get("/store/alpha/audit/").content.decode()
+
+    lines = {(row.entry.action, row.target, c.after) for row in rows for c in row.changes}
+    assert lines == {
+        ("product.bulk_adjust_price", "Tee", "Prices of 3 variants raised by 10 %"),
+        ("product.bulk_adjust_price", "Cap", "Price raised by 10 %"),
+        ("product.bulk_adjust_price", "Tee", "Prices of 3 variants lowered by €0.50"),
+        ("product.bulk_adjust_price", "Cap", "Price lowered by €0.50"),
+    }
+    assert "—</del> → <ins>+10 %" not in page
+    assert "<li>Prices of 3 variants lowered by €0.50</li>" in page
+
+
+def test_audit_log_words_a_yen_price_change_without_decimals(store, olivia, client_for):
+    store.currency = "JPY"
+    store.save()
+    tee = ProductFactory(store=store, title="Tee")
+    VariantFactory(product=tee, sku="TEE", price="2000")
+    _bulk_price(store, olivia, Product.objects.filter(store=store), "amount", "-100")
 
     (row,) = _rows(client_for(olivia).get("/store/alpha/audit/"))
 
-    assert _lines(row) == [("Price", "—", "+10 %")]
+    assert [c.after for c in row.changes] == ["Price lowered by ¥100"]
 
 
 def test_audit_log_says_which_tag_was_added_or_removed(store, olivia, client_for):
