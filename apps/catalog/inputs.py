@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from apps.core.exceptions import DomainError
 from apps.core.handles import handle_normalized, handle_pattern
-from apps.core.money import currency_decimals
+from apps.core.money import currency_decimals, money_plain
 
 CENT = Decimal("0.01")
 MAX_PRICE = Decimal("9999999999.99")
+MONEY_EXAMPLES = {0: "1990", 1: "19.9", 2: "19.90"}  # an amount, by the currency's decimals
 MAX_WEIGHT = Decimal("9999999.999")
 MAX_COUNT = 2_000_000_000
 MAX_TAGS = 50
@@ -178,38 +179,51 @@ def money(
     currency: str | None = None,
 ) -> Decimal | None:
     """An amount: not negative, at most 9,999,999,999.99, at most two decimals — and, given the
-    store's ``currency``, no more decimals than it has (a yen price is whole)."""
+    store's ``currency``, no more decimals than it has (a yen price is whole; its messages
+    write yen amounts whole too)."""
+    decimals = min(currency_decimals(currency), 2) if currency else 2
+    example = MONEY_EXAMPLES[decimals]
     if _blank(value):
         if required:
-            raise DomainError(f"Enter the {label}, e.g. 19.90.", field=field)
+            raise DomainError(f"Enter the {label}, e.g. {example}.", field=field)
         return None
-    amount = _decimal(value, field=field, label=label, example="19.90")
+    amount = _decimal(value, field=field, label=label, example=example)
     if amount < 0:
         raise DomainError(f"The {label} cannot be negative.", field=field)
+    unit = Decimal(1).scaleb(-decimals)
     if amount > MAX_PRICE:
-        raise DomainError(f"The {label} is too large; the most is {MAX_PRICE:,}.", field=field)
-    if amount != amount.quantize(CENT):
-        raise DomainError(
-            f"The {label} has more than two decimals; write it like 19.90.", field=field
-        )
-    decimals = currency_decimals(currency) if currency else 2
-    if decimals < 2 and amount != amount.quantize(Decimal(1).scaleb(-decimals)):
-        example = amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        most = f"{MAX_PRICE.quantize(unit, rounding=ROUND_DOWN):,}"
+        raise DomainError(f"The {label} is too large; the most is {most}.", field=field)
+    if amount != amount.quantize(unit):
+        if decimals == 2:
+            raise DomainError(
+                f"The {label} has more than two decimals; write it like 19.90.", field=field
+            )
+        rounded = amount.quantize(unit, rounding=ROUND_HALF_UP)
         noun = "no decimals" if decimals == 0 else f"at most {decimals} decimal"
         raise DomainError(
-            f"{currency} prices have {noun}; write the {label} like {example}.", field=field
+            f"{currency} prices have {noun}; write the {label} like {rounded}.", field=field
         )
     return amount.quantize(CENT)
 
 
 def compare_at_price_checked(
-    *, price: Decimal | None, compare_at_price: Decimal | None, field: str = "compare_at_price"
+    *,
+    price: Decimal | None,
+    compare_at_price: Decimal | None,
+    field: str = "compare_at_price",
+    currency: str | None = None,
 ) -> None:
-    """The compare-at price (the "was" price) is empty or at least the price."""
+    """The compare-at price (the "was" price) is empty or at least the price (the amounts in
+    the message with ``currency``'s decimals)."""
     if price is not None and compare_at_price is not None and compare_at_price < price:
+        was, now = (
+            (money_plain(compare_at_price, currency), money_plain(price, currency))
+            if currency
+            else (compare_at_price, price)
+        )
         raise DomainError(
-            f"The compare-at price ({compare_at_price}) must be at least the price ({price}), "
-            "or left empty.",
+            f"The compare-at price ({was}) must be at least the price ({now}), or left empty.",
             field=field,
         )
 

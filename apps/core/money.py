@@ -2,8 +2,10 @@
 
 Every amount on a page goes through ``money_format`` (the ``money`` template filter): Babel
 formats it by the currency's own rules (JPY has no decimals, most currencies two) in the
-portal's locale, rounding half up. Currencies come from Babel's CLDR data (those legal tender
-somewhere today), countries from django-countries.
+portal's locale, rounding half up. An amount a file or a message writes as a bare number (an
+export's cell, "at least the price (1500)") goes through ``money_plain``: the same decimals.
+Currencies come from Babel's CLDR data (those legal tender somewhere today), countries from
+django-countries.
 """
 
 from __future__ import annotations
@@ -84,3 +86,15 @@ def validate_country(value: str) -> None:
 def currency_decimals(code: str) -> int:
     """How many decimals an amount in ``code`` has (JPY 0, EUR 2, KWD 3), by Babel's data."""
     return get_currency_precision(code)
+
+
+def currency_unit(code: str) -> Decimal:
+    """The smallest amount written in ``code``: 1 for JPY, 0.01 for EUR."""
+    return Decimal(1).scaleb(-currency_decimals(code))
+
+
+def money_plain(value, currency: str) -> str:
+    """``money_plain(Decimal("1500.00"), "JPY")`` → ``1500``; ``"EUR"`` → ``1500.00``: the
+    amount with the currency's decimals (rounded half up) and no symbol."""
+    amount = Decimal(str(value)).quantize(currency_unit(currency), rounding=ROUND_HALF_UP)
+    return str(amount)

@@ -334,3 +334,28 @@ def test_the_old_task_address_of_an_export_is_gone(store, owner, client_for):
 
     assert client.get(f"/store/{store.handle}/catalog/export/progress/?task=x").status_code == 404
     assert client.get(f"/store/{store.handle}/catalog/export/download/?task=x").status_code == 404
+
+
+def test_a_yen_stores_export_writes_whole_amounts(store, owner, client_for):
+    store.currency = "JPY"
+    store.save()
+    product = Product.objects.create(store=store, handle="mug", title="Mug", status="active")
+    Variant.objects.create(
+        store=store,
+        product=product,
+        sku="MUG",
+        price=Decimal("1500"),
+        compare_at_price=Decimal("1800"),
+        cost=Decimal("700"),
+        position=0,
+    )
+    client = client_for(owner)
+
+    (first,) = read_csv(client.get(export_url(store, format="csv")))
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(export_url(store, format="xlsx")).streaming_content))
+    ).active
+
+    assert (first["price"], first["compare_at_price"], first["cost"]) == ("1500", "1800", "700")
+    price_cell = sheet.cell(row=2, column=list(COLUMN_NAMES).index("price") + 1)
+    assert (price_cell.value, price_cell.number_format) == (1500, "0")

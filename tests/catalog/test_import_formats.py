@@ -116,7 +116,7 @@ def test_shopify_dry_run_lists_warnings_new_categories_images_and_ignored_column
         (
             5,
             "compare_at_price",
-            "Compare-at price 55.00 is below the price 60.00: it was left out, so the sale "
+            "Compare-at price €55.00 is below the price €60.00: it was left out, so the sale "
             "badge will not show.",
         ),
         (7, "sku", "No SKU: “yellow-wool-jumper” was made from the handle and options."),
@@ -319,7 +319,7 @@ def test_woocommerce_export_imports_variable_products_with_their_variations(stor
     hoodie = Product.objects.for_store(store).get(handle="hoodie")
     assert (hoodie.title, hoodie.description, hoodie.status) == (
         "Hoodie",
-        "A warm hoodie.",
+        "Warm hoodie\n\nA warm hoodie.",
         "active",
     )
     assert hoodie.tags == ["winter", "cotton"]
@@ -369,7 +369,7 @@ def test_woocommerce_export_imports_variable_products_with_their_variations(stor
         (
             6,
             "compare_at_price",
-            "Compare-at price 25.00 is below the price 30.00: it was left out, so the sale "
+            "Compare-at price €25.00 is below the price €30.00: it was left out, so the sale "
             "badge will not show.",
         ),
     ]
@@ -401,3 +401,94 @@ def test_shopify_blank_inventory_tracker_means_stock_is_not_tracked(store, owner
         Product.objects.for_store(store).values_list("variants__sku", "variants__track_inventory")
     )
     assert tracked == {"WRAP-1": False, "MUG-9": True}
+
+
+# --- review: skipped rows, yen, short descriptions ------------------------------------------------
+SHOPIFY_HEADER = (
+    "Handle,Title,Body (HTML),Product Category,Option1 Name,Option1 Value,Variant SKU,"
+    "Variant Price,Variant Compare At Price,Status"
+)
+
+
+def shopify_file(store, owner, lines, *, name="shop.csv"):
+    body = "\n".join([SHOPIFY_HEADER, *lines]).encode()
+    job = services.import_job_create(store=store, actor=owner, upload=upload(body, name))
+    return services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+
+def test_a_skipped_row_creates_no_category_and_its_warnings_are_listed_as_skipped(
+    store, owner, client_for
+):
+    job = shopify_file(
+        store,
+        owner,
+        [
+            # row 2: skipped (no price can be read), with a new category and a warning
+            "pan,Pan,,Home & Garden > Kitchen > Pans,Title,Default Title,,abc,,active",
+            # row 3: imported, a warning of its own, a category that is created
+            "mug,Mug,,Home & Garden > Kitchen > Mugs,Title,Default Title,,9.00,,active",
+        ],
+    )
+    client = client_for(owner)
+
+    assert [e["row"] for e in job.summary["errors"]] == [2]
+    assert job.summary["new_categories"] == [
+        "Home & Garden",
+        "Home & Garden > Kitchen",
+        "Home & Garden > Kitchen > Mugs",
+    ]
+    preview = client.get(f"/store/{store.handle}/catalog/imports/{job.pk}/").content.decode()
+    imported_part, skipped_part = _warning_sections(preview)
+    assert "“mug”" in imported_part and "“pan”" not in imported_part
+    assert "“pan”" in skipped_part and "“mug”" not in skipped_part
+    assert "Pans" not in preview
+
+    services.import_job_start(store=store, job=job, actor=owner)
+    job.refresh_from_db()
+
+    assert category_paths(store) == [
+        "Home & Garden",
+        "Home & Garden > Kitchen",
+        "Home & Garden > Kitchen > Mugs",
+    ]
+    result = client.get(f"/store/{store.handle}/catalog/imports/{job.pk}/").content.decode()
+    imported_part, skipped_part = _warning_sections(result)
+    assert "“mug”" in imported_part and "“pan”" not in imported_part
+    assert "“pan”" in skipped_part and "“mug”" not in skipped_part
+
+
+def _warning_sections(page: str) -> tuple[str, str]:
+    """The text of the warnings on imported rows and of those on skipped rows."""
+
+    def section(title_id: str) -> str:
+        start = page.index(f'id="{title_id}"')
+        return page[start : page.index("</section>", start)]
+
+    imported_part = section("warnings-title")
+    assert "imported" in imported_part
+    skipped_part = section("skipped-warnings-title")
+    assert "skipped" in skipped_part
+    return imported_part, skipped_part
+
+
+def test_a_yen_import_writes_its_warning_amounts_without_decimals(store, owner):
+    store.currency = "JPY"
+    store.save()
+
+    job = shopify_file(
+        store, owner, ["mug,Mug,,,Title,Default Title,MUG,1500,1200,active"], name="yen.csv"
+    )
+
+    (warning,) = [w for w in job.summary["warnings"] if w["column"] == "compare_at_price"]
+    assert warning["message"] == (
+        "Compare-at price ¥1,200 is below the price ¥1,500: it was left out, "
+        "so the sale badge will not show."
+    )
+
+
+def test_woocommerce_short_description_comes_before_the_description(store, owner):
+    job = imported(store, owner, "woocommerce_sample.csv")
+
+    hoodie = Product.objects.for_store(store).get(handle="hoodie")
+    assert hoodie.description == "Warm hoodie\n\nA warm hoodie."
+    assert "Short description" not in job.summary["ignored_columns"]

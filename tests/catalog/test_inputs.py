@@ -184,3 +184,25 @@ def test_a_product_already_over_the_variant_limit_may_keep_or_shrink_but_not_gro
         "A product can have at most 100 variants; this one would have 151.",
         "product",
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1e12", "The price is too large; the most is 9,999,999,999."),
+        ("", "Enter the price, e.g. 1990."),
+        ("abc", "The price must be a number like 1990."),
+        ("1.234", "JPY prices have no decimals; write the price like 1."),
+    ],
+)
+def test_yen_money_messages_write_amounts_without_decimals(value, message):
+    assert _refused(inputs.money, value, currency="JPY") == (message, "price")
+
+
+def test_a_yen_compare_at_price_below_the_price_is_said_without_decimals():
+    assert _refused(
+        inputs.compare_at_price_checked,
+        price=Decimal("1500.00"),
+        compare_at_price=Decimal("1200.00"),
+        currency="JPY",
+    )[0] == ("The compare-at price (1200) must be at least the price (1500), or left empty.")

@@ -200,6 +200,7 @@ class VariantForm(forms.Form):
         """``currency``: the store's, so that its prices get its decimals (a yen price is whole)
         with the row's other errors, and the inputs step by its smallest unit."""
         super().__init__(*args, **kwargs)
+        self.currency = currency
         if currency:
             unit = Decimal(1).scaleb(-min(currency_decimals(currency), 2))
             for name, label, required in MONEY_FIELDS:
@@ -215,7 +216,9 @@ class VariantForm(forms.Form):
         cleaned = super().clean()
         try:
             inputs.compare_at_price_checked(
-                price=cleaned.get("price"), compare_at_price=cleaned.get("compare_at_price")
+                price=cleaned.get("price"),
+                compare_at_price=cleaned.get("compare_at_price"),
+                currency=self.currency,
             )
         except DomainError as error:
             self.add_error("compare_at_price", error.message)

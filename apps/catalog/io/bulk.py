@@ -223,6 +223,21 @@ class BulkImport:
                 [(real, fake) for fake, real in category_ids.items()],
             )
 
+    def staged_categories(self) -> set[int]:
+        """The category ids of the rows still staged (after ``check``, the rows to import)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT category_id FROM import_stage WHERE category_id < 0")
+            return {category_id for (category_id,) in cursor.fetchall()}
+
+    def refused_rows(self, rows: Iterable[int]) -> set[int]:
+        """Which of ``rows`` (row numbers) have errors, so are skipped."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT row_number FROM import_errors WHERE row_number = ANY(%s)",
+                [sorted(set(rows))],
+            )
+            return {row for (row,) in cursor.fetchall()}
+
     # --- 2. checks across rows and against the catalog -----------------------------------------
     def check(self) -> None:
         store_id = self.store.id

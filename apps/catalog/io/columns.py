@@ -68,7 +68,11 @@ SOURCE_COLUMNS: tuple[CatalogColumn, ...] = (
     CatalogColumn("source_type", "WooCommerce type", "simple, variable or variation."),
     CatalogColumn("source_id", "WooCommerce ID", "What variations' Parent refers to."),
     CatalogColumn("parent", "WooCommerce parent", "id:123 or the parent's SKU."),
-    CatalogColumn("short_description", "Short description", "Used when there is no description."),
+    CatalogColumn(
+        "short_description",
+        "Short description",
+        "Put first in the description, as its opening paragraph.",
+    ),
 )
 MAPPABLE_COLUMNS: tuple[CatalogColumn, ...] = COLUMNS + SOURCE_COLUMNS
 MAPPABLE_BY_NAME: dict[str, CatalogColumn] = {column.name: column for column in MAPPABLE_COLUMNS}

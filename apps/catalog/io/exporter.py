@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from apps.catalog.io.columns import COLUMN_NAMES, COLUMNS_BY_NAME
 from apps.catalog.models import Product
 from apps.core.csv import sql_guard
+from apps.core.money import currency_decimals
 
 EXPORT_SELECT = """
 WITH RECURSIVE category_path (id, path) AS (
@@ -33,7 +34,8 @@ SELECT p.handle, p.title, p.description, p.status, cp.path AS category,
        array_to_string(p.tags, ', ') AS tags, p.vendor, p.seo_title, p.seo_description,
        p.low_stock_threshold, v.sku,
        o.names[1], o.vals[1], o.names[2], o.vals[2], o.names[3], o.vals[3],
-       v.price, v.compare_at_price, v.cost, v.weight, v.weight_unit, v.barcode,
+       round(v.price, {decimals}), round(v.compare_at_price, {decimals}),
+       round(v.cost, {decimals}), v.weight, v.weight_unit, v.barcode,
        v.stock_quantity, CASE WHEN v.track_inventory THEN 'true' ELSE 'false' END
 FROM catalog_variant v
 JOIN catalog_product p ON p.id = v.product_id
@@ -60,7 +62,9 @@ def export_query(*, store, products: QuerySet[Product]) -> tuple[str, list]:
     product_sql, product_params = (
         products.filter(store=store).order_by().values("pk").query.sql_with_params()
     )
-    sql = EXPORT_SELECT.format(products=product_sql)
+    # amounts with the currency's decimals: a yen price is written 1500, not 1500.00
+    decimals = int(min(currency_decimals(store.currency), 2))
+    sql = EXPORT_SELECT.format(products=product_sql, decimals=decimals)
     return sql, [store.id, store.id, store.id, *product_params]
 
 
@@ -114,7 +118,8 @@ def export_xlsx_file(
     )
     sheet = workbook.add_worksheet("Products")
     bold = workbook.add_format({"bold": True})
-    money = workbook.add_format({"num_format": "0.00"})
+    decimals = min(currency_decimals(store.currency), 2)
+    money = workbook.add_format({"num_format": f"0.{'0' * decimals}" if decimals else "0"})
     sheet.freeze_panes(1, 0)
     numeric = [name in NUMERIC_COLUMNS for name in COLUMN_NAMES]
     for column, name in enumerate(COLUMN_NAMES):

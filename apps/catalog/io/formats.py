@@ -14,7 +14,8 @@ only a handle and an image adds an image; ``Variant Grams`` is always in grams w
 WooCommerce (the built-in product CSV exporter): ``Type`` is simple, variable or variation; a
 variable product's row holds the product, each variation row (``Parent`` = ``id:123`` or the
 parent's SKU) a variant; ``Sale price`` is the price and ``Regular price`` the compare-at;
-handles are made from the name; ``Categories`` lists ``A > B, C`` (the first one is kept).
+``Short description`` is the description's first paragraph; handles are made from the name;
+``Categories`` lists ``A > B, C`` (the first one is kept).
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ from apps.catalog.io.columns import (
     normalise_header,
 )
 from apps.catalog.io.validation import RowError, category_key
+from apps.core.money import money_format
 
 IMAGE_LIMIT = 250
 SHOWN_WARNINGS = 200
-CENT = Decimal("0.01")
 WEIGHT_QUANTUM = Decimal("0.001")  # Variant.weight has 3 decimal places
 GRAMS_PER_UNIT = {
     "g": Decimal(1),
@@ -133,8 +134,10 @@ class SourceRows:
         headers: Sequence[str],
         mapping: dict[str, str],
         create_categories: bool = True,
+        currency: str = "EUR",
     ):
         self.source = source
+        self.currency = currency  # the store's: amounts in warnings are written in it
         self.create_categories = create_categories
         self.categories: dict[str, int] = {}
         self.index: dict[str, int] = {}
@@ -169,7 +172,8 @@ class SourceRows:
         self.mapping = {name: name for name in COLUMN_NAMES if name in out}
         self.rows_in = 0
         self.errors: list[RowError] = []
-        self.warnings: list[dict] = []
+        self.warnings: list[dict] = []  # of rows imported, once checked
+        self.skipped_warnings: list[dict] = []  # of rows skipped for their errors
         self.warning_count = 0
         self.images: list[dict] = []
         self._image_keys: set[tuple[str, str]] = set()
@@ -188,10 +192,28 @@ class SourceRows:
         self.categories = categories
 
     # --- output ------------------------------------------------------------------------------
+    def checked(self, *, staged_categories: set[int], skipped_rows: set[int]) -> None:
+        """After the whole file is checked: keep only the new categories that rows to import
+        use (with their parents), and set apart the warnings of rows that are skipped."""
+        keep = {key for key, fake in self.fake_ids.items() if fake in staged_categories}
+        keep |= {
+            category_key(" > ".join(self.new_categories[key].split(" > ")[:depth]))
+            for key in keep
+            for depth in range(1, self.new_categories[key].count(" > ") + 1)
+        }
+        for key in set(self.fake_ids) - keep:
+            del self.fake_ids[key], self.new_categories[key]
+        self.skipped_warnings = [w for w in self.warnings if w["row"] in skipped_rows]
+        self.warnings = [w for w in self.warnings if w["row"] not in skipped_rows]
+
     def summary(self) -> dict:
         return {
             "warnings": self.warnings,
+            "skipped_warnings": self.skipped_warnings,
             "warning_count": self.warning_count,
+            "warnings_left_out": self.warning_count
+            - len(self.warnings)
+            - len(self.skipped_warnings),
             "new_categories": sorted(self.new_categories.values(), key=category_key),
             "images": self.images,
         }
@@ -262,9 +284,9 @@ class SourceRows:
         published = values.get("published", "")
         if published:
             values["status"] = "active" if published == "1" else "draft"
-        if not values.get("description") and values.get("short_description"):
-            values["description"] = values["short_description"]
-        values["description"] = html_to_text(values.get("description", ""))
+        # the short description (the shop's summary) is the description's first paragraph
+        parts = (values.get("short_description", ""), values.get("description", ""))
+        values["description"] = "\n\n".join(filter(None, map(html_to_text, parts)))
         if "variation" in kinds:
             return self._woo_variation(row, values)
         values["handle"] = self._woo_handle(values)
@@ -427,8 +449,9 @@ class SourceRows:
             self._warn(
                 row,
                 "compare_at_price",
-                f"Compare-at price {compare_at.quantize(CENT)} is below the price "
-                f"{price.quantize(CENT)}: it was left out, so the sale badge will not show.",
+                f"Compare-at price {money_format(compare_at, self.currency)} is below the price "
+                f"{money_format(price, self.currency)}: it was left out, so the sale badge will "
+                "not show.",
             )
 
     def _category(self, row: int, values: dict, path: str) -> None:

@@ -145,7 +145,9 @@ class RowValidator:
         price = values.get("price")
         compare_at = values.get("compare_at_price")
         try:
-            inputs.compare_at_price_checked(price=price, compare_at_price=compare_at)
+            inputs.compare_at_price_checked(
+                price=price, compare_at_price=compare_at, currency=self.currency
+            )
         except DomainError as error:
             errors.append(RowError(row, "compare_at_price", error.message))
         if errors:

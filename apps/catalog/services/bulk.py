@@ -23,7 +23,7 @@ from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
 from apps.core.exceptions import DomainError
 from apps.core.jobs import JobCancelled, job_enqueue, job_step_lock
 from apps.core.models import JobStatus, Store
-from apps.core.money import currency_decimals
+from apps.core.money import currency_decimals, money_format
 
 BULK_ACTIONS = {
     "activate": "Set as active",
@@ -109,8 +109,9 @@ def bulk_price_check(
         )
         if lowest is not None and lowest.price + amount < 0:
             raise DomainError(
-                f"{lowest.sku} costs {lowest.price}; lowering it by {-amount} would make the "
-                "price negative. Choose a smaller amount.",
+                f"{lowest.sku} costs {money_format(lowest.price, store.currency)}; lowering it "
+                f"by {money_format(-amount, store.currency)} would make the price negative. "
+                "Choose a smaller amount.",
                 field="value",
             )
     return amount

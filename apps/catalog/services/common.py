@@ -211,7 +211,10 @@ def _clean_variant_fields(
     price = cleaned.get("price", variant.price if variant else None)
     compare = cleaned.get("compare_at_price", variant.compare_at_price if variant else None)
     inputs.compare_at_price_checked(
-        price=price, compare_at_price=compare, field=name("compare_at_price")
+        price=price,
+        compare_at_price=compare,
+        field=name("compare_at_price"),
+        currency=store.currency,
     )
     return cleaned
 

@@ -42,6 +42,7 @@ def source_rows_for(job: ImportJob, headers: Sequence[str]) -> SourceRows | None
         headers=headers,
         mapping=job.mapping,
         create_categories=job.summary.get("create_categories", True),
+        currency=job.store.currency,
     )
 
 
@@ -65,6 +66,16 @@ def source_stage(bulk: BulkImport, source: SourceRows, rows, *, progress) -> Non
     bulk.stage(source.rows(rows), progress=progress)
     bulk.record_errors(source.errors)
     bulk.rows_read = source.rows_in
+
+
+def source_checked(bulk: BulkImport, source: SourceRows | None) -> None:
+    """After ``bulk.check()``: a skipped row creates no category, its warnings are its own."""
+    if source is None:
+        return
+    source.checked(
+        staged_categories=bulk.staged_categories(),
+        skipped_rows=bulk.refused_rows(warning["row"] for warning in source.warnings),
+    )
 
 
 def source_apply(*, job: ImportJob, bulk: BulkImport, source: SourceRows | None, actor) -> None:

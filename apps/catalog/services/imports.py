@@ -185,7 +185,7 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
         source = import_sources.source_rows_for(job, catalog_file.headers)
         with stream, catalog_file, _bulk_for(job, catalog_file.headers, source) as bulk:
             _stage(job, bulk, catalog_file, source)
-            bulk.check()
+            _check(bulk, source)
             summary = bulk.summary()
             _attach_errors(job, _write_error_rows(job, bulk) if summary.error_rows else None)
     except ImportFileError as error:
@@ -219,6 +219,11 @@ def _stage(job: ImportJob, bulk: BulkImport, catalog_file, source) -> None:
         import_sources.source_stage(
             bulk, source, catalog_file.rows(), progress=_progress_recorder(job)
         )
+
+
+def _check(bulk: BulkImport, source) -> None:
+    bulk.check()
+    import_sources.source_checked(bulk, source)
 
 
 def _job_fail(job: ImportJob, message: str) -> ImportJob:
@@ -272,7 +277,7 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
             started = time.monotonic()
             _stage(job, bulk, catalog_file, source)
             staged = time.monotonic()
-            bulk.check()
+            _check(bulk, source)
             summary = bulk.summary()
             errors_path = _write_error_rows(job, bulk) if summary.error_rows else None
             checked = time.monotonic()
