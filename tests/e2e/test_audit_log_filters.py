@@ -55,3 +55,25 @@ def test_a_changed_date_applies_on_its_own(audit_page):
     # and back: clearing the chip shows the entry again
     page.get_by_role("link", name=re.compile("From: 1 Jan 2099")).click()
     expect(page.get_by_text("Olivia Owner created the API key")).to_be_visible()
+
+
+def test_a_reversed_range_is_said_by_the_dates_and_clears_once_fixed(audit_page):
+    page = audit_page
+    error = page.locator("#audit-table-date-error")
+
+    page.get_by_label("From", exact=True).fill("2099-03-05")
+    page.get_by_label("To", exact=True).fill("2099-03-01")
+    page.get_by_role("button", name="Apply").click()
+
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("“From” (5 Mar 2099) is after “To” (1 Mar 2099)")
+    expect(page.get_by_label("From", exact=True)).to_have_value("2099-03-05")
+    expect(page.get_by_label("To", exact=True)).to_have_value("2099-03-01")
+    expect(page.get_by_text("No entries match these filters.")).to_have_count(0)
+    expect(page.get_by_text("Olivia Owner created the API key")).to_be_visible()
+
+    page.get_by_label("To", exact=True).fill("2099-03-31")
+    page.get_by_role("button", name="Apply").click()
+
+    expect(error).to_be_hidden()
+    expect(page.get_by_text("No entries match these filters.")).to_be_visible()
