@@ -4,6 +4,7 @@ import pytest
 
 from apps.accounts import services as account_services
 from apps.catalog.models import ImportJob
+from apps.core import portal
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 
 
@@ -33,3 +34,17 @@ def values(store, owner):
         "uidb64": "MQ",
         "path": "x",
     }
+
+
+@pytest.fixture
+def contribute():
+    """``contribute(item)``: register ``item`` with the portal for this test only."""
+    added = []
+
+    def add(item):
+        added.append(portal.register(item))
+        return item
+
+    yield add
+    for item in added:
+        portal.unregister(item)

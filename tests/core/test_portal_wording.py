@@ -7,9 +7,6 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
-from apps.core import portal
 from apps.core.portal import Use
 from tests.core.test_page_titles import FILES, NOT_PAGES, _fill, _routes
 
@@ -20,19 +17,6 @@ NOT_BUILT = re.compile(
     re.I,
 )
 TAG = re.compile(r"<[^>]+>")
-
-
-@pytest.fixture
-def contribute():
-    added = []
-
-    def add(item):
-        added.append(portal.register(item))
-        return item
-
-    yield add
-    for item in added:
-        portal.unregister(item)
 
 
 def _text(response) -> str:
