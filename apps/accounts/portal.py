@@ -3,6 +3,8 @@ and how the audit log words its changes."""
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+
 from apps.accounts import demo
 from apps.accounts.models import ApiKey, Invitation, Membership
 from apps.accounts.selectors import staff_search
@@ -13,11 +15,13 @@ from apps.core.portal import (
     NavItem,
     SearchProvider,
     SetupStep,
+    join_words,
     register_demo_seeder,
     register_nav,
     register_role_description,
     register_search,
     register_setup_step,
+    uses,
 )
 from apps.core.roles import Perm, Role
 
@@ -31,6 +35,17 @@ def _staff_invited(store: Store) -> bool:
 
 def _api_key_created(store: Store) -> bool:
     return ApiKey.objects.for_store(store).exists()
+
+
+def api_key_purpose() -> str:
+    """What a key lets the merchant's own systems do: the admin API's areas that exist."""
+    parts = uses("api")
+    if not parts:
+        return "Create an API key so your own systems can use the admin API."
+    return (
+        f"Create an API key so your ERP or scripts can read and change {join_words(parts)} "
+        "through the admin API."
+    )
 
 
 # the Settings area: the store's settings, staff and API keys here, the audit log in audit
@@ -61,7 +76,7 @@ register_setup_step(
     SetupStep(
         key="api-key",
         title="Connect your systems",
-        description="Create an API key so your storefront or ERP can send orders and products.",
+        description=lazy(api_key_purpose, str)(),
         action_label="Create an API key",
         url_name="accounts:api-key-list",
         perm=Perm.MANAGE_API_KEYS,

@@ -13,6 +13,7 @@ from apps.accounts import services
 from apps.core.exceptions import DomainError
 from apps.core.forms import StoreCreateForm, StoreSettingsForm
 from apps.core.htmx import redirect_with_message, render_page
+from apps.core.portal import uses_sentences
 from apps.core.roles import Perm
 from apps.core.tenancy import store_view
 
@@ -44,5 +45,8 @@ def store_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         store.refresh_from_db()  # the form's validation touched the instance
     return render_page(
-        request, "accounts/store_settings.html", {"form": form}, partial="settings-form"
+        request,
+        "accounts/store_settings.html",
+        {"form": form, "publishable_key_help": uses_sentences("publishable_key")},
+        partial="settings-form",
     )

@@ -26,6 +26,7 @@ from apps.accounts.forms import (
     RoleForm,
 )
 from apps.accounts.models import User
+from apps.accounts.portal import api_key_purpose
 from apps.core import demo
 from apps.core.exceptions import DomainError
 from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
@@ -233,6 +234,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "new_key": new_key,
             "api_keys": selectors.api_key_list(store=request.store),
+            "api_key_purpose": api_key_purpose(),
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )

@@ -23,6 +23,7 @@ from apps.core.portal import (
     register_role_description,
     register_search,
     register_setup_step,
+    register_use,
 )
 from apps.core.roles import Role
 
@@ -44,6 +45,12 @@ register_setup_step(
         is_done=_product_added,
         order=40,
     )
+)
+
+for offset, resource in enumerate(("products", "variants", "categories", "images", "stock")):
+    register_use("api", resource, order=40 + offset)
+register_use(
+    "currency", "Product prices are entered and shown in it, with its own decimals.", order=40
 )
 
 register_demo_seeder(DemoSeeder("catalog", demo.seed, order=40))

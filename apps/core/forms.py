@@ -4,6 +4,7 @@ from functools import cache
 from django import forms
 from django.core.validators import URLValidator
 from django.forms.renderers import TemplatesSetting
+from django.utils.functional import lazy
 
 from apps.core.exceptions import DomainError
 from apps.core.handles import STORE_HANDLE_MAX_LENGTH, store_handle
@@ -14,6 +15,13 @@ from apps.core.models import (
     Store,
 )
 from apps.core.money import country_choices, currency_choices
+from apps.core.portal import uses_sentences
+
+
+def uses_help(subject: str, before: str = "") -> str:
+    """A store setting's help: what it is (``before``), then what the areas that exist do with
+    it (``portal.register_use``), read when the form renders, so it grows as areas land."""
+    return lazy(lambda: f"{before} {uses_sentences(subject)}".strip(), str)()
 
 
 class PortalFormRenderer(TemplatesSetting):
@@ -43,7 +51,7 @@ class StoreFieldsMixin(forms.Form):
     currency = CodeChoiceField(
         choices=currency_choices,
         initial="EUR",
-        help_text="Prices, totals and reports are shown in it.",
+        help_text=uses_help("currency"),
         error_messages={
             "invalid_choice": "%(value)s is not a currency code; "
             "choose the store's currency from the list."
@@ -75,13 +83,19 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
             "min_value": ABANDONMENT_WINDOW_MESSAGE,
             "max_value": ABANDONMENT_WINDOW_MESSAGE,
         },
-        help_text=Store._meta.get_field("abandonment_window_minutes").help_text
-        + " From 5 minutes to 7 days (10,080 minutes).",
+        help_text=uses_help(
+            "abandonment_window_minutes",
+            "How long a shopper's cart may stay idle, with no purchase, before it counts as "
+            "abandoned: from 5 minutes to 7 days (10,080 minutes).",
+        ),
     )
     allowed_origins = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One origin per line, e.g. https://shop.example. Used for the storefront API.",
+        help_text=uses_help(
+            "allowed_origins",
+            "Your storefront's addresses, one per line, e.g. https://shop.example.",
+        ),
     )
 
     class Meta:
@@ -98,9 +112,7 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
             "abandonment_window_minutes": "Abandonment window (minutes)",
             "timezone": "Time zone",
         }
-        help_texts = {
-            "timezone": "Days in reports and dashboards start at midnight in this zone.",
-        }
+        help_texts = {"timezone": uses_help("timezone")}
         widgets = {"timezone": TIMEZONE_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -133,14 +145,16 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
 class StoreCreateForm(StoreFieldsMixin, forms.ModelForm):
     handle = forms.CharField(
         max_length=STORE_HANDLE_MAX_LENGTH + 10,  # a longer one gets the rule's own message
-        help_text="Appears in addresses: /store/<handle>/. 3 to 50 lowercase letters, digits "
-        "and hyphens, e.g. acme-shop. Cannot be changed later.",
+        help_text="The store's part of every address in the portal: with acme-shop, its pages "
+        "are at /store/acme-shop/. 3 to 50 lowercase letters, digits and hyphens. "
+        "Cannot be changed later.",
     )
 
     class Meta:
         model = Store
         fields = ["name", "handle", "currency", "timezone", "country"]
         labels = {"timezone": "Time zone"}
+        help_texts = {"timezone": uses_help("timezone")}
         widgets = {"timezone": TIMEZONE_WIDGET}
 
     def clean_handle(self) -> str:

@@ -17,6 +17,9 @@ The kinds of contribution:
 - ``SetupStep``: a step of Home's setup guide, shown to the roles that can act on it.
 - ``DemoSeeder``: the app's part of ``seed_demo``, run in ``order``.
 - ``RoleDescription``: the app's part of a role's description ("catalog (read-only)").
+- ``Use``: what the app does with something every area shares — the admin API ("api") or a
+  store setting (its field name, "currency") — so the setup guide's and the settings' words
+  name only what exists: ``register_use("api", "products", order=40)``.
 """
 
 from __future__ import annotations
@@ -102,8 +105,19 @@ class RoleDescription:
         return (self.role, self.text)
 
 
-Contribution = NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription
-C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription)
+@dataclass(frozen=True)
+class Use:
+    subject: str  # "api", or a store setting's field name ("currency", "timezone")
+    text: str  # "products" for the API; a whole sentence for a setting
+    order: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.subject, self.text)
+
+
+Contribution = NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | Use
+C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription, Use)
 
 _contributions: list[Contribution] = []
 
@@ -148,6 +162,28 @@ def register_role_description(role: Role, text: str, *, order: int) -> RoleDescr
     return register(RoleDescription(role, text, order))
 
 
+def register_use(subject: str, text: str, *, order: int) -> Use:
+    return register(Use(subject, text, order))
+
+
+def uses(subject: str) -> list[str]:
+    """What the registered areas do with ``subject``, in their order."""
+    return [item.text for item in contributions(Use) if item.subject == subject]
+
+
+NOT_USED_YET = "No area of the portal uses it yet."
+
+
+def uses_sentences(subject: str) -> str:
+    """A store setting's uses as sentences, or that nothing uses it yet."""
+    return " ".join(uses(subject)) or NOT_USED_YET
+
+
+def join_words(parts: list[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b and c"``."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 # --- role descriptions ----------------------------------------------------------------------------
 # what core says of each role around the parts the apps contribute: (with parts, without)
 _ROLE_SENTENCES: dict[str, tuple[str, str]] = {
@@ -157,16 +193,12 @@ _ROLE_SENTENCES: dict[str, tuple[str, str]] = {
 }
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
 def role_description(role: str) -> str:
     parts = [item.text for item in contributions(RoleDescription) if item.role == role]
     with_parts, without_parts = _ROLE_SENTENCES[role]
     if not parts:
         return without_parts
-    sentence = with_parts.format(parts=_join(parts))
+    sentence = with_parts.format(parts=join_words(parts))
     return sentence[0].upper() + sentence[1:]
 
 
@@ -192,3 +224,5 @@ ROLE_DESCRIPTIONS: Mapping[str, str] = _RoleDescriptions()
 register_nav(
     NavItem("Home", "core:home", Perm.VIEW_HOME, order=0, icon="home", active_for=("core:home",))
 )
+# the store's pages run in its time zone (tenancy.resolve_store activates it)
+register_use("timezone", "Dates and times on the store's pages are shown in it.", order=0)

@@ -958,3 +958,69 @@ def test_a_yen_price_shows_whole_on_the_product_page(store, owner, client_for):
     page = client_for(owner).get(f"{BASE}products/{variant.product_id}/").text
 
     assert 'name="variants-0-price" value="1235"' in page
+
+
+def _scope_line(page) -> str:
+    found = re.search(r"<p data-bulk-scope>(.*?)</p>", page.text, re.S)
+    assert found, "the page does not say which products it changes"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def test_price_preview_names_the_filter_it_applies_to(store, owner, client_for):
+    shirts = CategoryFactory(store=store, name="Shirts")
+    for title in ("Linen shirt", "Oxford shirt"):
+        VariantFactory(
+            product__store=store,
+            product__title=title,
+            product__category=shirts,
+            product__status="active",
+            price="10.00",
+        )
+    VariantFactory(product__store=store, product__title="Mug", product__status="active")
+    client = client_for(owner)
+
+    preview = _bulk_from_list(
+        client,
+        f"category={shirts.pk}&status=active",
+        action="adjust_price",
+        bulk_mode="percent",
+        bulk_value="10",
+    )
+
+    assert "Preview price change" in preview.text
+    assert "on 2 variants of 2 products" in preview.text
+    assert _scope_line(preview) == (
+        "Every product matching this filter: Status: Active Category: Shirts"
+    )
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', preview.text, re.S).group(0)
+    assert '<li aria-current="page">Preview price change</li>' in crumbs
+    assert f'<a href="{BASE}?status=active&amp;category={shirts.pk}">Products</a>' in crumbs
+
+
+def test_price_preview_of_a_selection_says_how_many_were_selected(store, owner, client_for):
+    chosen = [VariantFactory(product__store=store, price="10.00") for _ in range(3)]
+    VariantFactory(product__store=store, price="10.00")
+
+    preview = client_for(owner).post(
+        BASE + "products/bulk/",
+        {
+            "action": "adjust_price",
+            "scope": "selected",
+            "ids": [variant.product_id for variant in chosen],
+            "mode": "amount",
+            "value": "1",
+        },
+    )
+
+    assert "on 3 variants of 3 products" in preview.text
+    assert _scope_line(preview) == "The 3 products you selected."
+
+
+def test_confirming_all_without_a_filter_says_the_whole_catalog(store, owner, client_for):
+    ProductFactory(store=store, status="draft")
+
+    asked = client_for(owner).post(BASE + "products/bulk/", {"action": "activate", "scope": "all"})
+
+    assert _scope_line(asked) == "Every product in your catalog (no filter is set)."
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', asked.text, re.S).group(0)
+    assert '<li aria-current="page">Confirm bulk action</li>' in crumbs

@@ -3,11 +3,7 @@
 import html
 import re
 
-import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
-
-from apps.accounts import services as account_services
-from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
@@ -38,36 +34,6 @@ def _fill(route, values):
         return str(values[name])
 
     return re.sub(r"<(?:(\w+):)?(\w+)>", replace, route).replace("^", "").replace("$", "")
-
-
-@pytest.fixture
-def values(store, owner):
-    product = ProductFactory(store=store, title="Tee")
-    variant = VariantFactory(product=product, sku="TEE-M")
-    category = CategoryFactory(store=store, name="Shirts")
-    api_key, _raw = account_services.api_key_create(store=store, actor=owner, name="ERP")
-    invitation, token = account_services.invitation_create(
-        store=store, invited_by=owner, email="new@alpha.test", role="manager"
-    )
-    from apps.catalog.models import ImportJob
-
-    job = ImportJob.objects.create(store=store, original_name="products.csv")
-    return {
-        "handle": store.handle,
-        "product_id": product.pk,
-        "variant_id": variant.pk,
-        "category_id": category.pk,
-        "job_id": job.pk,
-        "bulk_job_id": 0,
-        "membership_id": owner.memberships.get().pk,
-        "api_key_id": api_key.pk,
-        "invitation_id": invitation.pk,
-        "image_id": 0,  # POST-only actions on an image
-        "export_id": 0,
-        "token": token,
-        "uidb64": "MQ",
-        "path": "x",
-    }
 
 
 FILES = ("/file", ".csv", "download/")  # downloads, not pages

@@ -36,20 +36,6 @@ def orders_perm():
     unregister_permission(ORDERS_PERM)
 
 
-@pytest.fixture
-def contribute():
-    """``contribute(item)``: register ``item`` for this test only."""
-    added = []
-
-    def add(item):
-        added.append(portal.register(item))
-        return item
-
-    yield add
-    for item in added:
-        portal.unregister(item)
-
-
 def _labels(links):
     return [link.label for link in links]
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import (
     FileResponse,
     Http404,
@@ -71,6 +73,9 @@ def product_export(request: HttpRequest) -> HttpResponse:
         context = {
             "form": ExportForm(),
             "params": params,
+            "back_url": f"{catalog_url('product-list', request)}?{urlencode(params)}"
+            if params
+            else catalog_url("product-list", request),
             # the filter as the list's chips name it: "Search: linen · Category: Shirts"
             "filter_summary": _filter_summary(
                 params, selectors.category_choices(store=store) if "category" in params else []

@@ -28,3 +28,15 @@ BADGE_TONES = {
 def badge_tone(status) -> str:
     """``"active"|badge_tone`` → ``success``; unknown statuses are neutral grey."""
     return BADGE_TONES.get(str(status or "").lower(), "neutral")
+
+
+@register.inclusion_tag("components/breadcrumbs.html")
+def breadcrumbs(*parts):
+    """The trail above a page's heading: pairs of (label, address), then the page itself::
+
+    {% breadcrumbs "Catalog" products_url "Imports" imports_url job.original_name %}
+    """
+    *links, current = parts
+    if len(links) % 2:
+        raise template.TemplateSyntaxError("breadcrumbs takes (label, url) pairs, then the page")
+    return {"links": list(zip(links[::2], links[1::2], strict=True)), "current": current}

@@ -1,0 +1,50 @@
+"""Shared by the tests that visit every page (titles, breadcrumbs, wording)."""
+
+import pytest
+
+from apps.accounts import services as account_services
+from apps.catalog.models import ImportJob
+from apps.core import portal
+from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
+
+
+@pytest.fixture
+def values(store, owner):
+    product = ProductFactory(store=store, title="Tee")
+    variant = VariantFactory(product=product, sku="TEE-M")
+    category = CategoryFactory(store=store, name="Shirts")
+    api_key, _raw = account_services.api_key_create(store=store, actor=owner, name="ERP")
+    invitation, token = account_services.invitation_create(
+        store=store, invited_by=owner, email="new@alpha.test", role="manager"
+    )
+    job = ImportJob.objects.create(store=store, original_name="products.csv")
+    return {
+        "handle": store.handle,
+        "product_id": product.pk,
+        "variant_id": variant.pk,
+        "category_id": category.pk,
+        "job_id": job.pk,
+        "bulk_job_id": 0,
+        "membership_id": owner.memberships.get().pk,
+        "api_key_id": api_key.pk,
+        "invitation_id": invitation.pk,
+        "image_id": 0,  # POST-only actions on an image
+        "export_id": 0,
+        "token": token,
+        "uidb64": "MQ",
+        "path": "x",
+    }
+
+
+@pytest.fixture
+def contribute():
+    """``contribute(item)``: register ``item`` with the portal for this test only."""
+    added = []
+
+    def add(item):
+        added.append(portal.register(item))
+        return item
+
+    yield add
+    for item in added:
+        portal.unregister(item)
