@@ -36,7 +36,16 @@ from apps.catalog.services.common import (
     VARIANT_FIELDS,
     clean_tags,
 )
-from apps.catalog.services.exports import EXPORT_FORMATS, export_job_create, export_job_run
+from apps.catalog.services.exports import (
+    EXPORT_FORMATS,
+    XLSX_INLINE_MAX,
+    ExportNow,
+    export_job_create,
+    export_job_run,
+    export_needs_job,
+    export_start,
+    export_variant_count,
+)
 from apps.catalog.services.images import (
     IMAGE_FORMATS,
     IMAGE_MAX_BYTES,
@@ -86,6 +95,7 @@ __all__ = [
     "BulkResult",
     "CENT",
     "EXPORT_FORMATS",
+    "ExportNow",
     "IMAGE_FORMATS",
     "IMAGE_MAX_BYTES",
     "INLINE_MAX_ROWS",
@@ -96,6 +106,7 @@ __all__ = [
     "STATISTICS_REFRESH_ROWS",
     "THUMBNAIL_SIZE",
     "VARIANT_FIELDS",
+    "XLSX_INLINE_MAX",
     "bulk_job_create",
     "bulk_job_run",
     "bulk_price_check",
@@ -110,6 +121,9 @@ __all__ = [
     "clean_tags",
     "export_job_create",
     "export_job_run",
+    "export_needs_job",
+    "export_start",
+    "export_variant_count",
     "image_add",
     "image_delete",
     "image_move",
