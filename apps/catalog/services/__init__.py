@@ -22,11 +22,10 @@ from apps.catalog.services.bulk import (
     products_bulk_update,
 )
 from apps.catalog.services.categories import (
+    category_change,
     category_create,
     category_delete,
     category_move,
-    category_set_parent,
-    category_update,
 )
 from apps.catalog.services.common import (
     CENT,
@@ -113,11 +112,10 @@ __all__ = [
     "catalog_job_cancel",
     "catalog_rows_load",
     "catalog_statistics_refresh",
+    "category_change",
     "category_create",
     "category_delete",
     "category_move",
-    "category_set_parent",
-    "category_update",
     "clean_tags",
     "export_job_create",
     "export_job_run",
