@@ -17,6 +17,9 @@ The kinds of contribution:
 - ``SetupStep``: a step of Home's setup guide, shown to the roles that can act on it.
 - ``DemoSeeder``: the app's part of ``seed_demo``, run in ``order``.
 - ``RoleDescription``: the app's part of a role's description ("catalog (read-only)").
+- ``ApiUrls``: the app's admin API routes, a URL module that ``apps/api/urls.py`` includes under
+  ``/api/v1/`` in the ``api`` namespace (``register_api_urls("apps.shipping.api_urls", order=60)``);
+  its views check ``USE_API`` and their own ``required_perm`` through ``apps.api.permissions``.
 """
 
 from __future__ import annotations
@@ -102,8 +105,18 @@ class RoleDescription:
         return (self.role, self.text)
 
 
-Contribution = NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription
-C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription)
+@dataclass(frozen=True)
+class ApiUrls:
+    module: str  # dotted path of a URL module ("apps.shipping.api_urls")
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.module
+
+
+Contribution = NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | ApiUrls
+C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription, ApiUrls)
 
 _contributions: list[Contribution] = []
 
@@ -142,6 +155,10 @@ def register_setup_step(step: SetupStep) -> SetupStep:
 
 def register_demo_seeder(seeder: DemoSeeder) -> DemoSeeder:
     return register(seeder)
+
+
+def register_api_urls(module: str, *, order: int) -> ApiUrls:
+    return register(ApiUrls(module, order))
 
 
 def register_role_description(role: Role, text: str, *, order: int) -> RoleDescription:
