@@ -18,6 +18,7 @@ from apps.catalog.services.bulk import (
     BulkResult,
     bulk_job_create,
     bulk_job_run,
+    bulk_options_check,
     bulk_price_check,
     products_bulk_update,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "XLSX_INLINE_MAX",
     "bulk_job_create",
     "bulk_job_run",
+    "bulk_options_check",
     "bulk_price_check",
     "catalog_job_cancel",
     "catalog_rows_load",

@@ -82,15 +82,39 @@ class BulkResult:
 def _price_value(mode: str, value: Any) -> Decimal:
     if mode not in PRICE_MODES:
         raise DomainError("Choose to adjust by percent or by amount.", field="mode")
+    if value in (None, ""):
+        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field="value")
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError(f"{value} is not a number.", field="value") from None
+        raise DomainError(
+            "Enter the price change as a number, e.g. 10 or -5.", field="value"
+        ) from None
+    if not amount.is_finite():
+        raise DomainError("Enter the price change as a number, e.g. 10 or -5.", field="value")
     if amount == 0:
-        raise DomainError("Enter a change other than 0.", field="value")
+        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field="value")
     if mode == "percent" and amount <= -100:
         raise DomainError("A price cannot drop by 100 % or more.", field="value")
     return amount
+
+
+def bulk_options_check(options: BulkOptions) -> BulkOptions:
+    """The verdict on a bulk action's options, the same for the page, a job and any caller:
+    raises ``DomainError`` naming the option at fault; returns them with the tag and the price
+    change in their clean form. (Whether a price would go below 0 depends on the products:
+    ``bulk_price_check``.)"""
+    action = options.action
+    if action not in BULK_ACTIONS:
+        raise DomainError("Choose an action.", field="action")
+    if action in {"add_tag", "remove_tag"}:
+        tags = clean_tags([options.tag])
+        if not tags:
+            raise DomainError("Enter a tag.", field="tag")
+        return replace(options, tag=tags[0])
+    if action == "adjust_price":
+        return replace(options, value=_price_value(options.mode, options.value))
+    return options
 
 
 def bulk_price_check(
@@ -131,10 +155,9 @@ def products_bulk_update(
     Each changed product gets an audit entry. ``products`` stays a subquery throughout, so
     "all 100,000 matching the filter" never travels as a list of ids.
     """
+    options = bulk_options_check(options)
     action, category, tag = options.action, options.category, options.tag
     mode, value = options.mode, options.value
-    if action not in BULK_ACTIONS:
-        raise DomainError("Choose an action.", field="action")
     # at most a job's chunk (BULK_CHUNK) or BULK_INLINE_MAX products come here: their ids, read
     # once, keep every statement below a plain index lookup whatever the planner's statistics
     # say (nested IN-subqueries over freshly imported rows once took minutes)
@@ -167,10 +190,7 @@ def products_bulk_update(
         target.update(category=new, updated_at=now)
         changes = {"category": [None, new.name if new else None]}
     elif action in {"add_tag", "remove_tag"}:
-        tags = clean_tags([tag])
-        if not tags:
-            raise DomainError("Enter a tag.", field="tag")
-        name = tags[0]
+        name = tag
         updated = []
         for product in scope.only("pk", "title", "tags").order_by("pk").iterator(chunk_size=2000):
             has = any(t.lower() == name.lower() for t in product.tags)
@@ -244,9 +264,8 @@ def bulk_job_create(
     options: BulkOptions,
 ) -> BulkJob:
     """Queue ``action`` over ``products`` (fixed now) for a worker; bad options fail here."""
-    action, tag, mode, value = options.action, options.tag, options.mode, options.value
-    if action not in BULK_ACTIONS:
-        raise DomainError("Choose an action.", field="action")
+    options = bulk_options_check(options)
+    action, mode, value = options.action, options.mode, options.value
     ids = list(
         Product.objects.for_store(store)
         .filter(pk__in=products.order_by().values("pk"))
@@ -257,8 +276,6 @@ def bulk_job_create(
         raise DomainError("Select at least one product.", field="products")
     if action == "adjust_price":
         value = bulk_price_check(store=store, products=products, mode=mode, value=value)
-    if action in {"add_tag", "remove_tag"} and not clean_tags([tag]):
-        raise DomainError("Enter a tag.", field="tag")
     new_category = _category_for(store, options.category) if action == "set_category" else None
     stored = replace(options, category=new_category.pk if new_category else None, value=value)
     job = BulkJob.objects.create(

@@ -237,7 +237,11 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _bulk_refused(request, back, next(iter(form.errors.values()))[0])
     data = form.cleaned_data
-    scope, ids, options = data["scope"], data["ids"], form.options()
+    try:
+        options = services.bulk_options_check(form.options())
+    except DomainError as error:
+        return _bulk_refused(request, back, error.message)
+    scope, ids = data["scope"], data["ids"]
     if scope == "all":
         products = selectors.product_filter(store=store, params=params)
     else:
