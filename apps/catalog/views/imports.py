@@ -13,7 +13,7 @@ from apps.catalog import selectors as io_selectors
 from apps.catalog import services as io_services
 from apps.catalog.forms import ImportMappingForm, ImportUploadForm
 from apps.catalog.io.columns import COLUMNS, COLUMNS_BY_NAME
-from apps.catalog.io.readers import MAX_UPLOAD_BYTES, human_size
+from apps.catalog.io.readers import MAX_UPLOAD_BYTES
 from apps.catalog.models import ImportJob, ImportStatus
 from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.services.import_sources import source_label
@@ -23,7 +23,7 @@ from apps.core.htmx import redirect_with_message, render_page
 from apps.core.jobs import job_progress_of
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
-from apps.core.uploads import upload_was_stopped
+from apps.core.uploads import human_size, upload_was_stopped
 
 HISTORY_COLUMNS = [
     Column("file", "File", "original_name"),
