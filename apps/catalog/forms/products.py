@@ -401,12 +401,10 @@ class BulkActionForm(forms.Form):
         self.fields["category"].choices = [("", "No category"), *category_choices]
 
     def clean(self):
-        """Parsing only: whether the options make a valid action is the bulk service's verdict
-        (``services.bulk_options_check``), the same for the page and a job."""
+        """Parsing only: whether the selection and the options make a valid action is the bulk
+        service's verdict (``services.bulk_start``), the same for the page and a job."""
         cleaned = super().clean()
         cleaned["scope"] = cleaned.get("scope") or "selected"
-        if cleaned["scope"] == "selected" and not cleaned.get("ids"):
-            raise forms.ValidationError("Select at least one product, or choose all matching.")
         return cleaned
 
     def options(self) -> BulkOptions:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +19,7 @@ from apps.catalog.models import (
     Variant,
 )
 from apps.catalog.rules import PRICE_MODES, compare_at_adjusted, price_adjusted
+from apps.catalog.selectors import product_filter
 from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
 from apps.core.exceptions import DomainError
 from apps.core.jobs import JobCancelled, job_enqueue, job_step_lock
@@ -341,3 +343,115 @@ def _bulk_job_fail(job: BulkJob, message: str) -> BulkJob:
         status=JobStatus.FAILED,
         message=message + (done if job.processed else " Nothing was changed."),
     )
+
+
+# --- starting a bulk action from the product list -------------------------------------------------
+BULK_IDS_MAX = 500  # ticked products one request may name (a page shows at most 100)
+CONFIRMATION_SALT = "catalog.product-bulk.confirmation"
+CONFIRMATION_MAX_AGE = 60 * 60  # seconds a confirmation step stays valid
+
+
+@dataclass(frozen=True)
+class BulkConfirm:
+    """The change is confirmed first: what it covers, and the signed token that applies
+    exactly that (the store, the person, the filter or the ids, the options and the count)."""
+
+    products: QuerySet[Product]
+    options: BulkOptions
+    scope: str
+    ids: list[int]
+    count: int
+    token: str
+    is_job: bool  # once confirmed, it runs in the background
+    is_stale: bool  # a confirmation was given but no longer matches (the count changed…)
+
+
+def _confirmation_payload(*, store, actor, scope, params, ids, options, count) -> dict:
+    return {
+        "store": store.pk,
+        "user": getattr(actor, "pk", None),
+        "scope": scope,
+        "filters": dict(params) if scope == "all" else {},
+        "ids": sorted(ids) if scope == "selected" else [],
+        "options": options.as_json(),
+        "count": count,
+    }
+
+
+def _confirmation_matches(token: str, payload: dict) -> bool:
+    if not token:
+        return False
+    try:
+        signed = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return signed == payload
+
+
+def bulk_start(
+    *,
+    store: Store,
+    actor,
+    scope: str,
+    ids: list[int],
+    params: dict[str, str],
+    options: BulkOptions,
+    confirmation: str = "",
+) -> BulkResult | BulkJob | BulkConfirm:
+    """Start a bulk action from the product list: over the ticked ``ids`` (``scope``
+    "selected", at most ``BULK_IDS_MAX``) or over all products matching the list's filter
+    ``params`` (``scope`` "all").
+
+    A change to all matching products, and every price change, needs a ``confirmation``
+    issued by an earlier call for exactly the same change: without it (or with a stale one) the
+    answer is a ``BulkConfirm`` to show. Then more than ``BULK_INLINE_MAX`` products become a
+    ``BulkJob``; fewer change at once (``BulkResult``). Refusals are ``DomainError``.
+    """
+    options = bulk_options_check(options)
+    if scope == "all":
+        products = product_filter(store=store, params=params)
+    elif scope == "selected":
+        if not ids:
+            raise DomainError("Select at least one product, or choose all matching.", field="ids")
+        if len(ids) > BULK_IDS_MAX:
+            raise DomainError(
+                f"Select at most {BULK_IDS_MAX:,} products, or choose all matching.",
+                field="ids",
+            )
+        products = Product.objects.for_store(store).filter(pk__in=ids)
+    else:
+        raise DomainError("Choose the selected products or all matching.", field="scope")
+    count = len(set(ids))
+    if scope == "all" or options.action == "adjust_price":
+        count = products.count()
+        payload = _confirmation_payload(
+            store=store,
+            actor=actor,
+            scope=scope,
+            params=params,
+            ids=ids,
+            options=options,
+            count=count,
+        )
+        if not _confirmation_matches(confirmation, payload):
+            if count == 0:
+                raise DomainError(
+                    "No product matches any more; nothing was changed.", field="products"
+                )
+            if options.action == "adjust_price":
+                bulk_price_check(
+                    store=store, products=products, mode=options.mode, value=options.value
+                )
+            return BulkConfirm(
+                products=products,
+                options=options,
+                scope=scope,
+                ids=payload["ids"],
+                count=count,
+                token=signing.dumps(payload, salt=CONFIRMATION_SALT),
+                is_job=count > BULK_INLINE_MAX,
+                is_stale=bool(confirmation),
+            )
+    if count > BULK_INLINE_MAX:
+        return bulk_job_create(store=store, actor=actor, products=products, options=options)
+    return products_bulk_update(store=store, actor=actor, products=products, options=options)

@@ -18,7 +18,6 @@ from apps.catalog.forms import ExportForm
 from apps.catalog.io.exporter import export_csv_chunks, export_xlsx_file
 from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.views.common import FILTER_PARAMS, catalog_url
-from apps.catalog.views.products import _filter_summary
 from apps.core.exceptions import DomainError
 from apps.core.files import private_file_response, private_file_retention_days
 from apps.core.htmx import redirect_with_message, render_page
@@ -66,7 +65,7 @@ def product_export(request: HttpRequest) -> HttpResponse:
             "form": ExportForm(),
             "params": params,
             # the filter as the list's chips name it: "Search: linen · Category: Shirts"
-            "filter_summary": _filter_summary(
+            "filter_summary": selectors.product_filter_summary(
                 params, selectors.category_choices(store=store) if "category" in params else []
             ),
             "variant_count": variant_count,
