@@ -81,6 +81,28 @@ def store_update(*, store: Store, actor: User, **fields) -> Store:
     return store
 
 
+# --- the person's own account ---------------------------------------------------------------------
+@transaction.atomic
+def account_update(*, user: User, full_name: str) -> User:
+    """Change the person's name; each store they work in records it in its audit log (the
+    staff list and every entry show people by this name)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = user.full_name
+    user.full_name = full_name.strip()
+    if user.full_name == before:
+        return user
+    user.save(update_fields=["full_name"])
+    for store in Store.objects.filter(memberships__user=user).order_by("pk"):
+        audit_record(
+            store=store,
+            actor=user,
+            action="account.updated",
+            target=user,
+            changes={"full_name": [before, user.full_name]},
+        )
+    return user
+
+
 # --- invitations ----------------------------------------------------------------------------------
 def invitation_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("accounts:invitation-accept", args=[token])
