@@ -47,10 +47,19 @@ PRODUCT_COLUMNS = [
 COUNT_CAP = 10_000
 
 
+def _already_applied(queryset, value):
+    """The list's filters are applied by ``product_filter``; TableQuery only shows them."""
+    return queryset
+
+
 def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
+    """The list is ``product_filter`` (the one place that decides which products a filter
+    means, as "all matching" and the export do) with the list's sorts; the ChoiceFilters only
+    draw the controls and the chips."""
     store = request.store
-    q = request.GET.get("q", "").strip()
-    products = Product.objects.for_store(store)
+    params = _filter_params(request.GET)
+    q = params.get("q", "").strip()
+    products = selectors.product_filter(store=store, params=params)
     if request.GET.get("sort", "").lstrip("-") in {"price", "stock"}:
         # the summary's own store column lets a price/stock sort walk the summary's index
         products = products.filter(summary__store=store)
@@ -58,26 +67,24 @@ def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
     if 0 < len(q) < 3:
         # the slow count (a one- or two-letter search): stop counting at 10,000
         queryset = selectors.with_count_cap(queryset, COUNT_CAP)
+    vendors = selectors.product_vendors(store=store)
+    if params.get("vendor") and params["vendor"] not in vendors:
+        vendors = [*vendors, params["vendor"]]  # beyond the menu's first vendors: still shown
     return TableQuery(
         request=request,
         queryset=queryset,
         columns=PRODUCT_COLUMNS,
-        search=lambda qs, q: selectors.product_search(store=store, queryset=qs, q=q),
+        search=_already_applied,
         filters=[
-            ChoiceFilter("status", "Status", ProductStatus.choices, selectors.filter_status),
+            ChoiceFilter("status", "Status", ProductStatus.choices, _already_applied),
             ChoiceFilter(
                 "category",
                 "Category",
                 [("none", "No category"), *category_choices],
-                lambda qs, value: selectors.filter_category(store=store, queryset=qs, value=value),
+                _already_applied,
             ),
-            ChoiceFilter(
-                "vendor",
-                "Vendor",
-                [(v, v) for v in selectors.product_vendors(store=store)],
-                selectors.filter_vendor,
-            ),
-            ChoiceFilter("stock", "Stock", selectors.STOCK_CHOICES, selectors.filter_stock),
+            ChoiceFilter("vendor", "Vendor", [(v, v) for v in vendors], _already_applied),
+            ChoiceFilter("stock", "Stock", selectors.STOCK_CHOICES, _already_applied),
         ],
         default_sort="-updated",
     )
