@@ -8,7 +8,18 @@ from typing import Any
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Round
 from django.utils import timezone
 
 from apps.audit.services import audit_record_many
@@ -18,7 +29,7 @@ from apps.catalog.models import (
     ProductStatus,
     Variant,
 )
-from apps.catalog.rules import PRICE_MODES, compare_at_adjusted, price_adjusted
+from apps.catalog.rules import PRICE_MODES
 from apps.catalog.selectors import product_filter
 from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
 from apps.core.exceptions import DomainError
@@ -141,6 +152,33 @@ def bulk_price_check(
     return amount
 
 
+def price_update_expressions(*, mode: str, value: Decimal, store: Store) -> dict[str, Any]:
+    """``rules.price_adjusted`` / ``compare_at_adjusted`` as SQL, for one ``UPDATE`` of every
+    variant at once (no variant is loaded into Python). PostgreSQL's ``round(numeric, n)``
+    rounds half away from zero, as ``ROUND_HALF_UP`` does; ``test_price_rules`` holds the two
+    side by side. In an UPDATE every column reads its old value, so the compare-at's floor is
+    the new price's expression, not the column."""
+    decimals = min(currency_decimals(store.currency), 2)
+    money = DecimalField(max_digits=14, decimal_places=2)
+
+    def adjusted(column: str):
+        if mode == "percent":
+            moved = F(column) * Value((Decimal(100) + value) / Decimal(100), output_field=money)
+        else:
+            moved = F(column) + Value(value, output_field=money)
+        return Round(ExpressionWrapper(moved, output_field=money), decimals, output_field=money)
+
+    new_price = adjusted("price")
+    return {
+        "price": new_price,
+        "compare_at_price": Case(
+            When(compare_at_price__isnull=True, then=Value(None, output_field=money)),
+            default=Greatest(adjusted("compare_at_price"), new_price, output_field=money),
+            output_field=money,
+        ),
+    }
+
+
 @transaction.atomic
 def products_bulk_update(
     *,
@@ -214,24 +252,8 @@ def products_bulk_update(
     else:
         amount = bulk_price_check(store=store, products=scope, mode=mode, value=value)
         variants = Variant.objects.for_store(store).filter(product_id__in=ids)
-        decimals = currency_decimals(store.currency)
-        updated = []
-        for variant in variants.only("pk", "product_id", "price", "compare_at_price").iterator(
-            chunk_size=2000
-        ):
-            variant.price = price_adjusted(
-                variant.price, mode=mode, value=amount, decimals=decimals
-            )
-            variant.compare_at_price = compare_at_adjusted(
-                variant.compare_at_price,
-                new_price=variant.price,
-                mode=mode,
-                value=amount,
-                decimals=decimals,
-            )
-            updated.append(variant)
-        Variant.objects.bulk_update(updated, ["price", "compare_at_price"], batch_size=2000)
-        target = scope.filter(pk__in={variant.product_id for variant in updated})
+        variants.update(**price_update_expressions(mode=mode, value=amount, store=store))
+        target = scope.filter(Exists(Variant.objects.filter(product_id=OuterRef("pk"))))
         changed = list(target.order_by("pk").values_list("pk", "title"))
         target.update(updated_at=now)
         suffix = " %" if mode == "percent" else ""
