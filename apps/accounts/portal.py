@@ -122,6 +122,7 @@ register_target(
     name=lambda text: text.removeprefix("Invitation of "),
     value_labels=ROLES,
 )
+register_target("accounts.user", url_name="accounts:staff-list", field_labels={"full_name": "Name"})
 register_target("accounts.apikey", url_name="accounts:api-key-list", name=_before_parenthesis)
 
 register_action("store.created", "created the store “{target}”", label="Store created")
@@ -135,5 +136,6 @@ register_action(
 )
 register_action("staff.role_changed", "changed the role of “{target}”", label="Role changed")
 register_action("staff.removed", "removed “{target}” from the staff", label="Staff removed")
+register_action("account.updated", "changed their name to “{target}”", label="Name changed")
 register_action("api_key.created", "created the API key “{target}”", label="API key created")
 register_action("api_key.revoked", "revoked the API key “{target}”", label="API key revoked")

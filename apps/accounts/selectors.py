@@ -4,24 +4,10 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import ApiKey, Invitation, Membership, User
+from apps.accounts.models import ApiKey, Invitation, Membership
 from apps.core.models import Store
 from apps.core.search import SearchHit
 from apps.core.selectors import object_get
-
-
-def membership_for_handle(*, user: User, handle: str) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.select_related("store", "user")
-        .filter(user=user, store__handle=handle)
-        .first()
-    )
-
-
-def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("store").order_by("store__name")
 
 
 def membership_list(*, store: Store) -> QuerySet[Membership]:

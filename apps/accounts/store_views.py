@@ -39,9 +39,13 @@ def store_settings(request: HttpRequest) -> HttpResponse:
     store = request.store
     form = StoreSettingsForm(request.POST or None, instance=store)
     if request.method == "POST" and form.is_valid():
-        services.store_update(store=store, actor=request.user, **form.cleaned_data)
-        url = reverse("accounts:store-settings", kwargs={"handle": store.handle})
-        return redirect_with_message(request, url, "Store settings saved.")
+        try:
+            services.store_update(store=store, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            url = reverse("accounts:store-settings", kwargs={"handle": store.handle})
+            return redirect_with_message(request, url, "Store settings saved.")
     if request.method == "POST":
         store.refresh_from_db()  # the form's validation touched the instance
     return render_page(

@@ -265,9 +265,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         request.user, request.POST if "change_password" in request.POST else None
     )
     if "save_profile" in request.POST and profile_form.is_valid():
-        User.objects.filter(pk=request.user.pk).update(
-            full_name=profile_form.cleaned_data["full_name"]
-        )
+        services.account_update(user=request.user, full_name=profile_form.cleaned_data["full_name"])
         return redirect_with_message(request, reverse("accounts:profile"), "Profile saved.")
     if "change_password" in request.POST and password_form.is_valid():
         user = password_form.save()

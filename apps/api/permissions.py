@@ -9,7 +9,7 @@ from apps.core.tenancy import StoreNotNamed, resolve_store
 
 class HasStoreAccess(permissions.BasePermission):
     """Authenticated, resolved to a store (core's ``resolve_store``, as for pages), and the
-    role holds the view's ``required_perm``."""
+    role holds ``USE_API`` (every endpoint) and the view's own ``required_perm`` on top."""
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
@@ -21,7 +21,9 @@ class HasStoreAccess(permissions.BasePermission):
                 resolve_store(request, api_key=api_key)
             except StoreNotNamed as error:
                 raise exceptions.ValidationError({"store": [str(error)]}) from error
-        required = getattr(view, "required_perm", Perm.USE_API)
-        if not role_has(request.role, required):
+        required = getattr(view, "required_perm", None)
+        if not role_has(request.role, Perm.USE_API) or (
+            required is not None and not role_has(request.role, required)
+        ):
             raise exceptions.PermissionDenied("Your role does not allow this.")
         return True

@@ -4,15 +4,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.api import views
+from apps.core.portal import ApiUrls, contributions
 
-v1 = (
-    [
+
+def v1_patterns() -> list:
+    """The platform's own endpoints, then every app's API module (its portal.py registers it
+    with ``register_api_urls``): a new area publishes its API without editing this file."""
+    return [
         path("", views.ApiRootView.as_view(), name="root"),
         path("store/", views.StoreView.as_view(), name="store"),
-        path("", include("apps.catalog.api_urls")),
-    ],
-    "api",
-)
+        *(path("", include(item.module)) for item in contributions(ApiUrls)),
+    ]
+
+
+v1 = (v1_patterns(), "api")
 
 urlpatterns = [
     path("v1/", include(v1)),

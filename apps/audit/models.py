@@ -24,7 +24,11 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["store", "-created_at"])]
+        indexes = [
+            models.Index(fields=["store", "-created_at"]),
+            # the "Person" filter's choices: one probe per person (audit_actor_labels)
+            models.Index(fields=["store", "actor_label"], name="auditentry_store_actor"),
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:

@@ -89,6 +89,16 @@ def unregister_target(target_type: str) -> None:
     _targets.pop(target_type, None)
 
 
+def registered_actions() -> list[str]:
+    """Every kind of entry the apps word (the audit log's "Kind" filter), by code."""
+    return sorted(_actions)
+
+
+def registered_target_types() -> list[str]:
+    """Every object type the apps describe (the audit log's "Object type" filter)."""
+    return sorted(_targets)
+
+
 def _words(code: str) -> str:
     return code.replace(".", " ").replace("_", " ")
 

@@ -535,14 +535,12 @@ class CategoryDetailView(CatalogApiView):
         data = _validated(serializer)
         if data is None:
             return invalid_response(serializer)
-        if "name" in data:
-            category = services.category_update(
-                store=request.store, actor=request.user, category=category, name=data["name"]
-            )
-        if "parent" in data:
-            category = services.category_set_parent(
-                store=request.store, actor=request.user, category=category, parent=data["parent"]
-            )
+        category = services.category_change(
+            store=request.store,
+            actor=request.user,
+            category=category,
+            **{key: data[key] for key in ("name", "parent") if key in data},
+        )
         return Response(CategoryOutputSerializer(category).data)
 
     put = patch

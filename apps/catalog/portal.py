@@ -18,6 +18,7 @@ from apps.core.portal import (
     NavItem,
     SearchProvider,
     SetupStep,
+    register_api_urls,
     register_demo_seeder,
     register_nav,
     register_role_description,
@@ -53,6 +54,7 @@ register_use(
     "currency", "Product prices are entered and shown in it, with its own decimals.", order=40
 )
 
+register_api_urls("apps.catalog.api_urls", order=40)
 register_demo_seeder(DemoSeeder("catalog", demo.seed, order=40))
 register_demo_seeder(DemoSeeder("catalog-bulk", demo_bulk.seed, order=41))
 register_role_description(Role.OWNER, "catalog", order=40)

@@ -12,6 +12,7 @@ from apps.core.models import (
     ABANDONMENT_WINDOW_MAX,
     ABANDONMENT_WINDOW_MESSAGE,
     ABANDONMENT_WINDOW_MIN,
+    STORE_SETTINGS_FIELDS,
     Store,
 )
 from apps.core.money import country_choices, currency_choices
@@ -100,14 +101,7 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Store
-        fields = [
-            "name",
-            "currency",
-            "timezone",
-            "country",
-            "abandonment_window_minutes",
-            "allowed_origins",
-        ]
+        fields = list(STORE_SETTINGS_FIELDS)
         labels = {
             "abandonment_window_minutes": "Abandonment window (minutes)",
             "timezone": "Time zone",

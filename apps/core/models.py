@@ -38,6 +38,17 @@ ABANDONMENT_WINDOW_MAX = 7 * 24 * 60  # 10,080 minutes
 ABANDONMENT_WINDOW_MESSAGE = "Choose between 5 minutes and 7 days (10,080 minutes)."
 
 
+# what a store's settings page changes (and ``store_update`` accepts): one list for both
+STORE_SETTINGS_FIELDS = (
+    "name",
+    "currency",
+    "timezone",
+    "country",
+    "abandonment_window_minutes",
+    "allowed_origins",
+)
+
+
 class Store(TimeStampedModel):
     handle = models.SlugField(
         max_length=50,

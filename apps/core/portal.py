@@ -20,6 +20,9 @@ The kinds of contribution:
 - ``Use``: what the app does with something every area shares — the admin API ("api") or a
   store setting (its field name, "currency") — so the setup guide's and the settings' words
   name only what exists: ``register_use("api", "products", order=40)``.
+- ``ApiUrls``: the app's admin API routes, a URL module that ``apps/api/urls.py`` includes under
+  ``/api/v1/`` in the ``api`` namespace (``register_api_urls("apps.shipping.api_urls", order=60)``);
+  its views check ``USE_API`` and their own ``required_perm`` through ``apps.api.permissions``.
 """
 
 from __future__ import annotations
@@ -116,8 +119,21 @@ class Use:
         return (self.subject, self.text)
 
 
-Contribution = NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | Use
-C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription, Use)
+
+@dataclass(frozen=True)
+class ApiUrls:
+    module: str  # dotted path of a URL module ("apps.shipping.api_urls")
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.module
+
+
+Contribution = (
+    NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | Use | ApiUrls
+)
+C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription, Use, ApiUrls)
 
 _contributions: list[Contribution] = []
 
@@ -156,6 +172,10 @@ def register_setup_step(step: SetupStep) -> SetupStep:
 
 def register_demo_seeder(seeder: DemoSeeder) -> DemoSeeder:
     return register(seeder)
+
+
+def register_api_urls(module: str, *, order: int) -> ApiUrls:
+    return register(ApiUrls(module, order))
 
 
 def register_role_description(role: Role, text: str, *, order: int) -> RoleDescription:

@@ -29,7 +29,8 @@ def max_request_bytes() -> int:
     return settings.MAX_REQUEST_BYTES
 
 
-def _size(size: int) -> str:
+def human_size(size: int) -> str:
+    """A byte count as people read it ("1.5 KB", "50.0 MB"): every message of the portal."""
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MB"
     if size >= 1024:
@@ -47,14 +48,14 @@ def _content_length(request: HttpRequest) -> int | None:
 def too_large_response(request: HttpRequest, *, size: int, limit: int) -> HttpResponse:
     if request.path.startswith("/api/"):
         message = (
-            f"The request body is {_size(size)}; the portal accepts at most {_size(limit)} "
-            "at a time."
+            f"The request body is {human_size(size)}; the portal accepts at most "
+            f"{human_size(limit)} at a time."
         )
         return JsonResponse(
             {"errors": {"non_field_errors": [message]}, "code": "too_large"}, status=413
         )
     # rendered without the request: no session or user is loaded for a refused request
-    page = render_to_string("413.html", {"size": _size(size), "limit": _size(limit)})
+    page = render_to_string("413.html", {"size": human_size(size), "limit": human_size(limit)})
     return HttpResponse(page, status=413)
 
 

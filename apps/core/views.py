@@ -52,16 +52,19 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:
-    """The load balancer's check (JSON, in milliseconds); ``?detail=1`` and the HTML page add
-    the worker list."""
+    """The load balancer's check (JSON, in milliseconds: healthy and the checks). The workers'
+    host names (JSON ``?detail=1``, the HTML page) are shown to the portal's logged-in staff
+    only (``is_staff``), never to anonymous callers or merchants."""
     report = health_report()
     status = 200 if report.healthy else 503
+    is_staff = request.user.is_authenticated and request.user.is_staff
     if "application/json" in request.headers.get("Accept", ""):
-        detail = request.GET.get("detail") == "1"
+        detail = is_staff and request.GET.get("detail") == "1"
         return JsonResponse(report.as_json(detail=detail), status=status)
-    return render(
-        request,
-        "core/health.html",
-        {"report": report, "checks": report.checks, "healthy": report.healthy},
-        status=status,
-    )
+    context = {
+        "report": report,
+        "checks": report.checks,
+        "healthy": report.healthy,
+        "worker_names": report.worker_names if is_staff else (),
+    }
+    return render(request, "core/health.html", context, status=status)

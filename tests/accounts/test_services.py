@@ -595,3 +595,38 @@ def test_store_create_refuses_a_handle_outside_the_rule(db, handle):
     assert caught.value.field == "handle"
     assert "cannot be a store handle" in caught.value.message
     assert not Membership.objects.filter(user=owner).exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"currency": "ZZZ"}, "currency", "ZZZ is not an ISO 4217 currency code in use, e.g. EUR."),
+        ({"country": "XX"}, "country", "XX is not an ISO 3166 country code, e.g. DE."),
+        ({"timezone": "Mars/Base"}, "timezone", None),
+    ],
+)
+def test_store_create_refuses_what_the_settings_refuse_and_creates_nothing(
+    db, fields, field, message
+):
+    owner = UserFactory()
+
+    with pytest.raises(DomainError) as caught:
+        services.store_create(owner=owner, name="Acme", handle="acme", **fields)
+
+    assert caught.value.field == field
+    if message:
+        assert caught.value.message == message
+    assert not Membership.objects.filter(user=owner).exists()
+    assert not AuditEntry.objects.filter(action="store.created").exists()
+
+
+def test_store_update_refuses_with_a_domain_error_naming_the_field(store, owner):
+    with pytest.raises(DomainError) as caught:
+        services.store_update(store=store, actor=owner, currency="ZZZ")
+
+    assert (caught.value.field, caught.value.message) == (
+        "currency",
+        "ZZZ is not an ISO 4217 currency code in use, e.g. EUR.",
+    )
+    store.refresh_from_db()
+    assert store.currency == "EUR"

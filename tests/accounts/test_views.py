@@ -527,6 +527,24 @@ def test_profile_saves_the_name(owner, client_for):
     assert owner.full_name == "Ada Lovelace"
 
 
+def test_a_name_change_is_in_the_audit_log_of_each_store_of_the_person(
+    store, other_store, owner, client_for
+):
+    MembershipFactory(user=owner, store=other_store, role="support")
+    before = owner.full_name
+
+    client_for(owner).post("/account/", {"save_profile": "1", "full_name": "Ada Lovelace"})
+
+    entries = AuditEntry.objects.filter(action="account.updated").order_by("store_id")
+    assert [(e.store_id, e.target_id, e.changes) for e in entries] == [
+        (s.pk, str(owner.pk), {"full_name": [before, "Ada Lovelace"]})
+        for s in sorted([store, other_store], key=lambda s: s.pk)
+    ]
+    page = client_for(owner).get("/store/alpha/audit/").content.decode()
+    assert "changed their name to “<a" in page
+    assert "<del>Ada Owner</del> → <ins>Ada Lovelace</ins>" in page
+
+
 def test_profile_changes_the_password_and_keeps_the_session(owner, client_for):
     client = client_for(owner)
 

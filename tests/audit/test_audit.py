@@ -189,10 +189,9 @@ def test_audit_log_filters_by_object_type(store, owner, client_for):
 
     table = response.context["table"]
     assert [e.target_type for e in table.page.object_list] == ["accounts.apikey"]
-    assert [(c.param, list(c.choices)) for c in table.filter_controls][2] == (
-        "type",
-        [("accounts.apikey", "API key"), ("core.store", "Store")],
-    )
+    control = table.filter_controls[2]
+    assert control.param == "type"  # every registered type, whether it has entries yet or not
+    assert {("accounts.apikey", "API key"), ("core.store", "Store")} <= set(control.choices)
     assert [chip.label for chip in table.chips] == ["Object type: API key"]
     assert b'<option value="accounts.apikey" selected>API key</option>' in response.content
 

@@ -210,6 +210,33 @@ def test_category_crud_and_cycle_refused(api, store):
     assert list(Category.objects.for_store(store).values_list("name", flat=True)) == ["Apparel"]
 
 
+def test_a_refused_category_patch_changes_nothing(api, store):
+    apparel = CategoryFactory(store=store, name="Apparel")
+    shirts = CategoryFactory(store=store, name="Shirts", parent=apparel)
+
+    response = _patch(
+        api, f"/api/v1/categories/{apparel.pk}/", {"name": "Clothing", "parent": shirts.pk}
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["parent"]
+    apparel.refresh_from_db()
+    assert (apparel.name, apparel.parent_id) == ("Apparel", None)
+    assert not AuditEntry.objects.filter(action__startswith="category.").exists()
+
+
+def test_a_category_patch_checks_the_new_name_under_the_new_parent(api, store):
+    apparel = CategoryFactory(store=store, name="Apparel")
+    CategoryFactory(store=store, name="Caps")  # a top-level twin: no clash once moved
+    hats = CategoryFactory(store=store, name="Hats")
+
+    response = _patch(api, f"/api/v1/categories/{hats.pk}/", {"name": "Caps", "parent": apparel.pk})
+
+    assert response.status_code == 200, response.content
+    hats.refresh_from_db()
+    assert (hats.name, hats.parent_id) == ("Caps", apparel.pk)
+
+
 def test_support_member_gets_403_from_the_catalog_api(store, support, client_for):
     client = client_for(support)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from apps.catalog import services
 from apps.catalog.io.columns import COLUMN_NAMES
 from apps.catalog.models import Category, ExportJob, InventoryMovement, Product, Variant
-from apps.catalog.views import exports as exports_views
+from apps.core.exceptions import DomainError
 from apps.core.jobs import job_run
 from tests.catalog.io_factories import csv_bytes, make_shirts, media_root, row, upload  # noqa: F401
 
@@ -245,7 +245,7 @@ def test_posting_a_large_excel_export_makes_a_job_and_shows_its_progress(
     store, owner, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
     seed(store)
-    monkeypatch.setattr(exports_views, "XLSX_INLINE_MAX", 1)
+    monkeypatch.setattr(services.exports, "XLSX_INLINE_MAX", 1)
     client = client_for(owner)
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -266,6 +266,46 @@ def test_posting_a_large_excel_export_makes_a_job_and_shows_its_progress(
     assert "5,000 of 300,000 variants" in page
     assert 'hx-trigger="every 1s"' in page
     assert detail_url(store, job, "export-cancel") in page
+
+
+def test_a_large_excel_export_by_link_is_built_by_a_job_too(store, owner, client_for, monkeypatch):
+    seed(store)
+    monkeypatch.setattr(services.exports, "XLSX_INLINE_MAX", 1)
+
+    response = client_for(owner).get(export_url(store, format="xlsx", vendor="Acme"))
+
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(store, job)
+    assert (job.params, job.file_format) == ({"vendor": "Acme"}, "xlsx")
+
+
+def test_a_small_excel_export_by_link_downloads_at_once(store, owner, client_for, monkeypatch):
+    seed(store)
+    monkeypatch.setattr(services.exports, "XLSX_INLINE_MAX", 3)
+
+    response = client_for(owner).get(export_url(store, format="xlsx"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert not ExportJob.objects.exists()
+
+
+def test_export_start_decides_stream_or_job_from_the_variant_count(store, owner, monkeypatch):
+    seed(store)
+    monkeypatch.setattr(services.exports, "XLSX_INLINE_MAX", 2)
+
+    csv_now = services.export_start(store=store, actor=owner, params={}, file_format="csv")
+    xlsx_small = services.export_start(
+        store=store, actor=owner, params={"vendor": "Acme"}, file_format="xlsx"
+    )
+    xlsx_large = services.export_start(store=store, actor=owner, params={}, file_format="xlsx")
+
+    assert isinstance(csv_now, services.ExportNow) and csv_now.file_format == "csv"
+    assert isinstance(xlsx_small, services.ExportNow)
+    assert isinstance(xlsx_large, ExportJob) and xlsx_large.params == {}
+    with pytest.raises(DomainError):
+        services.export_start(store=store, actor=owner, params={}, file_format="pdf")
 
 
 def test_a_finished_export_offers_its_download_and_stops_polling(store, owner, client_for):

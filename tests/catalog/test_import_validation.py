@@ -19,6 +19,7 @@ from apps.catalog.io.readers import (
     open_catalog_file,
 )
 from apps.catalog.io.validation import STAGE_COLUMNS, RowValidator, category_key
+from apps.core.uploads import human_size
 from tests.catalog.io_factories import HEADER, cells, csv_bytes, row
 
 CATEGORIES = {category_key("Apparel > Shirts"): 7}
@@ -321,3 +322,17 @@ def test_the_mapping_form_of_the_widest_file_stays_under_django_s_field_limit():
 
     # every form field plus the CSRF token must fit in one POST
     assert len(form.fields) + 1 <= settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+def test_the_import_words_a_file_size_as_the_rest_of_the_portal_does():
+    with pytest.raises(ImportFileError) as error:
+        check_size(1536, limit=1024)
+
+    assert error.value.message.startswith(
+        f"The file is {human_size(1536)}; the limit is {human_size(1024)}."
+    )
+    assert (human_size(1536), human_size(1024), human_size(900)) == (
+        "1.5 KB",
+        "1.0 KB",
+        "900 bytes",
+    )

@@ -60,6 +60,25 @@ def test_upload_map_check_run_and_see_the_result(store, owner, client_for):
     assert body.splitlines()[1].startswith("3,price: The price cannot be negative.,linen-shirt")
 
 
+def test_an_import_with_no_valid_row_is_refused_even_by_a_direct_post(store, owner, client_for):
+    client = client_for(owner)
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(price="-1")]))
+    )
+    job = services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    assert (job.status, job.summary["valid_rows"]) == (ImportStatus.VALIDATED, 0)
+
+    preview = client.get(url("import-detail", store, job_id=job.pk)).content.decode()
+    response = client.post(url("import-run", store, job_id=job.pk))
+
+    assert "Import 0 rows" not in preview
+    assert response.status_code == 400
+    assert "The file has no valid rows to import" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.VALIDATED
+    assert Variant.objects.for_store(store).count() == 0
+
+
 def test_upload_errors_are_shown_on_the_form(store, owner, client_for):
     client = client_for(owner)
 

@@ -63,7 +63,7 @@ def test_category_rename_refuses_a_sibling_name_and_changes_nothing(store, owner
     pants = services.category_create(store=store, actor=owner, name="Pants")
 
     error = _refused(
-        services.category_update, store=store, actor=owner, category=pants, name="shirts"
+        services.category_change, store=store, actor=owner, category=pants, name="shirts"
     )
 
     assert error.message == (
@@ -76,7 +76,7 @@ def test_category_rename_refuses_a_sibling_name_and_changes_nothing(store, owner
 def test_category_rename_to_another_case_of_its_own_name_is_allowed(store, owner):
     shirts = services.category_create(store=store, actor=owner, name="shirts")
 
-    services.category_update(store=store, actor=owner, category=shirts, name="Shirts")
+    services.category_change(store=store, actor=owner, category=shirts, name="Shirts")
 
     shirts.refresh_from_db()
     assert shirts.name == "Shirts"
@@ -88,7 +88,7 @@ def test_category_set_parent_refuses_a_parent_that_has_a_child_of_that_name(stor
     sale = services.category_create(store=store, actor=owner, name="Sale")
 
     error = _refused(
-        services.category_set_parent, store=store, actor=owner, category=sale, parent=apparel
+        services.category_change, store=store, actor=owner, category=sale, parent=apparel
     )
 
     assert (error.field, error.message) == (

@@ -341,7 +341,7 @@ def test_category_set_parent_refuses_a_cycle(store, owner):
     shirts = services.category_create(store=store, actor=owner, name="Shirts", parent=apparel)
 
     error = _error(
-        services.category_set_parent, store=store, actor=owner, category=apparel, parent=shirts
+        services.category_change, store=store, actor=owner, category=apparel, parent=shirts
     )
 
     assert error.field == "parent"
@@ -354,7 +354,7 @@ def test_category_set_parent_moves_to_end_of_new_siblings(store, owner):
     services.category_create(store=store, actor=owner, name="Shirts", parent=apparel)
     home = services.category_create(store=store, actor=owner, name="Home")
 
-    moved = services.category_set_parent(store=store, actor=owner, category=home, parent=apparel)
+    moved = services.category_change(store=store, actor=owner, category=home, parent=apparel)
 
     assert (moved.parent_id, moved.position) == (apparel.pk, 1)
 

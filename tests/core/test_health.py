@@ -14,6 +14,7 @@ from django.test import Client
 
 from apps.core import embedded, health
 from merchant_portal.celery import app
+from tests.factories import UserFactory
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -134,7 +135,7 @@ def test_health_page_renders_html(db, workers):
     assert '<td data-label="Service">Database</td>' in page
     assert '<td data-label="Service">Broker</td>' in page
     assert "1 worker(s) answered" in page
-    assert "celery@worker0" in page  # the page keeps the full detail
+    assert "celery@worker" not in page  # worker host names only for staff (below)
     assert page.count(f'<span class="badge badge-success">{MARK}OK</span>') == 3
     # at phone width the rows stack instead of overflowing
     assert '<table class="table table-stacked">' in page
@@ -236,6 +237,7 @@ def test_health_starts_one_refresh_however_many_requests_find_the_status_stale(
 def test_health_on_a_cold_start_says_checking_and_starts_a_refresh(db, workers, pings, background):
     workers(2)
     client = Client()
+    client.force_login(UserFactory(is_staff=True))
 
     cold = client.get("/health/?detail=1", **JSON)
     page = client.get("/health/")
@@ -324,12 +326,33 @@ def test_health_json_names_the_workers_only_with_detail(db, workers, clock):
     client = Client()
 
     brief = client.get("/health/", **JSON).json()
+    client.force_login(UserFactory(is_staff=True))
     detailed = client.get("/health/?detail=1", **JSON).json()
 
     assert "workers" not in brief
     assert detailed["workers"] == ["celery@worker0", "celery@worker1"]
     assert detailed["services_checked_seconds_ago"] == 0.0
     assert [check["name"] for check in detailed["checks"]] == ["database", "broker", "workers"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "store owner"])
+def test_health_shows_worker_names_only_to_logged_in_staff(db, workers, clock, who, owner):
+    workers(2)
+    _warm()
+    client = Client()
+    if who == "store owner":
+        client.force_login(owner)  # a merchant, not the portal's staff
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True))
+
+    body = client.get("/health/?detail=1", **JSON).json()
+    page = client.get("/health/?detail=1").content.decode()
+    staff_page = staff.get("/health/").content.decode()
+
+    assert set(body) == {"healthy", "checks", "services_checked_seconds_ago"}
+    assert "celery@worker" not in page
+    assert "2 worker(s) answered" in page
+    assert "celery@worker0, celery@worker1" in staff_page
 
 
 def _wait_for_status(timeout: float = 5.0):

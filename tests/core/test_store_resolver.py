@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
@@ -9,6 +11,7 @@ from django.test import RequestFactory
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+import apps
 from apps.accounts import services as account_services
 from apps.api.authentication import ApiKeyAuthentication
 from apps.api.permissions import HasStoreAccess
@@ -161,3 +164,15 @@ def test_resolve_store_with_an_api_key_refuses_another_stores_handle(store, othe
     with pytest.raises(Http404):
         resolve_store(_with_header(None, "bravo"), api_key=key)
     assert resolve_store(_with_header(None, "alpha"), api_key=key).store == store
+
+
+def test_only_the_store_resolver_looks_a_membership_up_by_the_stores_handle():
+    """One store resolver: no second lookup a later view could use instead of resolve_store."""
+    root = Path(apps.__file__).parent
+    lookups = sorted(
+        path.relative_to(root.parent).as_posix()
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts and "store__handle" in path.read_text()
+    )
+
+    assert lookups == ["apps/core/tenancy.py"]

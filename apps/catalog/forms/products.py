@@ -404,18 +404,10 @@ class BulkActionForm(forms.Form):
         self.fields["category"].choices = [("", "No category"), *category_choices]
 
     def clean(self):
+        """Parsing only: whether the selection and the options make a valid action is the bulk
+        service's verdict (``services.bulk_start``), the same for the page and a job."""
         cleaned = super().clean()
-        action = cleaned.get("action")
         cleaned["scope"] = cleaned.get("scope") or "selected"
-        if cleaned["scope"] == "selected" and not cleaned.get("ids"):
-            raise forms.ValidationError("Select at least one product, or choose all matching.")
-        if action in {"add_tag", "remove_tag"} and not (cleaned.get("tag") or "").strip():
-            self.add_error("tag", "Enter a tag.")
-        if action == "adjust_price":
-            if not cleaned.get("mode"):
-                self.add_error("mode", "Choose percent or amount.")
-            if cleaned.get("value") in (None, 0):
-                self.add_error("value", "Enter a change other than 0, e.g. 10 or -5.")
         return cleaned
 
     def options(self) -> BulkOptions:

@@ -28,6 +28,7 @@ from django.conf import settings
 from openpyxl import load_workbook
 
 from apps.core.csv import unguard_cell
+from apps.core.uploads import human_size
 
 # the setting IMPORT_MAX_UPLOAD_BYTES (MAX_REQUEST_BYTES, the body limit, builds on it)
 MAX_UPLOAD_BYTES = getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
@@ -47,14 +48,6 @@ class ImportFileError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size} bytes"
 
 
 def check_size(size: int, *, limit: int = MAX_UPLOAD_BYTES) -> None:

@@ -162,6 +162,27 @@ def product_filter(*, store: Store, params: Mapping[str, str]) -> QuerySet[Produ
     return queryset.order_by("title", "pk")
 
 
+FILTER_LABELS = {"q": "Search", "status": "Status", "category": "Category", "vendor": "Vendor"}
+
+
+def product_filter_summary(params: Mapping[str, str], category_choices: list) -> list[str]:
+    """The list's filter in words, as its chips name it ("Search: linen", "Category: Shirts"):
+    the bulk confirmation and the export page say which products they mean."""
+    categories = dict(category_choices) | {"none": "No category"}
+    stock = dict(STOCK_CHOICES)
+    summary = []
+    for key, value in params.items():
+        if key == "category":
+            value = categories.get(value, value)
+        elif key == "stock":
+            summary.append(f"Stock: {stock.get(value, value)}")
+            continue
+        elif key == "status":
+            value = dict(ProductStatus.choices).get(value, value)
+        summary.append(f"{FILTER_LABELS.get(key, key)}: {value}")
+    return summary
+
+
 # -- list rows -----------------------------------------------------------------------------------
 def with_sort_keys(queryset: QuerySet[Product], *, searching: bool) -> QuerySet[Product]:
     """``sort_title``, ``sort_status``, ``sort_vendor``, ``sort_updated`` for the list's sorts.

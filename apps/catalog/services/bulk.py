@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Round
 from django.utils import timezone
 
 from apps.audit.services import audit_record_many
@@ -18,7 +28,8 @@ from apps.catalog.models import (
     ProductStatus,
     Variant,
 )
-from apps.catalog.rules import PRICE_MODES, compare_at_adjusted, price_adjusted
+from apps.catalog.rules import PRICE_MODES
+from apps.catalog.selectors import product_filter
 from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
 from apps.core.exceptions import DomainError
 from apps.core.jobs import JobCancelled, job_enqueue, job_step_lock
@@ -83,15 +94,39 @@ class BulkResult:
 def _price_value(mode: str, value: Any) -> Decimal:
     if mode not in PRICE_MODES:
         raise DomainError("Choose to adjust by percent or by amount.", field="mode")
+    if value in (None, ""):
+        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field="value")
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError(f"{value} is not a number.", field="value") from None
+        raise DomainError(
+            "Enter the price change as a number, e.g. 10 or -5.", field="value"
+        ) from None
+    if not amount.is_finite():
+        raise DomainError("Enter the price change as a number, e.g. 10 or -5.", field="value")
     if amount == 0:
-        raise DomainError("Enter a change other than 0.", field="value")
+        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field="value")
     if mode == "percent" and amount <= -100:
         raise DomainError("A price cannot drop by 100 % or more.", field="value")
     return amount
+
+
+def bulk_options_check(options: BulkOptions) -> BulkOptions:
+    """The verdict on a bulk action's options, the same for the page, a job and any caller:
+    raises ``DomainError`` naming the option at fault; returns them with the tag and the price
+    change in their clean form. (Whether a price would go below 0 depends on the products:
+    ``bulk_price_check``.)"""
+    action = options.action
+    if action not in BULK_ACTIONS:
+        raise DomainError("Choose an action.", field="action")
+    if action in {"add_tag", "remove_tag"}:
+        tags = clean_tags([options.tag])
+        if not tags:
+            raise DomainError("Enter a tag.", field="tag")
+        return replace(options, tag=tags[0])
+    if action == "adjust_price":
+        return replace(options, value=_price_value(options.mode, options.value))
+    return options
 
 
 def bulk_price_check(
@@ -117,6 +152,33 @@ def bulk_price_check(
     return amount
 
 
+def price_update_expressions(*, mode: str, value: Decimal, store: Store) -> dict[str, Any]:
+    """``rules.price_adjusted`` / ``compare_at_adjusted`` as SQL, for one ``UPDATE`` of every
+    variant at once (no variant is loaded into Python). PostgreSQL's ``round(numeric, n)``
+    rounds half away from zero, as ``ROUND_HALF_UP`` does; ``test_price_rules`` holds the two
+    side by side. In an UPDATE every column reads its old value, so the compare-at's floor is
+    the new price's expression, not the column."""
+    decimals = min(currency_decimals(store.currency), 2)
+    money = DecimalField(max_digits=14, decimal_places=2)
+
+    def adjusted(column: str):
+        if mode == "percent":
+            moved = F(column) * Value((Decimal(100) + value) / Decimal(100), output_field=money)
+        else:
+            moved = F(column) + Value(value, output_field=money)
+        return Round(ExpressionWrapper(moved, output_field=money), decimals, output_field=money)
+
+    new_price = adjusted("price")
+    return {
+        "price": new_price,
+        "compare_at_price": Case(
+            When(compare_at_price__isnull=True, then=Value(None, output_field=money)),
+            default=Greatest(adjusted("compare_at_price"), new_price, output_field=money),
+            output_field=money,
+        ),
+    }
+
+
 @transaction.atomic
 def products_bulk_update(
     *,
@@ -133,10 +195,9 @@ def products_bulk_update(
     Each changed product gets an audit entry. ``products`` stays a subquery throughout, so
     "all 100,000 matching the filter" never travels as a list of ids.
     """
+    options = bulk_options_check(options)
     action, category, tag = options.action, options.category, options.tag
     mode, value = options.mode, options.value
-    if action not in BULK_ACTIONS:
-        raise DomainError("Choose an action.", field="action")
     # at most a job's chunk (BULK_CHUNK) or BULK_INLINE_MAX products come here: their ids, read
     # once, keep every statement below a plain index lookup whatever the planner's statistics
     # say (nested IN-subqueries over freshly imported rows once took minutes)
@@ -169,10 +230,7 @@ def products_bulk_update(
         target.update(category=new, updated_at=now)
         changes = {"category": [None, new.name if new else None]}
     elif action in {"add_tag", "remove_tag"}:
-        tags = clean_tags([tag])
-        if not tags:
-            raise DomainError("Enter a tag.", field="tag")
-        name = tags[0]
+        name = tag
         updated = []
         for product in scope.only("pk", "title", "tags").order_by("pk").iterator(chunk_size=2000):
             has = any(t.lower() == name.lower() for t in product.tags)
@@ -194,25 +252,14 @@ def products_bulk_update(
     else:
         amount = bulk_price_check(store=store, products=scope, mode=mode, value=value)
         variants = Variant.objects.for_store(store).filter(product_id__in=ids)
-        decimals = currency_decimals(store.currency)
-        updated = []
-        for variant in variants.only("pk", "product_id", "price", "compare_at_price").iterator(
-            chunk_size=2000
-        ):
-            variant.price = price_adjusted(
-                variant.price, mode=mode, value=amount, decimals=decimals
-            )
-            variant.compare_at_price = compare_at_adjusted(
-                variant.compare_at_price,
-                new_price=variant.price,
-                mode=mode,
-                value=amount,
-                decimals=decimals,
-            )
-            updated.append(variant)
-        Variant.objects.bulk_update(updated, ["price", "compare_at_price"], batch_size=2000)
-        per_product = Counter(variant.product_id for variant in updated)
-        target = scope.filter(pk__in=per_product)
+        variants.update(**price_update_expressions(mode=mode, value=amount, store=store))
+        per_product = dict(
+            variants.order_by()
+            .values("product_id")
+            .annotate(n=Count("pk"))
+            .values_list("product_id", "n")
+        )
+        target = scope.filter(pk__in=list(per_product))
         changed = [
             (pk, title, {"variants": [None, per_product[pk]]})
             for pk, title in target.order_by("pk").values_list("pk", "title")
@@ -251,9 +298,8 @@ def bulk_job_create(
     options: BulkOptions,
 ) -> BulkJob:
     """Queue ``action`` over ``products`` (fixed now) for a worker; bad options fail here."""
-    action, tag, mode, value = options.action, options.tag, options.mode, options.value
-    if action not in BULK_ACTIONS:
-        raise DomainError("Choose an action.", field="action")
+    options = bulk_options_check(options)
+    action, mode, value = options.action, options.mode, options.value
     ids = list(
         Product.objects.for_store(store)
         .filter(pk__in=products.order_by().values("pk"))
@@ -264,8 +310,6 @@ def bulk_job_create(
         raise DomainError("Select at least one product.", field="products")
     if action == "adjust_price":
         value = bulk_price_check(store=store, products=products, mode=mode, value=value)
-    if action in {"add_tag", "remove_tag"} and not clean_tags([tag]):
-        raise DomainError("Enter a tag.", field="tag")
     new_category = _category_for(store, options.category) if action == "set_category" else None
     stored = replace(options, category=new_category.pk if new_category else None, value=value)
     job = BulkJob.objects.create(
@@ -331,3 +375,115 @@ def _bulk_job_fail(job: BulkJob, message: str) -> BulkJob:
         status=JobStatus.FAILED,
         message=message + (done if job.processed else " Nothing was changed."),
     )
+
+
+# --- starting a bulk action from the product list -------------------------------------------------
+BULK_IDS_MAX = 500  # ticked products one request may name (a page shows at most 100)
+CONFIRMATION_SALT = "catalog.product-bulk.confirmation"
+CONFIRMATION_MAX_AGE = 60 * 60  # seconds a confirmation step stays valid
+
+
+@dataclass(frozen=True)
+class BulkConfirm:
+    """The change is confirmed first: what it covers, and the signed token that applies
+    exactly that (the store, the person, the filter or the ids, the options and the count)."""
+
+    products: QuerySet[Product]
+    options: BulkOptions
+    scope: str
+    ids: list[int]
+    count: int
+    token: str
+    is_job: bool  # once confirmed, it runs in the background
+    is_stale: bool  # a confirmation was given but no longer matches (the count changed…)
+
+
+def _confirmation_payload(*, store, actor, scope, params, ids, options, count) -> dict:
+    return {
+        "store": store.pk,
+        "user": getattr(actor, "pk", None),
+        "scope": scope,
+        "filters": dict(params) if scope == "all" else {},
+        "ids": sorted(ids) if scope == "selected" else [],
+        "options": options.as_json(),
+        "count": count,
+    }
+
+
+def _confirmation_matches(token: str, payload: dict) -> bool:
+    if not token:
+        return False
+    try:
+        signed = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return signed == payload
+
+
+def bulk_start(
+    *,
+    store: Store,
+    actor,
+    scope: str,
+    ids: list[int],
+    params: dict[str, str],
+    options: BulkOptions,
+    confirmation: str = "",
+) -> BulkResult | BulkJob | BulkConfirm:
+    """Start a bulk action from the product list: over the ticked ``ids`` (``scope``
+    "selected", at most ``BULK_IDS_MAX``) or over all products matching the list's filter
+    ``params`` (``scope`` "all").
+
+    A change to all matching products, and every price change, needs a ``confirmation``
+    issued by an earlier call for exactly the same change: without it (or with a stale one) the
+    answer is a ``BulkConfirm`` to show. Then more than ``BULK_INLINE_MAX`` products become a
+    ``BulkJob``; fewer change at once (``BulkResult``). Refusals are ``DomainError``.
+    """
+    options = bulk_options_check(options)
+    if scope == "all":
+        products = product_filter(store=store, params=params)
+    elif scope == "selected":
+        if not ids:
+            raise DomainError("Select at least one product, or choose all matching.", field="ids")
+        if len(ids) > BULK_IDS_MAX:
+            raise DomainError(
+                f"Select at most {BULK_IDS_MAX:,} products, or choose all matching.",
+                field="ids",
+            )
+        products = Product.objects.for_store(store).filter(pk__in=ids)
+    else:
+        raise DomainError("Choose the selected products or all matching.", field="scope")
+    count = len(set(ids))
+    if scope == "all" or options.action == "adjust_price":
+        count = products.count()
+        payload = _confirmation_payload(
+            store=store,
+            actor=actor,
+            scope=scope,
+            params=params,
+            ids=ids,
+            options=options,
+            count=count,
+        )
+        if not _confirmation_matches(confirmation, payload):
+            if count == 0:
+                raise DomainError(
+                    "No product matches any more; nothing was changed.", field="products"
+                )
+            if options.action == "adjust_price":
+                bulk_price_check(
+                    store=store, products=products, mode=options.mode, value=options.value
+                )
+            return BulkConfirm(
+                products=products,
+                options=options,
+                scope=scope,
+                ids=payload["ids"],
+                count=count,
+                token=signing.dumps(payload, salt=CONFIRMATION_SALT),
+                is_job=count > BULK_INLINE_MAX,
+                is_stale=bool(confirmation),
+            )
+    if count > BULK_INLINE_MAX:
+        return bulk_job_create(store=store, actor=actor, products=products, options=options)
+    return products_bulk_update(store=store, actor=actor, products=products, options=options)

@@ -1,4 +1,4 @@
-"""Categories: create, rename, move, re-parent, delete.
+"""Categories: create, change (rename and/or re-parent, one atomic step), move, delete.
 
 Two siblings (same parent, or both at the top level) never share a name, whatever its case: the
 services refuse it with a message and the database has the same rule as a constraint
@@ -6,6 +6,8 @@ services refuse it with a message and the database has the same rule as a constr
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -128,21 +130,6 @@ def category_create(
     return category
 
 
-@transaction.atomic
-def category_update(*, store: Store, actor, category: Category, name: str) -> Category:
-    category = _lock_category(store, category)
-    before = _snapshot(category, ["name"])
-    category.name = _category_name(name)
-    _check_sibling_name(store, name=category.name, parent=category.parent, exclude_pk=category.pk)
-    _save_category(category, update_fields=["name", "updated_at"])
-    changes = changes_between(before, _snapshot(category, ["name"]))
-    if changes:
-        audit_record(
-            store=store, actor=actor, action="category.updated", target=category, changes=changes
-        )
-    return category
-
-
 def _lock_category(store: Store, category: Category | int) -> Category:
     pk = category.pk if isinstance(category, Category) else category
     found = Category.objects.for_store(store).select_for_update().filter(pk=pk).first()
@@ -174,49 +161,74 @@ def category_move(*, store: Store, actor, category: Category, direction: str) ->
     return category
 
 
-@transaction.atomic
-def category_set_parent(
-    *, store: Store, actor, category: Category, parent: Category | int | None
-) -> Category:
-    """Put the category (with its subtree) under ``parent``, or at the top when ``None``."""
-    category = _lock_category(store, category)
-    new_parent = _category_for(store, parent)
-    if new_parent is not None:
-        ancestor = new_parent
-        seen = set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if ancestor.pk == category.pk:
-                raise DomainError(
-                    "A category cannot be moved inside itself or one of its subcategories.",
-                    field="parent",
-                )
-            seen.add(ancestor.pk)
-            ancestor = (
-                Category.objects.for_store(store).filter(pk=ancestor.parent_id).first()
-                if ancestor.parent_id
-                else None
+UNSET: Any = object()  # "not given": ``parent=None`` means "to the top level"
+
+
+def _check_not_inside_itself(store: Store, category: Category, parent: Category | None) -> None:
+    ancestor, seen = parent, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.pk == category.pk:
+            raise DomainError(
+                "A category cannot be moved inside itself or one of its subcategories.",
+                field="parent",
             )
+        seen.add(ancestor.pk)
+        ancestor = (
+            Category.objects.for_store(store).filter(pk=ancestor.parent_id).first()
+            if ancestor.parent_id
+            else None
+        )
+
+
+@transaction.atomic
+def category_change(
+    *, store: Store, actor, category: Category, name: Any = UNSET, parent: Any = UNSET
+) -> Category:
+    """Rename the category and/or put it (with its subtree) under ``parent`` (``None``: the top
+    level), as one change: either all of it is saved or, when any part is refused, nothing.
+
+    The new name is checked against the siblings it will have under the new parent. A name
+    clash is reported on ``name`` when the name changes, otherwise on ``parent``.
+    """
+    category = _lock_category(store, category)
+    before = _snapshot(category, ["name"])
+    new_name = category.name if name is UNSET else _category_name(name)
+    old_parent_id, old_parent = category.parent_id, category.parent
+    new_parent = old_parent if parent is UNSET else _category_for(store, parent)
     new_parent_id = new_parent.pk if new_parent else None
-    if new_parent_id == category.parent_id:
+    is_moving = new_parent_id != old_parent_id
+    if is_moving:
+        _check_not_inside_itself(store, category, new_parent)
+    if new_name == category.name and not is_moving:
         return category
     try:
-        _check_sibling_name(store, name=category.name, parent=new_parent, exclude_pk=category.pk)
+        _check_sibling_name(store, name=new_name, parent=new_parent, exclude_pk=category.pk)
     except DomainError as error:
-        raise DomainError(error.message, field="parent") from None
-    old_parent_id, old_parent = category.parent_id, category.parent
-    category.parent = new_parent
-    category.position = _siblings(store, new_parent_id).count()
-    _save_category(category, update_fields=["parent", "position", "updated_at"])
-    _renumber(store, old_parent_id)
-    audit_record(
-        store=store,
-        actor=actor,
-        action="category.moved",
-        target=category,
-        changes={
-            "parent": [str(old_parent) if old_parent else None, str(new_parent or "") or None]
-        },
-    )
+        field = "name" if new_name != category.name else "parent"
+        raise DomainError(error.message, field=field) from None
+    category.name = new_name
+    fields = ["name", "updated_at"]
+    if is_moving:
+        category.parent = new_parent
+        category.position = _siblings(store, new_parent_id).count()
+        fields += ["parent", "position"]
+    _save_category(category, update_fields=fields)
+    changes = changes_between(before, _snapshot(category, ["name"]))
+    if changes:
+        audit_record(
+            store=store, actor=actor, action="category.updated", target=category, changes=changes
+        )
+    if is_moving:
+        _renumber(store, old_parent_id)
+        audit_record(
+            store=store,
+            actor=actor,
+            action="category.moved",
+            target=category,
+            changes={
+                "parent": [str(old_parent) if old_parent else None, str(new_parent or "") or None]
+            },
+        )
     return category
 
 

@@ -1,22 +1,63 @@
-"""Large exports of the product list as background jobs (ExportJob): the file is built into
-private storage, with progress, and offered on the export's own page."""
+"""Exports of the product list: ``export_start`` decides whether the file is written into the
+answer at once or built by a background job (ExportJob) into private storage, with progress,
+and offered on the export's own page."""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.catalog.io.exporter import export_csv_chunks, export_filename, export_xlsx_file
-from apps.catalog.models import ExportJob, Variant
+from apps.catalog.models import ExportJob, Product, Variant
 from apps.catalog.selectors import product_filter
 from apps.core.exceptions import DomainError
 from apps.core.jobs import JobCancelled, job_enqueue, job_progress_save
 from apps.core.models import JobStatus, Store
 
 EXPORT_FORMATS = ("csv", "xlsx")
+# Excel files with more variants than this are built by an export job with a progress bar
+# (a workbook is written whole before its first byte is sent; CSV streams row by row).
+XLSX_INLINE_MAX = 20_000
+
+
+@dataclass(frozen=True)
+class ExportNow:
+    """An export small enough (or streamable enough) to be written into the answer itself."""
+
+    products: QuerySet[Product]
+    file_format: str
+    filename: str
+
+
+def export_variant_count(*, store: Store, products: QuerySet[Product]) -> int:
+    return Variant.objects.for_store(store).filter(product__in=products).count()
+
+
+def export_needs_job(*, file_format: str, variant_count: int) -> bool:
+    """Whether an export of ``variant_count`` variants is built by a job rather than at once."""
+    return file_format == "xlsx" and variant_count > XLSX_INLINE_MAX
+
+
+def export_start(*, store: Store, actor, params: dict, file_format: str) -> ExportNow | ExportJob:
+    """Start the export of the products matching ``params`` (the product list's filter),
+    whatever the request's method: a large Excel file becomes a queued ExportJob, anything
+    else an ``ExportNow`` for the caller to write into its answer."""
+    if file_format not in EXPORT_FORMATS:
+        raise DomainError("Choose CSV or Excel.", field="format")
+    products = product_filter(store=store, params=params)
+    if file_format == "xlsx":
+        count = export_variant_count(store=store, products=products)
+        if export_needs_job(file_format=file_format, variant_count=count):
+            return export_job_create(
+                store=store, actor=actor, params=params, file_format=file_format
+            )
+    filename = export_filename(store=store, file_format=file_format, when=timezone.localtime())
+    return ExportNow(products=products, file_format=file_format, filename=filename)
 
 
 @transaction.atomic

@@ -235,15 +235,25 @@ def _job_fail(job: ImportJob, message: str) -> ImportJob:
 
 
 # --- run ------------------------------------------------------------------------------------------
-def import_job_start(*, store, job: ImportJob, actor) -> ImportJob:
-    """Start the checked import: inline when small, else as a background job."""
+def import_job_run_refusal(job: ImportJob) -> str:
+    """Why the import cannot run now ("" when it can): the preview's button and the run agree."""
     if job.status != ImportStatus.VALIDATED:
-        raise DomainError("Check the file before importing it.")
+        return "Check the file before importing it."
     if job.mode == ImportMode.ALL_OR_NOTHING and job.summary.get("error_rows"):
-        raise DomainError(
+        return (
             "This import is set to all or nothing and the file has rows with errors. "
             "Fix them, or choose to skip bad rows."
         )
+    if not job.summary.get("valid_rows"):
+        return "The file has no valid rows to import: fix the rows listed, then upload it again."
+    return ""
+
+
+def import_job_start(*, store, job: ImportJob, actor) -> ImportJob:
+    """Start the checked import: inline when small, else as a background job."""
+    refusal = import_job_run_refusal(job)
+    if refusal:
+        raise DomainError(refusal)
     job.status = ImportStatus.RUNNING
     job.processed = 0
     job.started_at = timezone.now()

@@ -92,7 +92,7 @@ def category_update(request: HttpRequest, category_id: int) -> HttpResponse:
     category = _category_or_404(request, category_id)
     name = request.POST.get("name", "")
     try:
-        services.category_update(
+        services.category_change(
             store=request.store, actor=request.user, category=category, name=name
         )
     except DomainError as error:
@@ -137,7 +137,7 @@ def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
         )
         return _category_page(request, status=400, editing=editing)
     try:
-        services.category_set_parent(
+        services.category_change(
             store=request.store,
             actor=request.user,
             category=category,

@@ -13,44 +13,36 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.catalog import selectors, services
 from apps.catalog.forms import ExportForm
-from apps.catalog.io.exporter import export_csv_chunks, export_filename, export_xlsx_file
-from apps.catalog.models import Variant
+from apps.catalog.io.exporter import export_csv_chunks, export_xlsx_file
 from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.views.common import FILTER_PARAMS, catalog_url
-from apps.catalog.views.products import _filter_summary
 from apps.core.exceptions import DomainError
 from apps.core.files import private_file_response, private_file_retention_days
 from apps.core.htmx import redirect_with_message, render_page
 from apps.core.jobs import job_progress_of
 from apps.core.tenancy import store_view
 
-# Excel files with more variants than this are built by an export job with a progress bar.
-XLSX_INLINE_MAX = 20_000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _export_response(store, products, file_format: str) -> HttpResponse:
-    filename = export_filename(store=store, file_format=file_format, when=timezone.localtime())
-    if file_format == "csv":
+def _export_response(store, export: services.ExportNow) -> HttpResponse:
+    if export.file_format == "csv":
         response = StreamingHttpResponse(
-            export_csv_chunks(store=store, products=products),
+            export_csv_chunks(store=store, products=export.products),
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
         return response
     return FileResponse(
-        export_xlsx_file(store=store, products=products),
+        export_xlsx_file(store=store, products=export.products),
         as_attachment=True,
-        filename=filename,
+        filename=export.filename,
         content_type=XLSX_TYPE,
     )
-
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @store_view(MANAGE_CATALOG)
@@ -59,17 +51,18 @@ def product_export(request: HttpRequest) -> HttpResponse:
     """The product list's current filter (same parameters: q, status, category, vendor, stock)
     as CSV or XLSX.
 
-    GET without ``format`` shows the choice of format and how many variants the file will
-    hold; GET with ``format=csv|xlsx`` downloads at once. The page's form posts: CSV streams,
-    a large Excel file is built by an export job while its page shows how far it got.
+    Without ``format`` it shows the choice of format and how many variants the file will
+    hold. With ``format=csv|xlsx`` (the page's form posts it; a link may carry it)
+    ``services.export_start`` decides: the file at once, or an export job whose page shows
+    how far it got.
     """
     store = request.store
     data = request.POST if request.method == "POST" else request.GET
     params = {key: data.get(key, "") for key in FILTER_PARAMS if data.get(key)}
-    products = selectors.product_filter(store=store, params=params)
     file_format = data.get("format", "")
-    if file_format not in ("csv", "xlsx"):
-        variant_count = Variant.objects.for_store(store).filter(product__in=products).count()
+    if file_format not in services.EXPORT_FORMATS:
+        products = selectors.product_filter(store=store, params=params)
+        variant_count = services.export_variant_count(store=store, products=products)
         context = {
             "form": ExportForm(),
             "params": params,
@@ -77,22 +70,20 @@ def product_export(request: HttpRequest) -> HttpResponse:
             if params
             else catalog_url("product-list", request),
             # the filter as the list's chips name it: "Search: linen · Category: Shirts"
-            "filter_summary": _filter_summary(
+            "filter_summary": selectors.product_filter_summary(
                 params, selectors.category_choices(store=store) if "category" in params else []
             ),
             "variant_count": variant_count,
             "product_count": products.count(),
-            "is_large": variant_count > XLSX_INLINE_MAX,
+            "is_large": services.export_needs_job(file_format="xlsx", variant_count=variant_count),
         }
         return render_page(request, "catalog/export_form.html", context)
-    if request.method == "POST" and file_format == "xlsx":
-        count = Variant.objects.for_store(store).filter(product__in=products).count()
-        if count > XLSX_INLINE_MAX:
-            job = services.export_job_create(
-                store=store, actor=request.user, params=params, file_format="xlsx"
-            )
-            return redirect(catalog_url("export-detail", request, export_id=job.pk))
-    return _export_response(store, products, file_format)
+    started = services.export_start(
+        store=store, actor=request.user, params=params, file_format=file_format
+    )
+    if isinstance(started, services.ExportNow):
+        return _export_response(store, started)
+    return redirect(catalog_url("export-detail", request, export_id=started.pk))
 
 
 @store_view(MANAGE_CATALOG)

@@ -13,8 +13,8 @@ from apps.catalog import selectors as io_selectors
 from apps.catalog import services as io_services
 from apps.catalog.forms import ImportMappingForm, ImportUploadForm
 from apps.catalog.io.columns import COLUMNS, COLUMNS_BY_NAME
-from apps.catalog.io.readers import MAX_UPLOAD_BYTES, human_size
-from apps.catalog.models import ImportJob, ImportMode, ImportStatus
+from apps.catalog.io.readers import MAX_UPLOAD_BYTES
+from apps.catalog.models import ImportJob, ImportStatus
 from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.services.import_sources import source_label
 from apps.core.exceptions import DomainError
@@ -23,7 +23,7 @@ from apps.core.htmx import redirect_with_message, render_page
 from apps.core.jobs import job_progress_of
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
-from apps.core.uploads import upload_was_stopped
+from apps.core.uploads import human_size, upload_was_stopped
 
 HISTORY_COLUMNS = [
     Column("file", "File", "original_name"),
@@ -159,9 +159,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
             request, "catalog/import_progress.html", context, partial="import-progress"
         )
     if job.status == ImportStatus.VALIDATED:
-        context["can_run"] = job.summary.get("valid_rows", 0) > 0 and not (
-            job.mode == ImportMode.ALL_OR_NOTHING and job.summary.get("error_rows")
-        )
+        context["can_run"] = not io_services.import_job_run_refusal(job)
         return render_page(request, "catalog/import_preview.html", context)
     fetch = getattr(job, "image_fetch", None) if job.summary.get("images") else None
     context.update({"fetch": fetch, "fetch_progress": fetch and job_progress_of(fetch)})

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
-from django.core import signing
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
@@ -19,7 +17,7 @@ from apps.catalog.forms import (
     VariantFormSet,
     apply_domain_error,
 )
-from apps.catalog.models import Product, ProductStatus
+from apps.catalog.models import BulkJob, Product, ProductStatus
 from apps.catalog.permissions import MANAGE_CATALOG, VIEW_CATALOG
 from apps.catalog.views.common import (
     FILTER_PARAMS,
@@ -49,10 +47,19 @@ PRODUCT_COLUMNS = [
 COUNT_CAP = 10_000
 
 
+def _already_applied(queryset, value):
+    """The list's filters are applied by ``product_filter``; TableQuery only shows them."""
+    return queryset
+
+
 def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
+    """The list is ``product_filter`` (the one place that decides which products a filter
+    means, as "all matching" and the export do) with the list's sorts; the ChoiceFilters only
+    draw the controls and the chips."""
     store = request.store
-    q = request.GET.get("q", "").strip()
-    products = Product.objects.for_store(store)
+    params = _filter_params(request.GET)
+    q = params.get("q", "").strip()
+    products = selectors.product_filter(store=store, params=params)
     if request.GET.get("sort", "").lstrip("-") in {"price", "stock"}:
         # the summary's own store column lets a price/stock sort walk the summary's index
         products = products.filter(summary__store=store)
@@ -60,26 +67,24 @@ def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
     if 0 < len(q) < 3:
         # the slow count (a one- or two-letter search): stop counting at 10,000
         queryset = selectors.with_count_cap(queryset, COUNT_CAP)
+    vendors = selectors.product_vendors(store=store)
+    if params.get("vendor") and params["vendor"] not in vendors:
+        vendors = [*vendors, params["vendor"]]  # beyond the menu's first vendors: still shown
     return TableQuery(
         request=request,
         queryset=queryset,
         columns=PRODUCT_COLUMNS,
-        search=lambda qs, q: selectors.product_search(store=store, queryset=qs, q=q),
+        search=_already_applied,
         filters=[
-            ChoiceFilter("status", "Status", ProductStatus.choices, selectors.filter_status),
+            ChoiceFilter("status", "Status", ProductStatus.choices, _already_applied),
             ChoiceFilter(
                 "category",
                 "Category",
                 [("none", "No category"), *category_choices],
-                lambda qs, value: selectors.filter_category(store=store, queryset=qs, value=value),
+                _already_applied,
             ),
-            ChoiceFilter(
-                "vendor",
-                "Vendor",
-                [(v, v) for v in selectors.product_vendors(store=store)],
-                selectors.filter_vendor,
-            ),
-            ChoiceFilter("stock", "Stock", selectors.STOCK_CHOICES, selectors.filter_stock),
+            ChoiceFilter("vendor", "Vendor", [(v, v) for v in vendors], _already_applied),
+            ChoiceFilter("stock", "Stock", selectors.STOCK_CHOICES, _already_applied),
         ],
         default_sort="-updated",
     )
@@ -138,40 +143,9 @@ def _bulk_refused(request: HttpRequest, back: str, message: str) -> HttpResponse
     """Back to the list with the bulk bar as the person left it (the action, its options, the
     ticked products) and the reason next to it: nothing they chose or typed is lost."""
     data = {key: request.POST.get(key, "") for key in BULK_FIELDS}
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()][:BULK_IDS_KEPT]
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()][: services.BULK_IDS_MAX]
     request.session[BULK_RETRY_KEY] = {"data": data, "ids": ids, "error": message}
     return redirect(back)
-
-
-BULK_IDS_KEPT = 500  # ticked rows remembered for the retry (a page holds at most 100)
-
-CONFIRMATION_SALT = "catalog.product-bulk.confirmation"
-CONFIRMATION_MAX_AGE = 60 * 60  # seconds a confirmation step stays valid
-
-FILTER_LABELS = {"q": "Search", "status": "Status", "category": "Category", "vendor": "Vendor"}
-
-
-def _confirmation_payload(request, *, scope, params, ids, options, count) -> dict:
-    """What the merchant was asked to confirm: who, where, which products, what, how many."""
-    return {
-        "store": request.store.pk,
-        "user": request.user.pk,
-        "scope": scope,
-        "filters": params if scope == "all" else {},
-        "ids": sorted(ids) if scope == "selected" else [],
-        "options": options.as_json(),
-        "count": count,
-    }
-
-
-def _confirmation_matches(token: str, payload: dict) -> bool:
-    if not token:
-        return False
-    try:
-        signed = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
-    except signing.BadSignature:
-        return False
-    return signed == payload
 
 
 def _confirm_question(options: services.BulkOptions, count: int, category_name: str) -> str:
@@ -202,22 +176,6 @@ def _apply_label(action: str, count: int) -> str:
     }.get(action, f"Apply to {products}")
 
 
-def _filter_summary(params: dict[str, str], category_choices: list) -> list[str]:
-    categories = dict(category_choices) | {"none": "No category"}
-    stock = dict(selectors.STOCK_CHOICES)
-    summary = []
-    for key, value in params.items():
-        if key == "category":
-            value = categories.get(value, value)
-        elif key == "stock":
-            summary.append(f"Stock: {stock.get(value, value)}")
-            continue
-        elif key == "status":
-            value = dict(ProductStatus.choices).get(value, value)
-        summary.append(f"{FILTER_LABELS.get(key, key)}: {value}")
-    return summary
-
-
 @store_view(MANAGE_CATALOG)
 @require_POST
 def product_bulk(request: HttpRequest) -> HttpResponse:
@@ -237,42 +195,26 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _bulk_refused(request, back, next(iter(form.errors.values()))[0])
     data = form.cleaned_data
-    scope, ids, options = data["scope"], data["ids"], form.options()
-    if scope == "all":
-        products = selectors.product_filter(store=store, params=params)
-    else:
-        products = Product.objects.for_store(store).filter(pk__in=ids)
-    count = products.count() if scope == "all" or options.action == "adjust_price" else None
-    if count is not None:
-        payload = _confirmation_payload(
-            request, scope=scope, params=params, ids=ids, options=options, count=count
-        )
-        if not _confirmation_matches(data["confirmation"], payload):
-            return _bulk_confirm_page(
-                request,
-                form=form,
-                products=products,
-                options=options,
-                params=params,
-                payload=payload,
-                back=back,
-                category_choices=category_choices,
-            )
-    if scope == "all" and count > services.BULK_INLINE_MAX:
-        try:
-            job = services.bulk_job_create(
-                store=store, actor=request.user, products=products, options=options
-            )
-        except DomainError as error:
-            return _bulk_refused(request, back, error.message)
-        url = catalog_url("bulk-job-detail", request, bulk_job_id=job.pk)
-        return redirect(f"{url}?{urlencode({'back': back})}")
     try:
-        result = services.products_bulk_update(
-            store=store, actor=request.user, products=products, options=options
+        started = services.bulk_start(
+            store=store,
+            actor=request.user,
+            scope=data["scope"],
+            ids=data["ids"],
+            params=params,
+            options=form.options(),
+            confirmation=data["confirmation"],
         )
     except DomainError as error:
         return _bulk_refused(request, back, error.message)
+    if isinstance(started, services.BulkConfirm):
+        return _bulk_confirm_page(
+            request, started, params=params, back=back, category_choices=category_choices
+        )
+    if isinstance(started, BulkJob):
+        url = catalog_url("bulk-job-detail", request, bulk_job_id=started.pk)
+        return redirect(f"{url}?{urlencode({'back': back})}")
+    result, options = started, form.options()
     label = services.BULK_ACTIONS[options.action].lower()
     noun = "product" if result.matched == 1 else "products"
     unchanged = result.matched - result.changed
@@ -285,28 +227,15 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
 
 
 def _bulk_confirm_page(
-    request, *, form, products, options, params, payload, back, category_choices
+    request, confirm: services.BulkConfirm, *, params, back, category_choices
 ) -> HttpResponse:
-    """The confirmation step: what will change, and a signed token to apply exactly that."""
-    store = request.store
-    count = payload["count"]
-    if count == 0:
-        messages.error(request, "No product matches any more; nothing was changed.")
-        return redirect(back)
+    """The confirmation step: what will change, and the signed token to apply exactly that."""
+    options, count = confirm.options, confirm.count
     preview = None
     if options.action == "adjust_price":
-        try:
-            services.bulk_price_check(
-                store=store,
-                products=products,
-                mode=options.mode,
-                value=options.value,
-            )
-        except DomainError as error:
-            return _bulk_refused(request, back, error.message)
         preview = selectors.bulk_price_preview(
-            store=store,
-            products=products,
+            store=request.store,
+            products=confirm.products,
             mode=options.mode,
             value=options.value,
         )
@@ -316,17 +245,17 @@ def _bulk_confirm_page(
     context = {
         "preview": preview,
         "options": options,
-        "scope": payload["scope"],
+        "scope": confirm.scope,
         "count": count,
         "question": _confirm_question(options, count, category_name),
         "apply_label": _apply_label(options.action, count),
-        "filter_summary": _filter_summary(params, category_choices),
-        "is_stale": bool(form.cleaned_data["confirmation"]),
+        "filter_summary": selectors.product_filter_summary(params, category_choices),
+        "is_stale": confirm.is_stale,
         "carried_filters": _carried_filters(params),
-        "ids": payload["ids"],
-        "token": signing.dumps(payload, salt=CONFIRMATION_SALT),
+        "ids": confirm.ids,
+        "token": confirm.token,
         "back_url": back,
-        "is_job": payload["scope"] == "all" and count > services.BULK_INLINE_MAX,
+        "is_job": confirm.is_job,
     }
     return render_page(request, "catalog/product_bulk_confirm.html", context)
 

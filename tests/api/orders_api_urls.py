@@ -1,0 +1,11 @@
+"""A later area's API routes, as its ``api_urls.py`` would publish them (used by the tests)."""
+
+from django.http import JsonResponse
+from django.urls import path
+
+
+def order_list(request):
+    return JsonResponse({"results": []})
+
+
+urlpatterns = [path("orders/", order_list, name="order-list")]
