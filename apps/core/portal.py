@@ -119,7 +119,6 @@ class Use:
         return (self.subject, self.text)
 
 
-
 @dataclass(frozen=True)
 class ApiUrls:
     module: str  # dotted path of a URL module ("apps.shipping.api_urls")
@@ -130,9 +129,7 @@ class ApiUrls:
         return self.module
 
 
-Contribution = (
-    NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | Use | ApiUrls
-)
+Contribution = NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | Use | ApiUrls
 C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription, Use, ApiUrls)
 
 _contributions: list[Contribution] = []
