@@ -16,8 +16,10 @@ The life of a job:
 1. A service creates the row and calls ``job_enqueue(job)``: on commit, core's generic task
    ``apps.core.tasks.run_job_task(label, id)`` is queued (by name). Tasks take ids only.
 2. The task calls ``job_run``: it loads the row and returns early when it is gone or has no work
-   left (done, failed, cancelled), so a second delivery is harmless; it marks the job running
-   with ``started_at``, calls the runner, and records failure, cancellation or a retry.
+   left (done, failed, cancelled), so a second delivery is harmless; it counts the delivery in
+   ``attempts``, marks a queued job running with ``started_at``, calls the runner, and records
+   failure, cancellation or a retry. A job delivered ``max_retries + 1`` times without finishing
+   (its runner kills the worker: out of memory, SIGKILL) fails instead of running again.
 3. ``job_progress_save`` writes the progress and the heartbeat (``updated_at``) and raises
    ``JobCancelled`` once the job is no longer active, so the worker stops between chunks.
 4. ``job_cancel`` (a POST from the progress page) marks a queued or running job cancelled.
@@ -39,6 +41,7 @@ from celery import current_app
 from django.apps import apps
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -95,7 +98,7 @@ def job_run(*, label: str, job_id: int, attempt: int = 0) -> str | None:
     if job is None or not job.is_active:
         return None
     if not _job_start(job):
-        return None
+        return job.status if job.status == JobStatus.FAILED else None
     runner = import_string(model.runner)
     try:
         runner(job=job)
@@ -114,16 +117,42 @@ def job_run(*, label: str, job_id: int, attempt: int = 0) -> str | None:
 
 
 def _job_start(job: Job) -> bool:
-    """Mark the job running (a finer status such as "validating" stays); False if it stopped."""
+    """Count this delivery and mark the job started; False when it should not run.
+
+    A queued job starts: its status moves on (``STARTS``: queued → running, or an import's
+    "check queued" → "checking") with ``started_at`` and its first heartbeat. A job already
+    running is delivered again (its worker was killed, or the broker delivered it twice): only
+    the attempt is counted, and the heartbeat stays where the last real progress left it, so a
+    job that keeps killing its worker is still reaped. Past ``max_attempts`` deliveries the job
+    fails with its ``failure_text`` instead of running once more.
+    """
+    model = type(job)
     now = timezone.now()
-    if job.status == JobStatus.QUEUED:
-        job.status = JobStatus.RUNNING
-    job.started_at = job.started_at or now
-    return bool(
-        type(job)
-        .objects.filter(pk=job.pk, status__in=job.ACTIVE_STATUSES)
-        .update(status=job.status, started_at=job.started_at, updated_at=now)
-    )
+    deliveries = model.objects.filter(pk=job.pk, status=job.status, attempts__lt=job.max_attempts)
+    started = job.STARTS.get(job.status)
+    if started:
+        job.started_at = job.started_at or now
+        count = deliveries.update(
+            status=started, started_at=job.started_at, updated_at=now, attempts=F("attempts") + 1
+        )
+    else:
+        count = deliveries.update(attempts=F("attempts") + 1)
+    if count:
+        job.status = started or job.status
+        job.attempts += 1
+        return True
+    if model.objects.filter(
+        pk=job.pk, status__in=model.ACTIVE_STATUSES, attempts__gte=job.max_attempts
+    ).exists():
+        logger.error(
+            "job %s #%s: delivered %s times without finishing; failed",
+            job._meta.label,
+            job.pk,
+            job.max_attempts,
+        )
+        _job_fail(model, job.pk, model.failure_text)
+        job.status = JobStatus.FAILED
+    return False
 
 
 def _job_fail(model: type[Job], job_id: int, message: str) -> None:

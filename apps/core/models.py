@@ -114,6 +114,7 @@ class Job(StoreOwnedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     failure_message = models.TextField(blank=True)  # the reason, in words the merchant can act on
+    attempts = models.PositiveSmallIntegerField(default=0)  # deliveries of the current step
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -130,6 +131,8 @@ class Job(StoreOwnedModel):
         "The job stopped unexpectedly before it finished. Try again; if it happens again, "
         "contact support."
     )
+    # a queued status → the status a worker starts it in (the import's "check queued" → "checking")
+    STARTS: dict[str, str] = {JobStatus.QUEUED: JobStatus.RUNNING}
     # statuses with work left (a delivered task runs; cancel allowed), and those a worker holds
     # (the reaper fails them when their heartbeat stops)
     ACTIVE_STATUSES: tuple[str, ...] = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -151,6 +154,11 @@ class Job(StoreOwnedModel):
     @property
     def lifecycle(self) -> str:
         return self.LIFECYCLE.get(self.status, self.status)
+
+    @property
+    def max_attempts(self) -> int:
+        """Deliveries of one step before it fails: the first run and ``max_retries`` more."""
+        return self.max_retries + 1
 
     @property
     def is_active(self) -> bool:
