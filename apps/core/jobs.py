@@ -20,6 +20,8 @@ The life of a job:
    ``attempts``, marks a queued job running with ``started_at``, calls the runner, and records
    failure, cancellation or a retry. A job delivered ``max_retries + 1`` times without finishing
    (its runner kills the worker: out of memory, SIGKILL) fails instead of running again.
+   A small job runs inside the request through ``job_run_inline``: the same start and the same
+   failure handling, with no retry.
 3. ``job_progress_save`` writes the progress and the heartbeat (``updated_at``) and raises
    ``JobCancelled`` once the job is no longer active, so the worker stops between chunks.
 4. ``job_cancel`` (a POST from the progress page) marks a queued or running job cancelled.
@@ -99,6 +101,23 @@ def job_run(*, label: str, job_id: int, attempt: int = 0) -> str | None:
         return None
     if not _job_start(job):
         return job.status if job.status == JobStatus.FAILED else None
+    _job_call(job, attempt=attempt)
+    return model.objects.filter(pk=job_id).values_list("status", flat=True).first()
+
+
+def job_run_inline(job: Job) -> Job:
+    """Run a small job now, inside the request, exactly as a worker would (start, runner,
+    a readable failure on any exception) but with no retry; returns the job as it ended."""
+    if job.is_active and _job_start(job):
+        _job_call(job, attempt=job.max_retries)
+    job.refresh_from_db()
+    return job
+
+
+def _job_call(job: Job, *, attempt: int) -> None:
+    """Call the job's runner; a cancel stops it quietly, any other exception fails the job with
+    its ``failure_text`` (the traceback goes to the log), ``retry_on`` errors are retried."""
+    model, label, job_id = type(job), job._meta.label, job.pk
     runner = import_string(model.runner)
     try:
         runner(job=job)
@@ -113,7 +132,6 @@ def job_run(*, label: str, job_id: int, attempt: int = 0) -> str | None:
     except Exception:
         logger.exception("job %s #%s failed", label, job_id)
         _job_fail(model, job_id, model.failure_text)
-    return model.objects.filter(pk=job_id).values_list("status", flat=True).first()
 
 
 def _job_start(job: Job) -> bool:

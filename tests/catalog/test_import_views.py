@@ -204,3 +204,52 @@ def test_shopifys_requires_shipping_is_explained_without_promising_a_shipping_ar
     assert SHOPIFY_IGNORED["variant_requires_shipping"] == (
         "Not imported: every variant is treated as shipped."
     )
+
+
+def test_a_small_import_that_crashes_during_the_request_shows_it_failed(
+    store, owner, client_for, monkeypatch
+):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom in a place nobody expected")
+
+    monkeypatch.setattr(services.imports.BulkImport, "apply", broken)
+    client = client_for(owner)
+    client.raise_request_exception = False
+
+    response = client.post(url("import-run", store, job_id=job.pk))
+
+    assert response.status_code == 302
+    assert response["Location"] == url("import-detail", store, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.failure_message == ImportJob.failure_text
+    assert Variant.objects.for_store(store).count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "The import stopped unexpectedly and nothing was written." in page
+    assert url("import-cancel", store, job_id=job.pk) not in page
+
+
+def test_a_small_check_that_crashes_during_the_request_shows_it_failed(
+    store, owner, client_for, monkeypatch
+):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom in a place nobody expected")
+
+    monkeypatch.setattr(services.imports.BulkImport, "check", broken)
+    client = client_for(owner)
+    client.raise_request_exception = False
+
+    form = {f"column_{i}": column for i, column in enumerate(job.headers)}
+    response = client.post(url("import-mapping", store, job_id=job.pk), {**form, "mode": "skip"})
+
+    assert response.status_code == 302
+    assert response["Location"] == url("import-detail", store, job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == (ImportStatus.FAILED, ImportJob.failure_text)
+    page = client.get(response["Location"]).content.decode()
+    assert "The import stopped unexpectedly and nothing was written." in page

@@ -21,6 +21,7 @@ from apps.core.jobs import (
     job_progress_of,
     job_progress_save,
     job_run,
+    job_run_inline,
     jobs_reap_stuck,
     jobs_requeue_lost,
 )
@@ -399,3 +400,35 @@ def test_the_first_start_of_a_queued_job_is_its_first_heartbeat(make_job, use_ru
     job.refresh_from_db()
     assert job.updated_at > long_ago
     assert job.attempts == 1
+
+
+# --- a small job run inside the request -----------------------------------------------------
+def test_an_inline_run_fails_the_job_with_a_readable_reason_like_a_worker(
+    make_job, use_runner, caplog
+):
+    use_runner(runner_that_raises)
+    job = make_job()
+
+    ran = job_run_inline(job)
+
+    assert ran.status == "failed"
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == ("failed", BulkJob.failure_text)
+    assert job.finished_at is not None
+    assert "a bug deep inside" in caplog.text
+
+
+def test_an_inline_run_does_not_retry_a_lost_database(make_job, use_runner):
+    use_runner(runner_that_loses_the_database)
+    job = make_job()
+
+    assert job_run_inline(job).status == "failed"
+
+    assert [job.pk] == CALLS
+
+
+def test_an_inline_run_returns_the_finished_job(make_job, use_runner):
+    use_runner(runner_that_counts)
+    job = make_job()
+
+    assert job_run_inline(job).status == "done"

@@ -41,7 +41,7 @@ from apps.catalog.models import ImportJob, ImportMode, ImportStatus
 from apps.catalog.services import import_sources
 from apps.core.csv import guarded_writer
 from apps.core.exceptions import DomainError
-from apps.core.jobs import job_enqueue, job_progress_save
+from apps.core.jobs import job_enqueue, job_progress_save, job_run_inline
 
 # files with more data rows than this are checked and imported by Celery, with a progress bar
 INLINE_MAX_ROWS = 2000
@@ -141,7 +141,7 @@ def import_job_configure(
     job.failure_message = ""
     job.save()
     if job.total <= INLINE_MAX_ROWS:
-        import_job_validate(job=job)
+        job_run_inline(job)
     else:
         job_enqueue(job)
     return job
@@ -243,10 +243,19 @@ def import_job_start(*, store, job: ImportJob, actor) -> ImportJob:
     job.processed = 0
     job.started_at = timezone.now()
     job.finished_at = None
-    job.save(update_fields=["status", "processed", "started_at", "finished_at", "updated_at"])
+    job.requested_by = actor  # the person who runs it: the audit entry and the result name them
+    job.save(
+        update_fields=[
+            "status",
+            "processed",
+            "started_at",
+            "finished_at",
+            "requested_by",
+            "updated_at",
+        ]
+    )
     if job.total <= INLINE_MAX_ROWS:
-        import_job_run(job_id=job.id, actor=actor)
-        job.refresh_from_db()
+        job_run_inline(job)
     else:
         job_enqueue(job)
     return job
@@ -259,12 +268,12 @@ def import_job_work(*, job: ImportJob) -> ImportJob | None:
     return import_job_run(job_id=job.pk)
 
 
-def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
+def import_job_run(*, job_id: int) -> ImportJob | None:
     """Read, check and write the whole file. Safe to call twice: a finished job is left alone."""
     job = ImportJob.objects.select_related("store", "requested_by").filter(pk=job_id).first()
     if job is None or job.status != ImportStatus.RUNNING:
         return job
-    actor = actor or job.requested_by
+    actor = job.requested_by
     try:
         catalog_file, stream = _job_rows(job)
         source = import_sources.source_rows_for(job, catalog_file.headers)
