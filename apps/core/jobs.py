@@ -208,7 +208,7 @@ def job_finish(job: Job) -> Job:
     now = timezone.now()
     if (
         type(job)
-        .objects.filter(pk=job.pk, status__in=job.RUNNING_STATUSES)
+        .objects.filter(pk=job.pk, status__in=job.active_statuses_in(JobStatus.RUNNING))
         .update(status=JobStatus.DONE, finished_at=now, updated_at=now)
     ):
         job.status, job.finished_at = JobStatus.DONE, now
@@ -246,13 +246,15 @@ def job_cancel(*, job: Job) -> Job:
 
 
 def jobs_reap_stuck(*, now: datetime | None = None) -> int:
-    """Fail running jobs with no heartbeat for ``JOB_STUCK_AFTER_MINUTES``; returns how many."""
+    """Fail the jobs a worker holds ("running" in the lifecycle) with no heartbeat for
+    ``JOB_STUCK_AFTER_MINUTES``; returns how many. Jobs still waiting for a worker are left
+    alone, however long the queue: a backlog is not a lost worker."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.JOB_STUCK_AFTER_MINUTES)
     reaped = 0
     for model in job_models():
         count = model.objects.filter(
-            status__in=model.RUNNING_STATUSES, updated_at__lt=cutoff
+            status__in=model.active_statuses_in(JobStatus.RUNNING), updated_at__lt=cutoff
         ).update(
             status=JobStatus.FAILED, failure_message=STUCK_MESSAGE, finished_at=now, updated_at=now
         )
@@ -263,18 +265,21 @@ def jobs_reap_stuck(*, now: datetime | None = None) -> int:
 
 
 def jobs_requeue_lost(*, now: datetime | None = None) -> int:
-    """Queue again jobs still queued after ``JOB_STUCK_AFTER_MINUTES``; returns how many.
+    """Queue again jobs still waiting for a worker ("queued" in the lifecycle) after
+    ``JOB_STUCK_AFTER_MINUTES``; returns how many.
 
-    A queued job that long has lost its message (a broker restart, a worker killed before it
-    acknowledged); ``job_run`` skips a job that has started meanwhile, so a second message is
-    harmless. ``updated_at`` moves on, so the next beat does not queue it yet again.
+    A queued job that long may have lost its message (a broker restart, a worker killed before
+    it acknowledged). A second message is harmless: ``job_run`` skips a job that finished
+    meanwhile, and one that is running counts it as another delivery (runners are safe to run
+    twice). ``updated_at`` moves on, so the next beat does not queue it yet again.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.JOB_STUCK_AFTER_MINUTES)
     requeued = 0
     for model in job_models():
-        for job in model.objects.filter(status=JobStatus.QUEUED, updated_at__lt=cutoff):
-            if model.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(updated_at=now):
+        queued = model.active_statuses_in(JobStatus.QUEUED)
+        for job in model.objects.filter(status__in=queued, updated_at__lt=cutoff):
+            if model.objects.filter(pk=job.pk, status=job.status).update(updated_at=now):
                 job_enqueue(job)
                 requeued += 1
         if requeued:

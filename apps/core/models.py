@@ -133,11 +133,11 @@ class Job(StoreOwnedModel):
     )
     # a queued status → the status a worker starts it in (the import's "check queued" → "checking")
     STARTS: dict[str, str] = {JobStatus.QUEUED: JobStatus.RUNNING}
-    # statuses with work left (a delivered task runs; cancel allowed), and those a worker holds
-    # (the reaper fails them when their heartbeat stops)
+    # statuses with work left (a delivered task runs; cancel allowed)
     ACTIVE_STATUSES: tuple[str, ...] = (JobStatus.QUEUED, JobStatus.RUNNING)
-    RUNNING_STATUSES: tuple[str, ...] = (JobStatus.RUNNING,)
-    # a finer status → its place in the common lifecycle (queued/running/done/failed/cancelled)
+    # a finer status → its place in the common lifecycle (queued/running/done/failed/cancelled):
+    # the active ones in "queued" wait for a worker (queued again when the message was lost),
+    # those in "running" are held by one (failed by the reaper when their heartbeat stops)
     LIFECYCLE: dict[str, str] = {}
     # private files of the row, deleted after settings.PRIVATE_FILE_RETENTION_DAYS[file_retention]
     private_file_fields: tuple[str, ...] = ("result_file",)
@@ -154,6 +154,11 @@ class Job(StoreOwnedModel):
     @property
     def lifecycle(self) -> str:
         return self.LIFECYCLE.get(self.status, self.status)
+
+    @classmethod
+    def active_statuses_in(cls, lifecycle: str) -> tuple[str, ...]:
+        """The active statuses whose place in the common lifecycle is ``lifecycle``."""
+        return tuple(s for s in cls.ACTIVE_STATUSES if cls.LIFECYCLE.get(s, s) == lifecycle)
 
     @property
     def max_attempts(self) -> int:

@@ -253,3 +253,23 @@ def test_a_small_check_that_crashes_during_the_request_shows_it_failed(
     assert (job.status, job.failure_message) == (ImportStatus.FAILED, ImportJob.failure_text)
     page = client.get(response["Location"]).content.decode()
     assert "The import stopped unexpectedly and nothing was written." in page
+
+
+@pytest.mark.parametrize(
+    ("status", "heading"),
+    [(ImportStatus.CHECK_QUEUED, "Checking"), (ImportStatus.IMPORT_QUEUED, "Importing")],
+)
+def test_an_import_waiting_for_a_worker_says_so_and_polls(
+    store, owner, client_for, status, heading
+):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    ImportJob.objects.filter(pk=job.pk).update(status=status, total=5000)
+
+    page = client_for(owner).get(url("import-detail", store, job_id=job.pk)).content.decode()
+    history = client_for(owner).get(url("import-list", store)).content.decode()
+
+    assert f"<h1>{heading} products.csv</h1>" in page
+    assert "Waiting for a worker to start…" in page
+    assert 'hx-trigger="every 1s"' in page
+    assert url("import-cancel", store, job_id=job.pk) in page
+    assert {"Checking": "Waiting to check…", "Importing": "Waiting to import…"}[heading] in history

@@ -135,9 +135,11 @@ def import_job_configure(
     job.mapping = clean
     job.mode = mode
     job.summary = {**job.summary, "create_categories": bool(create_categories)}
-    job.status = ImportStatus.VALIDATING
+    job.status = ImportStatus.CHECK_QUEUED
     job.processed = 0
-    job.started_at = timezone.now()
+    job.attempts = 0
+    job.started_at = None
+    job.finished_at = None
     job.failure_message = ""
     job.save()
     if job.total <= INLINE_MAX_ROWS:
@@ -239,15 +241,17 @@ def import_job_start(*, store, job: ImportJob, actor) -> ImportJob:
             "This import is set to all or nothing and the file has rows with errors. "
             "Fix them, or choose to skip bad rows."
         )
-    job.status = ImportStatus.RUNNING
+    job.status = ImportStatus.IMPORT_QUEUED
     job.processed = 0
-    job.started_at = timezone.now()
+    job.attempts = 0
+    job.started_at = None
     job.finished_at = None
     job.requested_by = actor  # the person who runs it: the audit entry and the result name them
     job.save(
         update_fields=[
             "status",
             "processed",
+            "attempts",
             "started_at",
             "finished_at",
             "requested_by",
