@@ -476,3 +476,79 @@ def test_a_started_check_without_a_heartbeat_is_still_reaped(store, owner, monke
     assert jobs_reap_stuck() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
+
+
+# --- what happens to the row while a check runs ------------------------------------------------
+def check_that_first(monkeypatch, job, status, message="", error=None):
+    """The check, with ``status`` written to the job meanwhile (a Cancel, the reaper)."""
+    original = services.imports.BulkImport.check
+
+    def check(self):
+        ImportJob.objects.filter(pk=job.pk).update(status=status, failure_message=message)
+        if error:
+            raise error
+        return original(self)
+
+    monkeypatch.setattr(services.imports.BulkImport, "check", check)
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [(ImportStatus.CANCELLED, ""), (ImportStatus.FAILED, "Stopped without finishing")],
+)
+def test_a_cancel_or_reap_during_the_check_is_not_overwritten(
+    store, owner, monkeypatch, status, message
+):
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="B", price="abc")]))
+    )
+    check_that_first(monkeypatch, job, status, message)
+
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == (status, message)
+    assert "valid_rows" not in job.summary
+    assert job.result_file.name == ""
+
+
+def test_a_file_error_after_a_cancel_keeps_the_cancel(store, owner, monkeypatch):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    error = services.imports.ImportFileError("The file ends in the middle of a row.")
+    check_that_first(monkeypatch, job, ImportStatus.CANCELLED, error=error)
+
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == (ImportStatus.CANCELLED, "")
+
+
+@pytest.mark.parametrize("status", [ImportStatus.CHECK_QUEUED, ImportStatus.VALIDATING])
+def test_a_new_mapping_is_refused_while_the_file_is_being_checked(store, owner, status):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    ImportJob.objects.filter(pk=job.pk).update(status=status)
+    job.refresh_from_db()
+    before = ImportJob.objects.values().get(pk=job.pk)
+
+    with pytest.raises(DomainError) as refused:
+        services.import_job_configure(
+            store=store, job=job, mapping={"handle": "handle"}, mode="all"
+        )
+
+    assert refused.value.message == (
+        "This file is being checked right now. Wait for the check to finish, or cancel it."
+    )
+    assert ImportJob.objects.values().get(pk=job.pk) == before
+
+
+def test_two_mappings_sent_at_once_start_one_check(store, owner, monkeypatch):
+    monkeypatch.setattr(services.imports, "INLINE_MAX_ROWS", 0)
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    stale = ImportJob.objects.get(pk=job.pk)  # the second request loaded the row before the first
+
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    with pytest.raises(DomainError):
+        services.import_job_configure(store=store, job=stale, mapping=job.mapping, mode="all")
+
+    job.refresh_from_db()
+    assert (job.status, job.mode) == (ImportStatus.CHECK_QUEUED, "skip")

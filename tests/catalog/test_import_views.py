@@ -273,3 +273,18 @@ def test_an_import_waiting_for_a_worker_says_so_and_polls(
     assert 'hx-trigger="every 1s"' in page
     assert url("import-cancel", store, job_id=job.pk) in page
     assert {"Checking": "Waiting to check…", "Importing": "Waiting to import…"}[heading] in history
+
+
+def test_the_mapping_page_of_an_import_being_checked_shows_its_progress(store, owner, client_for):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
+    mapping = url("import-mapping", store, job_id=job.pk)
+
+    shown = client_for(owner).get(mapping)
+    posted = client_for(owner).post(mapping, {"column_0": "handle", "mode": "all"})
+
+    for response in (shown, posted):
+        assert response.status_code == 302
+        assert response["Location"] == url("import-detail", store, job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.mode) == (ImportStatus.VALIDATING, "skip")
