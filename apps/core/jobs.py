@@ -48,6 +48,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from apps.core.exceptions import DomainError
+from apps.core.files import private_files_delete_of
 from apps.core.models import Job, JobStatus
 from apps.core.progress import JobProgress, job_progress
 
@@ -243,6 +244,15 @@ def job_cancel(*, job: Job) -> Job:
         raise DomainError("This job has already finished.")
     job.status, job.finished_at = JobStatus.CANCELLED, now
     return job
+
+
+def job_delete(*, job: Job) -> None:
+    """Delete a job that has stopped, with its private files (once the deletion commits)."""
+    if job.is_active:
+        raise DomainError("This job is still running. Cancel it first.")
+    with transaction.atomic():
+        type(job).objects.filter(pk=job.pk).delete()
+        private_files_delete_of(job)
 
 
 def jobs_reap_stuck(*, now: datetime | None = None) -> int:

@@ -41,7 +41,7 @@ from apps.catalog.models import ImportJob, ImportMode, ImportStatus
 from apps.catalog.services import import_sources
 from apps.core.csv import guarded_writer
 from apps.core.exceptions import DomainError
-from apps.core.files import private_storage
+from apps.core.files import private_file_delete_on_commit, private_storage
 from apps.core.jobs import job_enqueue, job_progress_save, job_run_inline
 
 # a new mapping (and its check) is taken in these statuses only: never while a check or the
@@ -279,6 +279,8 @@ def _job_write(job: ImportJob, *, expected: Sequence[str], errors_path=_KEEP, **
             private_storage.delete(fields["result_file"])
         job.refresh_from_db()
         return False
+    if "result_file" in fields and job.result_file.name != fields["result_file"]:
+        private_file_delete_on_commit(job.result_file.name)  # the error rows it replaces
     for name, value in {**fields, "updated_at": now}.items():
         setattr(job, name, value)
     return True
@@ -429,7 +431,8 @@ def _errors_file_save(job: ImportJob, path: str) -> str:
 
 
 def _attach_errors(job: ImportJob, path: str | None) -> None:
-    """Keep the error rows' CSV with the job (or forget an earlier one when there is none)."""
+    """Keep the error rows' CSV with the job (or none), deleting the one it replaces on commit."""
+    private_file_delete_on_commit(job.result_file.name)
     job.result_file = _errors_file_save(job, path) if path else ""
 
 
