@@ -37,6 +37,8 @@ from __future__ import annotations
 import logging
 import random
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from celery import current_app
@@ -202,6 +204,22 @@ def job_step_lock(job: Job) -> None:
     kind = zlib.crc32(job._meta.label_lower.encode()) & 0x7FFFFFFF
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [kind, job.pk])
+
+
+@contextmanager
+def job_step_held(job: Job) -> Iterator[None]:
+    """Outside a transaction: hold the job's step (the same lock as ``job_step_lock``) for a
+    step that must not hold a transaction open, such as a network call; any other delivery of
+    the job waits for it. The lock belongs to the database session, so a worker that dies
+    releases it with its connection."""
+    kind = zlib.crc32(job._meta.label_lower.encode()) & 0x7FFFFFFF
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [kind, job.pk])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [kind, job.pk])
 
 
 def job_finish(job: Job) -> Job:
