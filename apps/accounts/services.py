@@ -18,6 +18,7 @@ from apps.accounts.models import ApiKey, Invitation, Membership, User
 from apps.audit.services import audit_record, changes_between
 from apps.core.emails import email_send_later
 from apps.core.exceptions import DomainError
+from apps.core.files import private_files_delete_of_store
 from apps.core.handles import store_handle
 from apps.core.models import STORE_SETTINGS_FIELDS, Store
 from apps.core.roles import Role
@@ -362,3 +363,12 @@ def password_reset_email_queue(*, to: str, subject: str, body: str) -> None:
     """Queue the reset email for after the commit. Robust: a broker outage is logged and must
     neither fail the page nor, by failing only for real accounts, reveal that one exists."""
     email_send_later(to=[to], subject=subject, body=body)
+
+
+# --- deleting a store -----------------------------------------------------------------------------
+@transaction.atomic
+def store_delete(*, store: Store) -> None:
+    """Delete the store with everything it owns, its private files too (imports, error rows,
+    exports) once the deletion commits."""
+    Store.objects.filter(pk=store.pk).delete()
+    private_files_delete_of_store(store.pk)

@@ -245,8 +245,10 @@ class InventoryMovement(StoreOwnedModel):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", "Uploaded"
+    CHECK_QUEUED = "check_queued", "Waiting to check"
     VALIDATING = "validating", "Checking"
     VALIDATED = "validated", "Checked"
+    IMPORT_QUEUED = "import_queued", "Waiting to import"
     RUNNING = "running", "Importing"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
@@ -272,9 +274,12 @@ IMPORT_UNEXPECTED = (
 class ImportJob(Job):
     """A catalog import: uploaded file → column mapping → dry run → run (a job when large).
 
-    Two steps run in the background, the check ("validating") and the import ("running"); in
-    the common lifecycle both are "running", "uploaded" is "queued" and "validated" is "done"
-    (the check's). ``processed``/``total`` count rows; ``result_file`` holds the error rows.
+    Two steps run in the background, the check and the import, each first waiting for a worker
+    ("check_queued", "import_queued": "queued" in the common lifecycle, so a lost message is
+    queued again and a long backlog is not mistaken for a stuck worker), then held by one
+    ("validating", "running": "running", reaped when their heartbeat stops). "uploaded" waits
+    for the mapping and "validated" is the check's "done". ``processed``/``total`` count rows;
+    ``result_file`` holds the error rows.
     """
 
     file = models.FileField(
@@ -288,7 +293,7 @@ class ImportJob(Job):
         max_length=4, choices=ImportMode.choices, default=ImportMode.SKIP_BAD_ROWS
     )
     status = models.CharField(
-        max_length=12, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
@@ -299,12 +304,22 @@ class ImportJob(Job):
 
     runner = "apps.catalog.services.imports.import_job_work"
     failure_text = IMPORT_UNEXPECTED
-    ACTIVE_STATUSES = (ImportStatus.VALIDATING, ImportStatus.RUNNING)
-    RUNNING_STATUSES = (ImportStatus.VALIDATING, ImportStatus.RUNNING)
+    ACTIVE_STATUSES = (
+        ImportStatus.CHECK_QUEUED,
+        ImportStatus.VALIDATING,
+        ImportStatus.IMPORT_QUEUED,
+        ImportStatus.RUNNING,
+    )
+    STARTS = {
+        ImportStatus.CHECK_QUEUED: ImportStatus.VALIDATING,
+        ImportStatus.IMPORT_QUEUED: ImportStatus.RUNNING,
+    }
     LIFECYCLE = {
         ImportStatus.UPLOADED: JobStatus.QUEUED,
+        ImportStatus.CHECK_QUEUED: JobStatus.QUEUED,
         ImportStatus.VALIDATING: JobStatus.RUNNING,
         ImportStatus.VALIDATED: JobStatus.DONE,
+        ImportStatus.IMPORT_QUEUED: JobStatus.QUEUED,
     }
     private_file_fields = ("file", "result_file")
     file_retention = "imports"
@@ -314,6 +329,11 @@ class ImportJob(Job):
 
     def __str__(self) -> str:
         return f"Import {self.original_name}"
+
+    @property
+    def is_import_step(self) -> bool:
+        """Waiting for or writing the import itself (not the check)."""
+        return self.status in (ImportStatus.IMPORT_QUEUED, ImportStatus.RUNNING)
 
 
 class ImageFetchJob(Job):

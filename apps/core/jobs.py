@@ -16,8 +16,12 @@ The life of a job:
 1. A service creates the row and calls ``job_enqueue(job)``: on commit, core's generic task
    ``apps.core.tasks.run_job_task(label, id)`` is queued (by name). Tasks take ids only.
 2. The task calls ``job_run``: it loads the row and returns early when it is gone or has no work
-   left (done, failed, cancelled), so a second delivery is harmless; it marks the job running
-   with ``started_at``, calls the runner, and records failure, cancellation or a retry.
+   left (done, failed, cancelled), so a second delivery is harmless; it counts the delivery in
+   ``attempts``, marks a queued job running with ``started_at``, calls the runner, and records
+   failure, cancellation or a retry. A job delivered ``max_retries + 1`` times without finishing
+   (its runner kills the worker: out of memory, SIGKILL) fails instead of running again.
+   A small job runs inside the request through ``job_run_inline``: the same start and the same
+   failure handling, with no retry.
 3. ``job_progress_save`` writes the progress and the heartbeat (``updated_at``) and raises
    ``JobCancelled`` once the job is no longer active, so the worker stops between chunks.
 4. ``job_cancel`` (a POST from the progress page) marks a queued or running job cancelled.
@@ -33,16 +37,20 @@ from __future__ import annotations
 import logging
 import random
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from celery import current_app
 from django.apps import apps
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from apps.core.exceptions import DomainError
+from apps.core.files import private_files_delete_of
 from apps.core.models import Job, JobStatus
 from apps.core.progress import JobProgress, job_progress
 
@@ -95,7 +103,24 @@ def job_run(*, label: str, job_id: int, attempt: int = 0) -> str | None:
     if job is None or not job.is_active:
         return None
     if not _job_start(job):
-        return None
+        return job.status if job.status == JobStatus.FAILED else None
+    _job_call(job, attempt=attempt)
+    return model.objects.filter(pk=job_id).values_list("status", flat=True).first()
+
+
+def job_run_inline(job: Job) -> Job:
+    """Run a small job now, inside the request, exactly as a worker would (start, runner,
+    a readable failure on any exception) but with no retry; returns the job as it ended."""
+    if job.is_active and _job_start(job):
+        _job_call(job, attempt=job.max_retries)
+    job.refresh_from_db()
+    return job
+
+
+def _job_call(job: Job, *, attempt: int) -> None:
+    """Call the job's runner; a cancel stops it quietly, any other exception fails the job with
+    its ``failure_text`` (the traceback goes to the log), ``retry_on`` errors are retried."""
+    model, label, job_id = type(job), job._meta.label, job.pk
     runner = import_string(model.runner)
     try:
         runner(job=job)
@@ -110,20 +135,45 @@ def job_run(*, label: str, job_id: int, attempt: int = 0) -> str | None:
     except Exception:
         logger.exception("job %s #%s failed", label, job_id)
         _job_fail(model, job_id, model.failure_text)
-    return model.objects.filter(pk=job_id).values_list("status", flat=True).first()
 
 
 def _job_start(job: Job) -> bool:
-    """Mark the job running (a finer status such as "validating" stays); False if it stopped."""
+    """Count this delivery and mark the job started; False when it should not run.
+
+    A queued job starts: its status moves on (``STARTS``: queued → running, or an import's
+    "check queued" → "checking") with ``started_at`` and its first heartbeat. A job already
+    running is delivered again (its worker was killed, or the broker delivered it twice): only
+    the attempt is counted, and the heartbeat stays where the last real progress left it, so a
+    job that keeps killing its worker is still reaped. Past ``max_attempts`` deliveries the job
+    fails with its ``failure_text`` instead of running once more.
+    """
+    model = type(job)
     now = timezone.now()
-    if job.status == JobStatus.QUEUED:
-        job.status = JobStatus.RUNNING
-    job.started_at = job.started_at or now
-    return bool(
-        type(job)
-        .objects.filter(pk=job.pk, status__in=job.ACTIVE_STATUSES)
-        .update(status=job.status, started_at=job.started_at, updated_at=now)
-    )
+    deliveries = model.objects.filter(pk=job.pk, status=job.status, attempts__lt=job.max_attempts)
+    started = job.STARTS.get(job.status)
+    if started:
+        job.started_at = job.started_at or now
+        count = deliveries.update(
+            status=started, started_at=job.started_at, updated_at=now, attempts=F("attempts") + 1
+        )
+    else:
+        count = deliveries.update(attempts=F("attempts") + 1)
+    if count:
+        job.status = started or job.status
+        job.attempts += 1
+        return True
+    if model.objects.filter(
+        pk=job.pk, status__in=model.ACTIVE_STATUSES, attempts__gte=job.max_attempts
+    ).exists():
+        logger.error(
+            "job %s #%s: delivered %s times without finishing; failed",
+            job._meta.label,
+            job.pk,
+            job.max_attempts,
+        )
+        _job_fail(model, job.pk, model.failure_text)
+        job.status = JobStatus.FAILED
+    return False
 
 
 def _job_fail(model: type[Job], job_id: int, message: str) -> None:
@@ -156,12 +206,28 @@ def job_step_lock(job: Job) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [kind, job.pk])
 
 
+@contextmanager
+def job_step_held(job: Job) -> Iterator[None]:
+    """Outside a transaction: hold the job's step (the same lock as ``job_step_lock``) for a
+    step that must not hold a transaction open, such as a network call; any other delivery of
+    the job waits for it. The lock belongs to the database session, so a worker that dies
+    releases it with its connection."""
+    kind = zlib.crc32(job._meta.label_lower.encode()) & 0x7FFFFFFF
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [kind, job.pk])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [kind, job.pk])
+
+
 def job_finish(job: Job) -> Job:
     """The runner's last step: mark the job done (unless it was cancelled meanwhile)."""
     now = timezone.now()
     if (
         type(job)
-        .objects.filter(pk=job.pk, status__in=job.RUNNING_STATUSES)
+        .objects.filter(pk=job.pk, status__in=job.active_statuses_in(JobStatus.RUNNING))
         .update(status=JobStatus.DONE, finished_at=now, updated_at=now)
     ):
         job.status, job.finished_at = JobStatus.DONE, now
@@ -198,14 +264,25 @@ def job_cancel(*, job: Job) -> Job:
     return job
 
 
+def job_delete(*, job: Job) -> None:
+    """Delete a job that has stopped, with its private files (once the deletion commits)."""
+    if job.is_active:
+        raise DomainError("This job is still running. Cancel it first.")
+    with transaction.atomic():
+        type(job).objects.filter(pk=job.pk).delete()
+        private_files_delete_of(job)
+
+
 def jobs_reap_stuck(*, now: datetime | None = None) -> int:
-    """Fail running jobs with no heartbeat for ``JOB_STUCK_AFTER_MINUTES``; returns how many."""
+    """Fail the jobs a worker holds ("running" in the lifecycle) with no heartbeat for
+    ``JOB_STUCK_AFTER_MINUTES``; returns how many. Jobs still waiting for a worker are left
+    alone, however long the queue: a backlog is not a lost worker."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.JOB_STUCK_AFTER_MINUTES)
     reaped = 0
     for model in job_models():
         count = model.objects.filter(
-            status__in=model.RUNNING_STATUSES, updated_at__lt=cutoff
+            status__in=model.active_statuses_in(JobStatus.RUNNING), updated_at__lt=cutoff
         ).update(
             status=JobStatus.FAILED, failure_message=STUCK_MESSAGE, finished_at=now, updated_at=now
         )
@@ -216,18 +293,21 @@ def jobs_reap_stuck(*, now: datetime | None = None) -> int:
 
 
 def jobs_requeue_lost(*, now: datetime | None = None) -> int:
-    """Queue again jobs still queued after ``JOB_STUCK_AFTER_MINUTES``; returns how many.
+    """Queue again jobs still waiting for a worker ("queued" in the lifecycle) after
+    ``JOB_STUCK_AFTER_MINUTES``; returns how many.
 
-    A queued job that long has lost its message (a broker restart, a worker killed before it
-    acknowledged); ``job_run`` skips a job that has started meanwhile, so a second message is
-    harmless. ``updated_at`` moves on, so the next beat does not queue it yet again.
+    A queued job that long may have lost its message (a broker restart, a worker killed before
+    it acknowledged). A second message is harmless: ``job_run`` skips a job that finished
+    meanwhile, and one that is running counts it as another delivery (runners are safe to run
+    twice). ``updated_at`` moves on, so the next beat does not queue it yet again.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.JOB_STUCK_AFTER_MINUTES)
     requeued = 0
     for model in job_models():
-        for job in model.objects.filter(status=JobStatus.QUEUED, updated_at__lt=cutoff):
-            if model.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(updated_at=now):
+        queued = model.active_statuses_in(JobStatus.QUEUED)
+        for job in model.objects.filter(status__in=queued, updated_at__lt=cutoff):
+            if model.objects.filter(pk=job.pk, status=job.status).update(updated_at=now):
                 job_enqueue(job)
                 requeued += 1
         if requeued:

@@ -125,6 +125,7 @@ class Job(StoreOwnedModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     failure_message = models.TextField(blank=True)  # the reason, in words the merchant can act on
+    attempts = models.PositiveSmallIntegerField(default=0)  # deliveries of the current step
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -141,11 +142,13 @@ class Job(StoreOwnedModel):
         "The job stopped unexpectedly before it finished. Try again; if it happens again, "
         "contact support."
     )
-    # statuses with work left (a delivered task runs; cancel allowed), and those a worker holds
-    # (the reaper fails them when their heartbeat stops)
+    # a queued status → the status a worker starts it in (the import's "check queued" → "checking")
+    STARTS: dict[str, str] = {JobStatus.QUEUED: JobStatus.RUNNING}
+    # statuses with work left (a delivered task runs; cancel allowed)
     ACTIVE_STATUSES: tuple[str, ...] = (JobStatus.QUEUED, JobStatus.RUNNING)
-    RUNNING_STATUSES: tuple[str, ...] = (JobStatus.RUNNING,)
-    # a finer status → its place in the common lifecycle (queued/running/done/failed/cancelled)
+    # a finer status → its place in the common lifecycle (queued/running/done/failed/cancelled):
+    # the active ones in "queued" wait for a worker (queued again when the message was lost),
+    # those in "running" are held by one (failed by the reaper when their heartbeat stops)
     LIFECYCLE: dict[str, str] = {}
     # private files of the row, deleted after settings.PRIVATE_FILE_RETENTION_DAYS[file_retention]
     private_file_fields: tuple[str, ...] = ("result_file",)
@@ -162,6 +165,16 @@ class Job(StoreOwnedModel):
     @property
     def lifecycle(self) -> str:
         return self.LIFECYCLE.get(self.status, self.status)
+
+    @classmethod
+    def active_statuses_in(cls, lifecycle: str) -> tuple[str, ...]:
+        """The active statuses whose place in the common lifecycle is ``lifecycle``."""
+        return tuple(s for s in cls.ACTIVE_STATUSES if cls.LIFECYCLE.get(s, s) == lifecycle)
+
+    @property
+    def max_attempts(self) -> int:
+        """Deliveries of one step before it fails: the first run and ``max_retries`` more."""
+        return self.max_retries + 1
 
     @property
     def is_active(self) -> bool:

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.catalog import services
+from apps.catalog.io import exporter
 from apps.catalog.io.columns import COLUMN_NAMES
 from apps.catalog.models import Category, ExportJob, InventoryMovement, Product, Variant
 from apps.core.exceptions import DomainError
@@ -399,3 +400,62 @@ def test_a_yen_stores_export_writes_whole_amounts(store, owner, client_for):
     assert (first["price"], first["compare_at_price"], first["cost"]) == ("1500", "1800", "700")
     price_cell = sheet.cell(row=2, column=list(COLUMN_NAMES).index("price") + 1)
     assert (price_cell.value, price_cell.number_format) == (1500, "0")
+
+
+# --- the CSV export as a job: progress per block, and Cancel between blocks ----------------------
+def many_variants(store, count):
+    """``count`` products of one variant each; their titles break lines and quote."""
+    for index in range(count):
+        product = Product.objects.create(
+            store=store, handle=f"p-{index:02}", title=f'Shirt\n"{index}", linen'
+        )
+        Variant.objects.create(store=store, product=product, sku=f"SKU-{index}", price=1)
+
+
+def test_a_csv_export_job_reports_its_progress_per_block(store, owner, monkeypatch):
+    many_variants(store, 30)
+    monkeypatch.setattr(exporter, "CSV_PRODUCTS_PER_COPY", 4)  # a block every 4 rows
+    written = []
+    record = services.exports.job_progress_save
+
+    def recording(job, *, processed, total=None):
+        written.append(processed)
+        record(job, processed=processed, total=total)
+
+    monkeypatch.setattr(services.exports, "job_progress_save", recording)
+    job = services.export_job_create(store=store, actor=owner, params={}, file_format="csv")
+
+    assert job_run(label="catalog.ExportJob", job_id=job.pk) == "done"
+
+    assert [done for done in written if 0 < done < 30] == [4, 8, 12, 16, 20, 24, 28]
+    job.refresh_from_db()
+    assert (job.processed, job.total) == (30, 30)
+    with job.result_file.open("rb") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig"))))
+    assert [r["sku"] for r in rows] == [f"SKU-{index}" for index in range(30)]
+    assert rows[7]["title"] == 'Shirt\n"7", linen'
+
+
+def test_cancelling_a_csv_export_job_stops_it_at_the_next_block_and_keeps_no_file(
+    store, owner, monkeypatch
+):
+    many_variants(store, 30)
+    monkeypatch.setattr(exporter, "CSV_PRODUCTS_PER_COPY", 4)
+    job = services.export_job_create(store=store, actor=owner, params={}, file_format="csv")
+    record = services.exports.job_progress_save
+    written = []
+
+    def cancel_after_the_first_block(job, *, processed, total=None):
+        if processed:  # Cancel pressed while the first block was written
+            ExportJob.objects.filter(pk=job.pk).update(status="cancelled")
+        written.append(processed)
+        record(job, processed=processed, total=total)
+
+    monkeypatch.setattr(services.exports, "job_progress_save", cancel_after_the_first_block)
+
+    assert job_run(label="catalog.ExportJob", job_id=job.pk) == "cancelled"
+
+    assert len(written) == 2  # the start, then the first block: no more
+    job.refresh_from_db()
+    assert (job.status, job.result_file.name) == ("cancelled", "")
+    assert Variant.objects.for_store(store).count() == 30  # the connection still answers

@@ -15,6 +15,7 @@ from apps.catalog.models import ImageFetchJob, ImportJob, ImportStatus, ProductI
 from apps.catalog.services import image_fetch
 from apps.catalog.services.image_fetch import ImageFetchError, check_host, fetch_image
 from apps.core.jobs import job_run
+from tests.catalog.factories import ProductFactory
 from tests.catalog.io_factories import media_root, upload  # noqa: F401
 from tests.catalog.test_import_formats import sample
 
@@ -242,3 +243,71 @@ def test_another_stores_image_fetch_is_not_found(store, owner, client_for, other
     assert client.get(mine).status_code == 404
     assert client.post(mine + "cancel/").status_code == 404
     assert ImageFetchJob.objects.get(import_job=job).status == "queued"
+
+
+@pytest.fixture
+def queued_images(store, owner, monkeypatch):
+    """An import with two images waiting, and a fake network that counts what it fetches."""
+    ProductFactory(store=store, handle="shirt")
+    import_job = ImportJob.objects.create(
+        store=store,
+        original_name="products.csv",
+        file_format="csv",
+        status=ImportStatus.DONE,
+        summary={
+            "images": [
+                {"handle": "shirt", "url": f"https://images.test/{name}.png", "status": "queued"}
+                for name in ("front", "back")
+            ]
+        },
+    )
+    fetched = []
+
+    def fake_fetch(url, **kwargs):
+        fetched.append(url.rsplit("/", 1)[1])
+        return png()
+
+    monkeypatch.setattr(image_fetch, "fetch_image", fake_fetch)
+    fetch = ImageFetchJob.objects.create(
+        store=store, import_job=import_job, total=2, requested_by=owner
+    )
+    return import_job, fetch, fetched
+
+
+def set_image_status(import_job, index, status):
+    row = ImportJob.objects.get(pk=import_job.pk)
+    row.summary["images"][index].update(status=status, note="")
+    ImportJob.objects.filter(pk=row.pk).update(summary=row.summary)
+
+
+@pytest.mark.usefixtures("media_root")
+def test_a_second_delivery_does_not_add_an_image_the_first_one_added(queued_images):
+    import_job, fetch, fetched = queued_images
+    job = ImageFetchJob.objects.select_related("import_job", "store").get(pk=fetch.pk)
+    assert job.import_job.summary["images"][0]["status"] == "queued"  # as this delivery read it
+    image_fetch.image_fetch_job_run(job=ImageFetchJob.objects.get(pk=fetch.pk))  # another one
+    ImageFetchJob.objects.filter(pk=fetch.pk).update(status="running")
+
+    image_fetch.image_fetch_job_run(job=job)
+
+    assert fetched == ["front.png", "back.png"]
+    assert ProductImage.objects.filter(product__handle="shirt").count() == 2
+
+
+@pytest.mark.usefixtures("media_root")
+def test_an_image_a_lost_delivery_was_fetching_is_listed_as_failed_not_added_twice(
+    queued_images,
+):
+    import_job, fetch, fetched = queued_images
+    set_image_status(import_job, 0, "fetching")  # the worker died during this fetch
+
+    image_fetch.image_fetch_job_run(job=ImageFetchJob.objects.get(pk=fetch.pk))
+
+    assert fetched == ["back.png"]
+    import_job.refresh_from_db()
+    first, second = import_job.summary["images"]
+    assert (first["status"], first["note"]) == (
+        "failed",
+        "The fetch stopped before it finished; add this image on the product's page.",
+    )
+    assert second["status"] == "added"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from apps.audit.models import AuditEntry
 from apps.catalog import services
@@ -18,7 +20,7 @@ from apps.catalog.models import (
     Variant,
 )
 from apps.core.exceptions import DomainError
-from apps.core.jobs import job_run
+from apps.core.jobs import job_run, jobs_reap_stuck, jobs_requeue_lost
 from tests.catalog.io_factories import csv_bytes, make_shirts, media_root, row, upload  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -363,7 +365,11 @@ def test_large_file_is_checked_by_a_job_queued_on_commit(
 
     assert len(callbacks) == 1
     job.refresh_from_db()
-    assert job.status == ImportStatus.VALIDATING
+    assert (job.status, job.lifecycle, job.started_at) == (
+        ImportStatus.CHECK_QUEUED,
+        "queued",
+        None,
+    )
     assert run_import(job.pk) == ImportStatus.VALIDATED
     job.refresh_from_db()
     assert (job.status, job.processed, job.total) == (ImportStatus.VALIDATED, 2, 2)
@@ -383,6 +389,8 @@ def test_run_job_imports_once_even_when_delivered_twice(
         services.import_job_start(store=store, job=job, actor=owner)
 
     assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert (job.status, job.lifecycle) == (ImportStatus.IMPORT_QUEUED, "queued")
     assert run_import(job.pk) == ImportStatus.DONE
     assert run_import(job.pk) is None
 
@@ -419,3 +427,128 @@ def test_an_unexpected_error_fails_the_import_with_a_message_and_writes_nothing(
         "again, split the file into smaller parts."
     )
     assert Variant.objects.for_store(store).count() == 0
+
+
+def large_import(store, owner, monkeypatch):
+    monkeypatch.setattr(services.imports, "INLINE_MAX_ROWS", 1)
+    return services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="B", option1_value="L")]))
+    )
+
+
+def test_an_import_waiting_behind_a_backlog_is_queued_again_not_reaped(
+    store, owner, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.JOB_STUCK_AFTER_MINUTES = 30
+    job = large_import(store, owner, monkeypatch)
+    long_ago = timezone.now() - timedelta(minutes=45)
+    for start in (
+        lambda: services.import_job_configure(
+            store=store, job=job, mapping=job.mapping, mode="skip"
+        ),
+        lambda: services.import_job_start(store=store, job=job, actor=owner),
+    ):
+        start()
+        ImportJob.objects.filter(pk=job.pk).update(updated_at=long_ago)
+
+        assert jobs_reap_stuck() == 0
+        with django_capture_on_commit_callbacks() as callbacks:
+            assert jobs_requeue_lost() == 1
+
+        assert len(callbacks) == 1  # its message was lost: queued again
+        job.refresh_from_db()
+        assert job.lifecycle == "queued"
+        assert run_import(job.pk) in (ImportStatus.VALIDATED, ImportStatus.DONE)
+        job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert Variant.objects.for_store(store).count() == 2
+
+
+def test_a_started_check_without_a_heartbeat_is_still_reaped(store, owner, monkeypatch, settings):
+    settings.JOB_STUCK_AFTER_MINUTES = 30
+    job = large_import(store, owner, monkeypatch)
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.VALIDATING, updated_at=timezone.now() - timedelta(minutes=45)
+    )
+
+    assert jobs_requeue_lost() == 0
+    assert jobs_reap_stuck() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+
+
+# --- what happens to the row while a check runs ------------------------------------------------
+def check_that_first(monkeypatch, job, status, message="", error=None):
+    """The check, with ``status`` written to the job meanwhile (a Cancel, the reaper)."""
+    original = services.imports.BulkImport.check
+
+    def check(self):
+        ImportJob.objects.filter(pk=job.pk).update(status=status, failure_message=message)
+        if error:
+            raise error
+        return original(self)
+
+    monkeypatch.setattr(services.imports.BulkImport, "check", check)
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [(ImportStatus.CANCELLED, ""), (ImportStatus.FAILED, "Stopped without finishing")],
+)
+def test_a_cancel_or_reap_during_the_check_is_not_overwritten(
+    store, owner, monkeypatch, status, message
+):
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(), row(sku="B", price="abc")]))
+    )
+    check_that_first(monkeypatch, job, status, message)
+
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == (status, message)
+    assert "valid_rows" not in job.summary
+    assert job.result_file.name == ""
+
+
+def test_a_file_error_after_a_cancel_keeps_the_cancel(store, owner, monkeypatch):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    error = services.imports.ImportFileError("The file ends in the middle of a row.")
+    check_that_first(monkeypatch, job, ImportStatus.CANCELLED, error=error)
+
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == (ImportStatus.CANCELLED, "")
+
+
+@pytest.mark.parametrize("status", [ImportStatus.CHECK_QUEUED, ImportStatus.VALIDATING])
+def test_a_new_mapping_is_refused_while_the_file_is_being_checked(store, owner, status):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    ImportJob.objects.filter(pk=job.pk).update(status=status)
+    job.refresh_from_db()
+    before = ImportJob.objects.values().get(pk=job.pk)
+
+    with pytest.raises(DomainError) as refused:
+        services.import_job_configure(
+            store=store, job=job, mapping={"handle": "handle"}, mode="all"
+        )
+
+    assert refused.value.message == (
+        "This file is being checked right now. Wait for the check to finish, or cancel it."
+    )
+    assert ImportJob.objects.values().get(pk=job.pk) == before
+
+
+def test_two_mappings_sent_at_once_start_one_check(store, owner, monkeypatch):
+    monkeypatch.setattr(services.imports, "INLINE_MAX_ROWS", 0)
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    stale = ImportJob.objects.get(pk=job.pk)  # the second request loaded the row before the first
+
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    with pytest.raises(DomainError):
+        services.import_job_configure(store=store, job=stale, mapping=job.mapping, mode="all")
+
+    job.refresh_from_db()
+    assert (job.status, job.mode) == (ImportStatus.CHECK_QUEUED, "skip")

@@ -223,3 +223,87 @@ def test_shopifys_requires_shipping_is_explained_without_promising_a_shipping_ar
     assert SHOPIFY_IGNORED["variant_requires_shipping"] == (
         "Not imported: every variant is treated as shipped."
     )
+
+
+def test_a_small_import_that_crashes_during_the_request_shows_it_failed(
+    store, owner, client_for, monkeypatch
+):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom in a place nobody expected")
+
+    monkeypatch.setattr(services.imports.BulkImport, "apply", broken)
+    client = client_for(owner)
+    client.raise_request_exception = False
+
+    response = client.post(url("import-run", store, job_id=job.pk))
+
+    assert response.status_code == 302
+    assert response["Location"] == url("import-detail", store, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.failure_message == ImportJob.failure_text
+    assert Variant.objects.for_store(store).count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "The import stopped unexpectedly and nothing was written." in page
+    assert url("import-cancel", store, job_id=job.pk) not in page
+
+
+def test_a_small_check_that_crashes_during_the_request_shows_it_failed(
+    store, owner, client_for, monkeypatch
+):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom in a place nobody expected")
+
+    monkeypatch.setattr(services.imports.BulkImport, "check", broken)
+    client = client_for(owner)
+    client.raise_request_exception = False
+
+    form = {f"column_{i}": column for i, column in enumerate(job.headers)}
+    response = client.post(url("import-mapping", store, job_id=job.pk), {**form, "mode": "skip"})
+
+    assert response.status_code == 302
+    assert response["Location"] == url("import-detail", store, job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == (ImportStatus.FAILED, ImportJob.failure_text)
+    page = client.get(response["Location"]).content.decode()
+    assert "The import stopped unexpectedly and nothing was written." in page
+
+
+@pytest.mark.parametrize(
+    ("status", "heading"),
+    [(ImportStatus.CHECK_QUEUED, "Checking"), (ImportStatus.IMPORT_QUEUED, "Importing")],
+)
+def test_an_import_waiting_for_a_worker_says_so_and_polls(
+    store, owner, client_for, status, heading
+):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    ImportJob.objects.filter(pk=job.pk).update(status=status, total=5000)
+
+    page = client_for(owner).get(url("import-detail", store, job_id=job.pk)).content.decode()
+    history = client_for(owner).get(url("import-list", store)).content.decode()
+
+    assert f"<h1>{heading} products.csv</h1>" in page
+    assert "Waiting for a worker to start…" in page
+    assert 'hx-trigger="every 1s"' in page
+    assert url("import-cancel", store, job_id=job.pk) in page
+    assert {"Checking": "Waiting to check…", "Importing": "Waiting to import…"}[heading] in history
+
+
+def test_the_mapping_page_of_an_import_being_checked_shows_its_progress(store, owner, client_for):
+    job = services.import_job_create(store=store, actor=owner, upload=upload(csv_bytes([row()])))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.VALIDATING)
+    mapping = url("import-mapping", store, job_id=job.pk)
+
+    shown = client_for(owner).get(mapping)
+    posted = client_for(owner).post(mapping, {"column_0": "handle", "mode": "all"})
+
+    for response in (shown, posted):
+        assert response.status_code == 302
+        assert response["Location"] == url("import-detail", store, job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.mode) == (ImportStatus.VALIDATING, "skip")

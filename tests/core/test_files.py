@@ -11,9 +11,12 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from apps.accounts.services import store_delete
 from apps.catalog import services
 from apps.catalog.models import ExportJob, ImportJob, ProductImage, product_image_path
-from apps.core.files import private_storage
+from apps.core.exceptions import DomainError
+from apps.core.files import private_files_delete_expired, private_storage
+from apps.core.jobs import job_delete
 from apps.core.tasks import private_files_delete_expired_task
 from tests.catalog.io_factories import csv_bytes, media_root, row, upload  # noqa: F401
 
@@ -123,3 +126,136 @@ def test_product_images_get_an_unguessable_folder(store):
 
     assert re.fullmatch(rf"stores/{store.pk}/products/7/[0-9a-f]{{32}}/shirt\.jpg", first)
     assert first != second
+
+
+# --- no private file outlives its row, its store, or its retention ---------------------------
+def private_names(store=None):
+    """Every private file of the import and export jobs (of ``store``), as storage names."""
+    names = []
+    for folder in ("catalog/importjob", "catalog/exportjob"):
+        if not private_storage.exists(folder):
+            continue
+        for store_folder in private_storage.listdir(folder)[0]:
+            if store is None or store_folder == str(store.pk):
+                path = f"{folder}/{store_folder}"
+                names += [f"{path}/{name}" for name in private_storage.listdir(path)[1]]
+    return sorted(names)
+
+
+def with_errors(store, owner):
+    return services.import_job_create(
+        store=store,
+        actor=owner,
+        upload=upload(csv_bytes([row(), row(sku="LS-L", option1_value="L", price="-1")])),
+    )
+
+
+def test_a_new_check_or_the_run_deletes_the_error_rows_they_replace(
+    store, owner, django_capture_on_commit_callbacks
+):
+    job = with_errors(store, owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    first = job.result_file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    second = job.result_file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_start(store=store, job=job, actor=owner)
+    job.refresh_from_db()
+
+    assert len({first, second, job.result_file.name}) == 3
+    assert private_names(store) == sorted([job.file.name, job.result_file.name])
+
+
+def test_a_check_with_no_bad_rows_left_deletes_the_earlier_error_rows(
+    store, owner, django_capture_on_commit_callbacks
+):
+    bad_cost = row(sku="LS-L", option1_value="L", cost="abc")
+    job = services.import_job_create(
+        store=store, actor=owner, upload=upload(csv_bytes([row(), bad_cost]))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_configure(store=store, job=job, mapping=job.mapping, mode="skip")
+    assert job.result_file
+    mapping = {header: column for header, column in job.mapping.items() if column != "cost"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_job_configure(store=store, job=job, mapping=mapping, mode="skip")
+
+    job.refresh_from_db()
+    assert job.result_file.name == ""
+    assert private_names(store) == [job.file.name]
+
+
+def test_retention_also_deletes_old_files_no_row_refers_to(store, owner, settings):
+    settings.PRIVATE_FILE_RETENTION_DAYS = {"imports": 30, "exports": 7, "default": 30}
+    job = imported(store, owner)
+    orphan = private_storage.save(
+        f"catalog/importjob/{store.pk}/0123456789abcdef0123456789abcdef.csv", ContentFile(b"x")
+    )
+    gone_store = private_storage.save("catalog/exportjob/987654/feed.csv", ContentFile(b"x"))
+    referenced = [job.file.name, job.result_file.name]
+
+    assert private_files_delete_expired_task() == 0  # nothing is old enough yet
+    later = timezone.now() + timedelta(days=31)
+
+    assert private_files_delete_expired(now=later) == 4
+
+    assert [private_storage.exists(name) for name in (orphan, gone_store, *referenced)] == [
+        False,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_retention_keeps_a_recent_file_no_row_refers_to_yet(store, owner, settings):
+    """A worker saves the file just before it writes the row: a fresh file is left alone."""
+    settings.PRIVATE_FILE_RETENTION_DAYS = {"imports": 30, "exports": 7, "default": 30}
+    fresh = private_storage.save(f"catalog/exportjob/{store.pk}/new.csv", ContentFile(b"x"))
+
+    assert private_files_delete_expired_task() == 0
+
+    assert private_storage.exists(fresh)
+
+
+def test_deleting_a_finished_job_deletes_its_files(
+    store, owner, django_capture_on_commit_callbacks
+):
+    job = imported(store, owner)
+    names = [job.file.name, job.result_file.name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job_delete(job=job)
+
+    assert not ImportJob.objects.filter(pk=job.pk).exists()
+    assert [private_storage.exists(name) for name in names] == [False, False]
+
+
+def test_a_running_job_cannot_be_deleted(store, owner):
+    job = imported(store, owner)
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    job.refresh_from_db()
+
+    with pytest.raises(DomainError):
+        job_delete(job=job)
+
+    assert ImportJob.objects.filter(pk=job.pk).exists()
+    assert private_storage.exists(job.file.name)
+
+
+def test_deleting_a_store_deletes_its_private_files_only(
+    store, other_store, owner, make_member, django_capture_on_commit_callbacks
+):
+    imported(store, owner)
+    theirs = imported(other_store, make_member(other_store, "owner"))
+    export = ExportJob.objects.create(store=store, file_format="csv", status="done")
+    export.result_file.save("export.csv", ContentFile(b"handle\n"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        store_delete(store=store)
+
+    assert private_names(store) == []
+    assert private_names(other_store) == sorted([theirs.file.name, theirs.result_file.name])
+    assert not ImportJob.objects.filter(store_id=store.pk).exists()

@@ -21,6 +21,7 @@ from apps.core.jobs import (
     job_progress_of,
     job_progress_save,
     job_run,
+    job_run_inline,
     jobs_reap_stuck,
     jobs_requeue_lost,
 )
@@ -339,3 +340,95 @@ def test_cancel_of_a_job_in_its_last_write_says_so_instead_of_hanging(settings):
     )
     job.refresh_from_db()
     assert job.status == "running"
+
+
+# --- a job that kills its worker (no except clause runs; the broker delivers it again) ---------
+class WorkerKilled(BaseException):
+    """Stands in for SIGKILL / the OOM killer: nothing in job_run can catch it."""
+
+
+def runner_that_kills_its_worker(*, job):
+    CALLS.append(job.pk)
+    raise WorkerKilled()
+
+
+def test_a_redelivered_running_job_keeps_its_old_heartbeat_so_the_reaper_fails_it(
+    make_job, use_runner, settings
+):
+    settings.JOB_STUCK_AFTER_MINUTES = 30
+    use_runner(runner_that_kills_its_worker)
+    job = make_job(status="running", started_at=timezone.now() - timedelta(hours=2))
+    two_hours_ago = timezone.now() - timedelta(hours=2)
+    BulkJob.objects.filter(pk=job.pk).update(updated_at=two_hours_ago)
+
+    with pytest.raises(WorkerKilled):
+        job_run(label=LABEL, job_id=job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.updated_at) == ("running", 1, two_hours_ago)
+    assert jobs_reap_stuck() == 1
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == ("failed", STUCK_MESSAGE)
+
+
+def test_a_job_that_keeps_killing_its_worker_fails_after_its_attempts(make_job, use_runner):
+    use_runner(runner_that_kills_its_worker)
+    job = make_job()
+    allowed = BulkJob.max_retries + 1
+
+    for _ in range(allowed):
+        with pytest.raises(WorkerKilled):
+            job_run(label=LABEL, job_id=job.pk)
+    assert job_run(label=LABEL, job_id=job.pk) == "failed"
+
+    assert [job.pk] * allowed == CALLS  # the last delivery did not run it again
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", allowed)
+    assert job.failure_message == BulkJob.failure_text
+    assert job.finished_at is not None
+    assert job_run(label=LABEL, job_id=job.pk) is None
+
+
+def test_the_first_start_of_a_queued_job_is_its_first_heartbeat(make_job, use_runner):
+    use_runner(runner_that_looks_at_its_row)
+    job = make_job()
+    long_ago = timezone.now() - timedelta(hours=2)
+    BulkJob.objects.filter(pk=job.pk).update(updated_at=long_ago)
+
+    job_run(label=LABEL, job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.updated_at > long_ago
+    assert job.attempts == 1
+
+
+# --- a small job run inside the request -----------------------------------------------------
+def test_an_inline_run_fails_the_job_with_a_readable_reason_like_a_worker(
+    make_job, use_runner, caplog
+):
+    use_runner(runner_that_raises)
+    job = make_job()
+
+    ran = job_run_inline(job)
+
+    assert ran.status == "failed"
+    job.refresh_from_db()
+    assert (job.status, job.failure_message) == ("failed", BulkJob.failure_text)
+    assert job.finished_at is not None
+    assert "a bug deep inside" in caplog.text
+
+
+def test_an_inline_run_does_not_retry_a_lost_database(make_job, use_runner):
+    use_runner(runner_that_loses_the_database)
+    job = make_job()
+
+    assert job_run_inline(job).status == "failed"
+
+    assert [job.pk] == CALLS
+
+
+def test_an_inline_run_returns_the_finished_job(make_job, use_runner):
+    use_runner(runner_that_counts)
+    job = make_job()
+
+    assert job_run_inline(job).status == "done"

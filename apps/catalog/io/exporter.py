@@ -83,24 +83,65 @@ def export_filename(*, store, file_format: str, when) -> str:
     return f"{store.handle}-products-{when:%Y%m%d-%H%M}.{file_format}"
 
 
-def export_csv_chunks(*, store, products: QuerySet[Product]) -> Iterator[bytes]:
-    """The CSV file in blocks as PostgreSQL writes them; UTF-8 with a BOM so Excel reads it."""
-    sql, params = export_query(store=store, products=products)
+CSV_BLOCK_BYTES = 256 * 1024
+CSV_PRODUCTS_PER_COPY = 2000  # with progress: one COPY per this many products
+
+
+def export_csv_chunks(
+    *, store, products: QuerySet[Product], progress: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
+    """The CSV file in blocks as PostgreSQL writes them; UTF-8 with a BOM so Excel reads it.
+
+    Given ``progress`` (a background export), the products are copied in batches of
+    ``CSV_PRODUCTS_PER_COPY`` in the same order, and ``progress(rows)`` is called between two
+    batches with the variants written so far (the connection is busy during a COPY); it may
+    raise to stop, e.g. ``JobCancelled``."""
     yield codecs.BOM_UTF8
-    with connection.cursor() as cursor:
-        header = ",".join(COLUMN_NAMES) + "\r\n"
-        yield header.encode()
-        copy_sql = f"COPY ({guarded_select(sql)}) TO STDOUT WITH (FORMAT csv)"
-        # the psycopg cursor itself: Django's DEBUG wrapper takes no COPY parameters
-        with cursor.cursor.copy(copy_sql, params) as copy:
-            pending = bytearray()
-            for block in copy:
-                pending += block
-                if len(pending) >= 256 * 1024:
-                    yield bytes(pending)
-                    pending.clear()
-            if pending:
+    yield (",".join(COLUMN_NAMES) + "\r\n").encode()
+    if progress is None:
+        yield from _copy_blocks(store=store, products=products)
+        return
+    ids = list(products.filter(store=store).order_by("handle").values_list("pk", flat=True))
+    rows = CsvRecordCounter()
+    for start in range(0, len(ids), CSV_PRODUCTS_PER_COPY):
+        batch = Product.objects.filter(pk__in=ids[start : start + CSV_PRODUCTS_PER_COPY])
+        for block in _copy_blocks(store=store, products=batch):
+            rows.add(block)
+            yield block
+        progress(rows.records)
+
+
+def _copy_blocks(*, store, products: QuerySet[Product]) -> Iterator[bytes]:
+    """The export's rows of ``products`` as CSV, straight from PostgreSQL's COPY, in blocks."""
+    sql, params = export_query(store=store, products=products)
+    copy_sql = f"COPY ({guarded_select(sql)}) TO STDOUT WITH (FORMAT csv)"
+    # the psycopg cursor itself: Django's DEBUG wrapper takes no COPY parameters
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
+        pending = bytearray()
+        for block in copy:
+            pending += block
+            if len(pending) >= CSV_BLOCK_BYTES:
                 yield bytes(pending)
+                pending.clear()
+        if pending:
+            yield bytes(pending)
+
+
+class CsvRecordCounter:
+    """Counts the records of a CSV read in blocks: line ends outside quoted cells (a cell may
+    hold line breaks; ``""`` inside quotes toggles twice, so it changes nothing)."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.in_quotes = False
+
+    def add(self, block: bytes | bytearray) -> int:
+        for index, part in enumerate(bytes(block).split(b'"')):
+            if index:
+                self.in_quotes = not self.in_quotes
+            if not self.in_quotes:
+                self.records += part.count(b"\n")
+        return self.records
 
 
 def export_xlsx_file(

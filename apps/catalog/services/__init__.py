@@ -60,6 +60,7 @@ from apps.catalog.services.images import (
     image_update,
 )
 from apps.catalog.services.imports import (
+    CONFIGURABLE_STATUSES,
     INLINE_MAX_ROWS,
     PROGRESS_EVERY,
     STATISTICS_REFRESH_ROWS,
@@ -104,6 +105,7 @@ __all__ = [
     "ExportNow",
     "IMAGE_FORMATS",
     "IMAGE_MAX_BYTES",
+    "CONFIGURABLE_STATUSES",
     "INLINE_MAX_ROWS",
     "MAX_PRICE",
     "MAX_TAGS",

@@ -83,16 +83,20 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
     products = product_filter(store=store, params=job.params)
     total = Variant.objects.for_store(store).filter(product__in=products).count()
     job_progress_save(job, processed=0, total=total)
+
+    def progress(done: int) -> None:  # raises JobCancelled once the export was cancelled
+        job_progress_save(job, processed=done)
+
     if job.file_format == "xlsx":
-        built = export_xlsx_file(
-            store=store,
-            products=products,
-            progress=lambda done: job_progress_save(job, processed=done),
-        )
+        built = export_xlsx_file(store=store, products=products, progress=progress)
     else:
         built = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
-        for chunk in export_csv_chunks(store=store, products=products):
-            built.write(chunk)
+        try:
+            for chunk in export_csv_chunks(store=store, products=products, progress=progress):
+                built.write(chunk)
+        except BaseException:
+            built.close()
+            raise
         built.seek(0)
     with built:
         job.result_file.save(f"export.{job.file_format}", File(built), save=False)

@@ -26,7 +26,7 @@ from django.db import transaction
 from apps.catalog.models import ImageFetchJob, ImportJob, Product
 from apps.catalog.services.images import IMAGE_MAX_BYTES, image_add
 from apps.core.exceptions import DomainError
-from apps.core.jobs import job_enqueue, job_finish, job_progress_save
+from apps.core.jobs import job_enqueue, job_finish, job_progress_save, job_step_held
 
 TIMEOUT_SECONDS = 10  # per connect / read
 DEADLINE_SECONDS = 30  # per image, redirects included
@@ -163,21 +163,52 @@ def image_fetch_job_create(*, import_job: ImportJob, requested_by) -> ImageFetch
     return job
 
 
+FETCH_INTERRUPTED = "The fetch stopped before it finished; add this image on the product's page."
+
+
 def image_fetch_job_run(*, job: ImageFetchJob) -> ImageFetchJob:
     """Fetch the import's queued images one by one and add them to their products, saving each
-    outcome and the progress as it goes (so Cancel stops it between two images)."""
+    outcome and the progress as it goes (so Cancel stops it between two images).
+
+    Safe when the job is delivered twice: each image is fetched while this delivery holds the
+    job's step (``job_step_held``), and only when the import's row, read again under its lock,
+    still shows it waiting; it is marked "fetching" (committed) before the network call. An
+    image found "fetching" was being fetched by a delivery that died: it may have been added,
+    so it is listed as failed rather than added twice."""
     import_job = job.import_job
     actor = job.requested_by or "import"
-    images = import_job.summary.get("images", [])
-    for index, image in enumerate(images):
-        if image.get("status") in {"queued", "pending"}:
-            outcome = _image_fetch_one(store=job.store, actor=actor, image=image)
-            with transaction.atomic():
-                locked = ImportJob.objects.select_for_update().get(pk=import_job.pk)
-                locked.summary["images"][index].update(outcome)
-                ImportJob.objects.filter(pk=import_job.pk).update(summary=locked.summary)
-        job_progress_save(job, processed=index + 1, total=len(images))
+    total = len(import_job.summary.get("images", []))
+    for index in range(total):
+        with job_step_held(job):
+            image = _image_claim(import_job.pk, index)
+            if image is not None:
+                outcome = _image_fetch_one(store=job.store, actor=actor, image=image)
+                _image_record(import_job.pk, index, outcome)
+        job_progress_save(job, processed=index + 1, total=total)
     return job_finish(job)
+
+
+@transaction.atomic
+def _image_claim(import_job_id: int, index: int) -> dict | None:
+    """The image at ``index`` when it still waits, now marked "fetching"; else None."""
+    locked = ImportJob.objects.select_for_update().get(pk=import_job_id)
+    image = locked.summary["images"][index]
+    status = image.get("status")
+    if status == "fetching":
+        image.update(status="failed", note=FETCH_INTERRUPTED)
+    elif status in {"queued", "pending"}:
+        image["status"] = "fetching"
+    else:
+        return None
+    ImportJob.objects.filter(pk=import_job_id).update(summary=locked.summary)
+    return dict(image) if image["status"] == "fetching" else None
+
+
+@transaction.atomic
+def _image_record(import_job_id: int, index: int, outcome: dict) -> None:
+    locked = ImportJob.objects.select_for_update().get(pk=import_job_id)
+    locked.summary["images"][index].update(outcome)
+    ImportJob.objects.filter(pk=import_job_id).update(summary=locked.summary)
 
 
 def _image_fetch_one(*, store, actor, image: dict) -> dict:

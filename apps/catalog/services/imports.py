@@ -41,8 +41,17 @@ from apps.catalog.models import ImportJob, ImportMode, ImportStatus
 from apps.catalog.services import import_sources
 from apps.core.csv import guarded_writer
 from apps.core.exceptions import DomainError
-from apps.core.jobs import job_enqueue, job_progress_save
+from apps.core.files import private_file_delete_on_commit, private_storage
+from apps.core.jobs import job_enqueue, job_progress_save, job_run_inline
 
+# a new mapping (and its check) is taken in these statuses only: never while a check or the
+# import waits or runs, never after the import ran
+CONFIGURABLE_STATUSES = (
+    ImportStatus.UPLOADED,
+    ImportStatus.VALIDATED,
+    ImportStatus.FAILED,
+    ImportStatus.CANCELLED,
+)
 # files with more data rows than this are checked and imported by Celery, with a progress bar
 INLINE_MAX_ROWS = 2000
 PROGRESS_EVERY = 1000
@@ -117,8 +126,8 @@ def import_job_configure(
 
     ``create_categories``: create the categories the file names that the store doesn't have
     (Shopify and WooCommerce exports); unticked, those products get no category."""
-    if job.status in (ImportStatus.RUNNING, ImportStatus.DONE):
-        raise DomainError("This import has already run.", field="mode")
+    if job.status not in CONFIGURABLE_STATUSES:
+        raise DomainError(_configure_refusal(job.status), field="mode")
     if mode not in ImportMode.values:
         raise DomainError("Choose how to treat rows with errors.", field="mode")
     clean = {header: column for header, column in mapping.items() if column}
@@ -132,19 +141,31 @@ def import_job_configure(
     if missing:
         labels = ", ".join(COLUMNS_BY_NAME[c].label for c in missing)
         raise DomainError(f"Choose the file's column for: {labels} (required).", field="mapping")
-    job.mapping = clean
-    job.mode = mode
-    job.summary = {**job.summary, "create_categories": bool(create_categories)}
-    job.status = ImportStatus.VALIDATING
-    job.processed = 0
-    job.started_at = timezone.now()
-    job.failure_message = ""
-    job.save()
+    fields = {
+        "mapping": clean,
+        "mode": mode,
+        "summary": {**job.summary, "create_categories": bool(create_categories)},
+        "status": ImportStatus.CHECK_QUEUED,
+        "processed": 0,
+        "attempts": 0,
+        "started_at": None,
+        "finished_at": None,
+        "failure_message": "",
+    }
+    # one check at a time: a second request that loaded the row before this one is refused
+    if not _job_write(job, expected=CONFIGURABLE_STATUSES, **fields):
+        raise DomainError(_configure_refusal(job.status), field="mode")
     if job.total <= INLINE_MAX_ROWS:
-        import_job_validate(job=job)
+        job_run_inline(job)
     else:
         job_enqueue(job)
     return job
+
+
+def _configure_refusal(status: str) -> str:
+    if status in (ImportStatus.IMPORT_QUEUED, ImportStatus.RUNNING, ImportStatus.DONE):
+        return "This import has already run."
+    return "This file is being checked right now. Wait for the check to finish, or cancel it."
 
 
 def mapping_clash(mapping: dict[str, str]) -> str:
@@ -187,22 +208,27 @@ def import_job_validate(*, job: ImportJob) -> ImportJob:
             _stage(job, bulk, catalog_file, source)
             _check(bulk, source)
             summary = bulk.summary()
-            _attach_errors(job, _write_error_rows(job, bulk) if summary.error_rows else None)
+            errors_path = _write_error_rows(job, bulk) if summary.error_rows else None
     except ImportFileError as error:
         return _job_fail(job, error.message)
-    job.summary = {
-        "sample": job.summary.get("sample", []),
-        **summary.as_dict(),
-        **import_sources.source_summary(job, source),
-        "ignored_columns": ignored_headers(job.headers, job.mapping),
-        "checked_at": timezone.now().isoformat(),
-    }
-    job.total = summary.rows
-    job.processed = summary.rows
-    job.error_count = summary.error_count
-    job.status = ImportStatus.VALIDATED
-    job.finished_at = None
-    job.save()
+    # only while still checking: a Cancel or the reaper that came first stays
+    _job_write(
+        job,
+        expected=(ImportStatus.VALIDATING,),
+        errors_path=errors_path,
+        summary={
+            "sample": job.summary.get("sample", []),
+            **summary.as_dict(),
+            **import_sources.source_summary(job, source),
+            "ignored_columns": ignored_headers(job.headers, job.mapping),
+            "checked_at": timezone.now().isoformat(),
+        },
+        total=summary.rows,
+        processed=summary.rows,
+        error_count=summary.error_count,
+        status=ImportStatus.VALIDATED,
+        finished_at=None,
+    )
     return job
 
 
@@ -226,12 +252,43 @@ def _check(bulk: BulkImport, source) -> None:
     import_sources.source_checked(bulk, source)
 
 
-def _job_fail(job: ImportJob, message: str) -> ImportJob:
-    job.status = ImportStatus.FAILED
-    job.failure_message = message
-    job.finished_at = timezone.now()
-    job.save()
+def _job_fail(job: ImportJob, message: str, **fields) -> ImportJob:
+    """Fail the job with ``message`` unless it stopped meanwhile (cancelled, reaped)."""
+    _job_write(
+        job,
+        expected=ImportJob.ACTIVE_STATUSES,
+        status=ImportStatus.FAILED,
+        failure_message=message,
+        finished_at=timezone.now(),
+        **fields,
+    )
     return job
+
+
+_KEEP = object()
+
+
+def _job_write(job: ImportJob, *, expected: Sequence[str], errors_path=_KEEP, **fields) -> bool:
+    """Write ``fields`` (and, given ``errors_path``, the error rows' CSV or none) to the job
+    only while its status is one of ``expected``, like core's ``job_finish``: a step never
+    overwrites a Cancel, the reaper or another request that came first. False when it had;
+    the job is then reloaded and an error file it did not take is deleted."""
+    if errors_path is not _KEEP:
+        fields["result_file"] = _errors_file_save(job, errors_path) if errors_path else ""
+    now = timezone.now()
+    written = ImportJob.objects.filter(pk=job.pk, status__in=expected).update(
+        **fields, updated_at=now
+    )
+    if not written:
+        if fields.get("result_file"):
+            private_storage.delete(fields["result_file"])
+        job.refresh_from_db()
+        return False
+    if "result_file" in fields and job.result_file.name != fields["result_file"]:
+        private_file_delete_on_commit(job.result_file.name)  # the error rows it replaces
+    for name, value in {**fields, "updated_at": now}.items():
+        setattr(job, name, value)
+    return True
 
 
 # --- run ------------------------------------------------------------------------------------------
@@ -254,14 +311,20 @@ def import_job_start(*, store, job: ImportJob, actor) -> ImportJob:
     refusal = import_job_run_refusal(job)
     if refusal:
         raise DomainError(refusal)
-    job.status = ImportStatus.RUNNING
-    job.processed = 0
-    job.started_at = timezone.now()
-    job.finished_at = None
-    job.save(update_fields=["status", "processed", "started_at", "finished_at", "updated_at"])
+    started = _job_write(
+        job,
+        expected=(ImportStatus.VALIDATED,),  # a second click, or a new mapping meanwhile
+        status=ImportStatus.IMPORT_QUEUED,
+        processed=0,
+        attempts=0,
+        started_at=None,
+        finished_at=None,
+        requested_by=actor,  # the person who runs it: the audit entry and the result name them
+    )
+    if not started:
+        raise DomainError("This import has changed since it was checked. Reload the page.")
     if job.total <= INLINE_MAX_ROWS:
-        import_job_run(job_id=job.id, actor=actor)
-        job.refresh_from_db()
+        job_run_inline(job)
     else:
         job_enqueue(job)
     return job
@@ -274,12 +337,12 @@ def import_job_work(*, job: ImportJob) -> ImportJob | None:
     return import_job_run(job_id=job.pk)
 
 
-def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
+def import_job_run(*, job_id: int) -> ImportJob | None:
     """Read, check and write the whole file. Safe to call twice: a finished job is left alone."""
     job = ImportJob.objects.select_related("store", "requested_by").filter(pk=job_id).first()
     if job is None or job.status != ImportStatus.RUNNING:
         return job
-    actor = actor or job.requested_by
+    actor = job.requested_by
     try:
         catalog_file, stream = _job_rows(job)
         source = import_sources.source_rows_for(job, catalog_file.headers)
@@ -292,14 +355,14 @@ def import_job_run(*, job_id: int, actor=None) -> ImportJob | None:
             errors_path = _write_error_rows(job, bulk) if summary.error_rows else None
             checked = time.monotonic()
             if job.mode == ImportMode.ALL_OR_NOTHING and summary.error_rows:
-                _attach_errors(job, errors_path)
-                job.summary = {**job.summary, **summary.as_dict()}
-                job.error_count = summary.error_count
-                job.skipped_count = summary.error_rows
                 return _job_fail(
                     job,
                     f"Nothing was imported: {summary.error_rows:,} rows have errors and this "
                     "import is all or nothing.",
+                    errors_path=errors_path,
+                    summary={**job.summary, **summary.as_dict()},
+                    error_count=summary.error_count,
+                    skipped_count=summary.error_rows,
                 )
             with transaction.atomic():
                 locked = ImportJob.objects.select_for_update().get(pk=job.pk)
@@ -371,14 +434,21 @@ def _write_error_rows(job: ImportJob, bulk: BulkImport) -> str:
     return path
 
 
-def _attach_errors(job: ImportJob, path: str | None) -> None:
-    """Keep the error rows' CSV with the job (or forget an earlier one when there is none)."""
-    if path is None:
-        job.result_file = ""
-        return
+def _errors_file_save(job: ImportJob, path: str) -> str:
+    """Keep the error rows' CSV (a temporary file, removed) privately; returns its name."""
+    field = ImportJob._meta.get_field("result_file")
     with open(path, "rb") as handle:
-        job.result_file.save("errors.csv", File(handle), save=False)
+        name = field.storage.save(
+            field.generate_filename(job, "errors.csv"), File(handle), max_length=field.max_length
+        )
     os.unlink(path)
+    return name
+
+
+def _attach_errors(job: ImportJob, path: str | None) -> None:
+    """Keep the error rows' CSV with the job (or none), deleting the one it replaces on commit."""
+    private_file_delete_on_commit(job.result_file.name)
+    job.result_file = _errors_file_save(job, path) if path else ""
 
 
 # --- the same bulk path, for generated rows (demo data, benchmark) --------------------------------

@@ -101,7 +101,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: HttpRequest, job_id: int) -> HttpResponse:
     job = io_selectors.import_job_get(store=request.store, job_id=job_id)
-    if job.status in (ImportStatus.RUNNING, ImportStatus.DONE):
+    if job.status not in io_services.CONFIGURABLE_STATUSES:  # being checked, or imported
         return redirect(_job_url(request, job))
     form_kwargs = {"headers": job.headers, "mapping": job.mapping}
     status = 200

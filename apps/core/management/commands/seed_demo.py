@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD, SCALES, Progress, demo_loaded, seed_all
+from apps.core.files import private_files_delete_of_store
 from apps.core.models import Store
 
 
@@ -44,5 +45,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _delete_demo(self):
-        Store.objects.filter(handle__in=["demo", "northwind"]).delete()
+        stores = Store.objects.filter(handle__in=["demo", "northwind"])
+        for store_id in stores.values_list("pk", flat=True):
+            private_files_delete_of_store(store_id)  # its imports and exports, on commit
+        stores.delete()
         get_user_model().objects.filter(email__endswith="@demo.test").delete()
