@@ -15,11 +15,11 @@ MAX_INSTRUCTIONS = 2000
 
 
 def percent(value: Any, *, field: str = "fee_percent") -> Decimal:
-    number = shipping_inputs.amount(value, field=field, label="percent fee") or Decimal("0")
+    number = shipping_inputs.amount(value, field=field, label="percent fee")
+    if number is None:
+        return Decimal("0.00")
     if number > HUNDRED:
         raise DomainError("A percent fee is at most 100.", field=field)
-    if number != number.quantize(Decimal("0.01")):
-        raise DomainError("A percent fee has at most two decimals, e.g. 2.9.", field=field)
     return number
 
 

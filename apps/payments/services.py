@@ -93,7 +93,7 @@ def _values(
         "gateway": gateway,
         "instructions": inputs.instructions(instructions),
         "is_enabled": bool(is_enabled),
-        "fee_fixed": amount(fee_fixed, field="fee_fixed", label="fixed fee") or Decimal("0"),
+        "fee_fixed": amount(fee_fixed, field="fee_fixed", label="fixed fee") or Decimal("0.00"),
         "fee_percent": inputs.percent(fee_percent),
         "fee_cap": amount(fee_cap, field="fee_cap", label="fee cap"),
         "min_total": amount(min_total, field="min_total", label="minimum order total"),

@@ -360,7 +360,7 @@ def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
 def rate_price(rate: RateSpec, cart: Cart, currency: str) -> tuple[Decimal, bool]:
     """The rate's price for ``cart`` (which it can ship) and whether it is free."""
     if rate.free_over is not None and cart.subtotal >= rate.free_over:
-        return ZERO, True
+        return _rounded(ZERO, currency), True
     if rate.kind == WEIGHT:
         base = band_for(rate.bands, cart.weight_kg).price  # type: ignore[union-attr]
     elif rate.kind == SUBTOTAL:

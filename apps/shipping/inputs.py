@@ -110,8 +110,16 @@ def postal_rules(value: Iterable[Any] | str | None, *, field: str) -> list[str]:
 
 
 def amount(
-    value: Any, *, field: str, label: str, required: bool = False, maximum=MAX_AMOUNT
+    value: Any,
+    *,
+    field: str,
+    label: str,
+    required: bool = False,
+    maximum=MAX_AMOUNT,
+    places: int | None = None,
 ) -> Decimal | None:
+    """A number from 0 to ``maximum`` with at most ``places`` decimals (2 for money, 3 for a
+    weight in kg: ``maximum`` says which), kept with exactly that many."""
     text = str(value if value is not None else "").strip()
     if not text:
         if required:
@@ -127,7 +135,11 @@ def amount(
         raise DomainError(f"The {label} cannot be negative.", field=field)
     if number > maximum:
         raise DomainError(f"The {label} is too large; the most is {maximum:,}.", field=field)
-    return number
+    places = places if places is not None else (3 if maximum == MAX_WEIGHT else 2)
+    unit = Decimal(1).scaleb(-places)
+    if number != number.quantize(unit):
+        raise DomainError(f"The {label} has more than {places} decimals.", field=field)
+    return number.quantize(unit)
 
 
 def _band_value(text: str, *, field: str, line: int) -> Decimal:

@@ -288,7 +288,7 @@ def _rate_values(
     name="",
     bands="",
     excluded_tags=(),
-    position=0,
+    position=None,
     **amounts,
 ) -> dict:
     if not isinstance(service, CarrierService) or service.store_id != store.pk:
@@ -308,8 +308,8 @@ def _rate_values(
         )
         for field, (label, maximum) in RATE_AMOUNTS.items()
     }
-    values["price"] = values["price"] or Decimal("0")
-    values["handling_fee"] = values["handling_fee"] or Decimal("0")
+    values["price"] = values["price"] or Decimal("0.00")
+    values["handling_fee"] = values["handling_fee"] or Decimal("0.00")
     if kind in BANDED:
         band_list = list(bands) if isinstance(bands, list | tuple) else inputs.bands(bands)
         if not band_list:
@@ -330,7 +330,7 @@ def _rate_values(
         "kind": kind,
         "bands": inputs.bands_to_json(band_list),
         "excluded_tags": sorted({tag.lower() for tag in inputs.items(excluded_tags)}),
-        "position": int(position or 0),
+        **({} if position in (None, "") else {"position": max(0, int(position))}),
     }
 
 
@@ -349,6 +349,9 @@ def _rate_name_taken(name: str) -> str:
 def rate_create(*, store: Store, actor, zone: Zone, excluded_categories=(), **values) -> Rate:
     _own(store, zone, "zone")
     cleaned = _rate_values(store, **values)
+    if not values.get("position"):  # a new rate goes last in its zone
+        last = zone.rates.aggregate(last=Max("position"))["last"]
+        cleaned["position"] = 0 if last is None else last + 1
     categories = _categories(store, excluded_categories)
     rate = Rate(store=store, zone=zone, **cleaned)
     _save(rate, unique_message=_rate_name_taken(rate.name))
