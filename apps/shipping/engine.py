@@ -254,6 +254,10 @@ class ShippingQuote:
     weight_kg: Decimal
     currency: str
 
+    @property
+    def weight_text(self) -> str:
+        return kg_text(self.weight_kg)
+
 
 # --- the rules --------------------------------------------------------------------------------
 def country_name(code: str) -> str:
@@ -311,7 +315,7 @@ def add_business_days(day: datetime.date, count: int) -> datetime.date:
     return day
 
 
-def _kg(value: Decimal) -> str:
+def kg_text(value: Decimal) -> str:
     return f"{value.normalize():f} kg"
 
 
@@ -337,9 +341,9 @@ def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
                 return f"not for items in “{category_name}” ({line.sku})"
     weight, subtotal = cart.weight_kg, cart.subtotal
     if rate.max_weight is not None and weight > rate.max_weight:
-        return f"cart weight {_kg(weight)} is over its {_kg(rate.max_weight)} limit"
+        return f"cart weight {kg_text(weight)} is over its {kg_text(rate.max_weight)} limit"
     if rate.min_weight is not None and weight < rate.min_weight:
-        return f"cart weight {_kg(weight)} is under its {_kg(rate.min_weight)} minimum"
+        return f"cart weight {kg_text(weight)} is under its {kg_text(rate.min_weight)} minimum"
     if rate.max_subtotal is not None and subtotal > rate.max_subtotal:
         return (
             f"subtotal {_money(subtotal, currency)} is over its "
@@ -351,7 +355,7 @@ def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
             f"{_money(rate.min_subtotal, currency)} minimum"
         )
     if rate.kind == WEIGHT and band_for(rate.bands, weight) is None:
-        return f"no weight band covers a cart of {_kg(weight)}"
+        return f"no weight band covers a cart of {kg_text(weight)}"
     if rate.kind == SUBTOTAL and band_for(rate.bands, subtotal) is None:
         return f"no subtotal band covers {_money(subtotal, currency)}"
     return None
