@@ -84,3 +84,9 @@ def validate_country(value: str) -> None:
 def currency_decimals(code: str) -> int:
     """How many decimals an amount in ``code`` has (JPY 0, EUR 2, KWD 3), by Babel's data."""
     return get_currency_precision(code)
+
+
+def money_rounded(value: Decimal, currency: str) -> Decimal:
+    """``value`` rounded half up to the currency's own decimals (JPY whole, EUR cents)."""
+    unit = Decimal(1).scaleb(-currency_decimals(currency))
+    return value.quantize(unit, rounding=ROUND_HALF_UP)

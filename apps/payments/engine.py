@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django_countries import countries
 
-from apps.core.money import currency_decimals, money_format
+from apps.core.money import money_format, money_rounded
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -75,8 +75,7 @@ def method_fee(method: MethodSpec, total: Decimal, currency: str) -> Decimal:
     fee = method.fee_fixed + total * method.fee_percent / HUNDRED
     if method.fee_cap is not None:
         fee = min(fee, method.fee_cap)
-    unit = Decimal(1).scaleb(-currency_decimals(currency))
-    return max(fee, ZERO).quantize(unit, rounding=ROUND_HALF_UP)
+    return money_rounded(max(fee, ZERO), currency)
 
 
 def _reason(

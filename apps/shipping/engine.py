@@ -22,11 +22,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django_countries import countries
 
-from apps.core.money import currency_decimals, money_format
+from apps.core.money import money_format, money_rounded
 
 ZERO = Decimal("0")
 
@@ -323,11 +323,6 @@ def _money(value: Decimal, currency: str) -> str:
     return money_format(value, currency)
 
 
-def _rounded(value: Decimal, currency: str) -> Decimal:
-    unit = Decimal(1).scaleb(-currency_decimals(currency))
-    return value.quantize(unit, rounding=ROUND_HALF_UP)
-
-
 def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
     """Why ``rate`` cannot ship ``cart``, or None."""
     if not rate.service.is_active:
@@ -364,7 +359,7 @@ def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
 def rate_price(rate: RateSpec, cart: Cart, currency: str) -> tuple[Decimal, bool]:
     """The rate's price for ``cart`` (which it can ship) and whether it is free."""
     if rate.free_over is not None and cart.subtotal >= rate.free_over:
-        return _rounded(ZERO, currency), True
+        return money_rounded(ZERO, currency), True
     if rate.kind == WEIGHT:
         base = band_for(rate.bands, cart.weight_kg).price  # type: ignore[union-attr]
     elif rate.kind == SUBTOTAL:
@@ -373,7 +368,7 @@ def rate_price(rate: RateSpec, cart: Cart, currency: str) -> tuple[Decimal, bool
         base = rate.price * cart.item_count
     else:
         base = rate.price
-    price = _rounded(base + rate.handling_fee, currency)
+    price = money_rounded(base + rate.handling_fee, currency)
     return price, price == ZERO
 
 
