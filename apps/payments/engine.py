@@ -63,6 +63,7 @@ class PaymentOption:
 class PaymentExclusion:
     name: str
     reason: str
+    is_turned_off: bool = False  # the storefront API leaves these out: shoppers never see them
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,11 @@ def payment_options(
             service_names=service_names or {},
         )
         if reason is not None:
-            excluded.append(PaymentExclusion(method.name, f"{method.name}: {reason}"))
+            excluded.append(
+                PaymentExclusion(
+                    method.name, f"{method.name}: {reason}", is_turned_off=not method.is_enabled
+                )
+            )
             continue
         offered.append(
             PaymentOption(

@@ -60,6 +60,10 @@ def payment_methods(request: HttpRequest) -> JsonResponse:
                 }
                 for method in answer.methods
             ],
-            "excluded": [{"name": e.name, "reason": e.reason} for e in answer.excluded],
+            "excluded": [
+                {"name": e.name, "reason": e.reason}
+                for e in answer.excluded
+                if not e.is_turned_off  # a method the owner turned off is not the shopper's
+            ],
         }
     )

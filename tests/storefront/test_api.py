@@ -284,3 +284,14 @@ def test_payment_methods_bad_query(api, methods):
         "currency": ["The store sells in EUR, not GBP."],
         "shipping_service": ["unknown shipping service x"],
     }
+
+
+def test_a_turned_off_method_is_not_shown_to_shoppers(api, store, owner, methods):
+    payment_services.method_create(
+        store=store, actor=owner, kind="paypal", code="paypal", display_name="PayPal",
+        is_enabled=False,
+    )  # fmt: skip
+
+    body = api.get(METHODS, {"country": "DE", "total": "20"}).json()
+
+    assert "PayPal" not in json.dumps(body)
