@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.catalog",
+    "apps.shipping",
+    "apps.payments",
+    "apps.storefront",
     "apps.api",
 ]
 
@@ -417,6 +420,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Cache ------------------------------------------------------------------------------------
+# --- Storefront API (apps/storefront/access.py) ------------------------------------------------
+STOREFRONT_RATE = setting("STOREFRONT_RATE", default="1200/min")  # requests per publishable key
+STOREFRONT_MAX_BODY_BYTES = setting("STOREFRONT_MAX_BODY_BYTES", as_int, default=64 * 1024)
+STOREFRONT_KEY_CACHE_SECONDS = setting("STOREFRONT_KEY_CACHE_SECONDS", as_int, default=30)
+
 # Rate limits and cached reads share it; with several processes use Redis (CACHE_URL=redis://…).
 CACHES = {"default": setting("CACHE_URL", as_cache_url, default=as_cache_url("locmem://"))}
 

@@ -7,6 +7,10 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("store/<slug:handle>/audit/", include("apps.audit.urls")),
     path("store/<slug:handle>/catalog/", include("apps.catalog.urls")),
+    path("store/<slug:handle>/payments/", include("apps.payments.urls")),
+    path("store/<slug:handle>/shipping/simulator/", include("apps.storefront.urls")),
+    path("store/<slug:handle>/shipping/", include("apps.shipping.urls")),
+    path("api/storefront/v1/", include("apps.storefront.api_urls")),
     path("api/", include("apps.api.urls")),
 ]
 

@@ -160,3 +160,29 @@ class StoreCreateForm(StoreFieldsMixin, forms.ModelForm):
     def validate_unique(self) -> None:
         """Whether the handle is taken is ``store_create``'s to say: it compares without regard
         to case, which the model's unique check does not."""
+
+
+def form_error_apply(error: DomainError, form: forms.Form) -> None:
+    """A service's refusal shown on the field it names (the form's top when it names none or
+    a field the form does not have)."""
+    field = error.field or None
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+class RuleForm(forms.Form):
+    """A form whose fields are checked by an area's pure input rules (``rules``: field →
+    function raising ``DomainError``), every field at once; the service checks them again
+    (and the rules between fields) when it writes."""
+
+    rules: dict = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, rule in self.rules.items():
+            if name in self.errors or name not in cleaned:
+                continue
+            try:
+                rule(cleaned[name])
+            except DomainError as error:
+                self.add_error(name, error.message)
+        return cleaned

@@ -93,8 +93,12 @@ def currency_unit(code: str) -> Decimal:
     return Decimal(1).scaleb(-currency_decimals(code))
 
 
+def money_rounded(value: Decimal, currency: str) -> Decimal:
+    """``value`` rounded half up to the currency's own decimals (JPY whole, EUR cents)."""
+    return value.quantize(currency_unit(currency), rounding=ROUND_HALF_UP)
+
+
 def money_plain(value, currency: str) -> str:
     """``money_plain(Decimal("1500.00"), "JPY")`` → ``1500``; ``"EUR"`` → ``1500.00``: the
     amount with the currency's decimals (rounded half up) and no symbol."""
-    amount = Decimal(str(value)).quantize(currency_unit(currency), rounding=ROUND_HALF_UP)
-    return str(amount)
+    return str(money_rounded(Decimal(str(value)), currency))

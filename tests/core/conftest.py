@@ -5,6 +5,8 @@ import pytest
 from apps.accounts import services as account_services
 from apps.catalog.models import ImportJob
 from apps.core import portal
+from apps.payments import services as payment_services
+from apps.shipping import services as shipping_services
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 
 
@@ -18,6 +20,18 @@ def values(store, owner):
         store=store, invited_by=owner, email="new@alpha.test", role="manager"
     )
     job = ImportJob.objects.create(store=store, original_name="products.csv")
+    carrier = shipping_services.carrier_create(store=store, actor=owner, name="DHL")
+    service = shipping_services.service_create(
+        store=store, actor=owner, carrier=carrier, name="Standard", code="dhl", days_min=1,
+        days_max=2,
+    )  # fmt: skip
+    zone = shipping_services.zone_create(store=store, actor=owner, name="Germany", countries="DE")
+    rate = shipping_services.rate_create(
+        store=store, actor=owner, zone=zone, service=service, price="4.90"
+    )
+    method = payment_services.method_create(
+        store=store, actor=owner, kind="paypal", code="paypal", display_name="PayPal"
+    )
     return {
         "handle": store.handle,
         "product_id": product.pk,
@@ -33,6 +47,11 @@ def values(store, owner):
         "token": token,
         "uidb64": "MQ",
         "path": "x",
+        "carrier_id": carrier.pk,
+        "service_id": service.pk,
+        "zone_id": zone.pk,
+        "rate_id": rate.pk,
+        "method_id": method.pk,
     }
 
 

@@ -102,8 +102,15 @@ def test_no_module_in_apps_imports_an_app_inside_a_function():
 
 
 # The platform's layers, bottom first; a feature app (catalog, and every later area) sits above
-# them all and imports no other feature app.
+# them all and imports no other feature app but those it declares here: an acyclic table, so
+# an area reads another only through that one's selectors and services, one way.
 PLATFORM_LAYERS = ["core", "audit", "accounts", "api"]
+FEATURE_DEPENDENCIES: dict[str, frozenset[str]] = {
+    "shipping": frozenset({"catalog"}),  # rates exclude catalog categories
+    "payments": frozenset({"shipping"}),  # methods allow shipping services
+    # the storefront API and the checkout simulator: cart lines, quotes, payment methods
+    "storefront": frozenset({"catalog", "shipping", "payments"}),
+}
 
 
 def _layer(app: str) -> int:
@@ -121,6 +128,8 @@ def test_apps_import_only_their_own_layer_or_below():
                     continue
                 other = parts[1]
                 feature_to_feature = _layer(app) == _layer(other) == len(PLATFORM_LAYERS)
+                if feature_to_feature and other in FEATURE_DEPENDENCIES.get(app, ()):
+                    continue
                 if _layer(other) > _layer(app) or feature_to_feature:
                     found.append(f"{_relative(path)}: {module}")
 
@@ -137,3 +146,14 @@ def test_services_and_selectors_never_import_tasks():
     ]
 
     assert found == []
+
+
+def test_feature_dependencies_have_no_cycle():
+    def reaches(start: str, target: str, seen: frozenset[str] = frozenset()) -> bool:
+        return any(
+            dependency == target
+            or (dependency not in seen and reaches(dependency, target, seen | {dependency}))
+            for dependency in FEATURE_DEPENDENCIES.get(start, ())
+        )
+
+    assert [app for app in FEATURE_DEPENDENCIES if reaches(app, app)] == []

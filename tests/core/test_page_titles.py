@@ -14,6 +14,8 @@ NOT_PAGES = {
     "store/<slug:handle>/catalog/imports/<int:job_id>/errors.csv",
     # a fragment of the import's result page (a plain visit is sent to that page)
     "store/<slug:handle>/catalog/imports/<int:job_id>/images/",
+    # the checkout simulator's SKU suggestions (options for a datalist)
+    "store/<slug:handle>/shipping/simulator/skus/",
 }
 
 

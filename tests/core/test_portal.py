@@ -58,6 +58,8 @@ def test_navigation_follows_the_order_of_the_areas(store):
     assert _labels(navigation_for(store=store, role=Role.OWNER, view_name="core:home")) == [
         "Home",
         "Catalog",
+        "Payments",
+        "Shipping",
         "Settings",
     ]
 
@@ -86,7 +88,7 @@ def test_a_registered_nav_item_appears_in_its_place_for_roles_with_its_perm(stor
 
     assert _labels(support) == ["Home", "Orders", "Catalog"]
     assert [link.url for link in support if link.is_active] == ["/store/alpha/search/"]
-    assert _labels(manager) == ["Home", "Catalog"]
+    assert _labels(manager) == ["Home", "Catalog", "Payments", "Shipping"]
 
 
 def test_registering_the_same_nav_entry_twice_is_refused(contribute):
@@ -120,8 +122,8 @@ def test_the_setup_guide_shows_each_role_only_the_steps_it_can_act_on(store):
     }
 
     assert keys == {
-        Role.OWNER: ["products", "staff", "api-key"],
-        Role.MANAGER: ["products"],
+        Role.OWNER: ["products", "payments", "shipping", "staff", "api-key"],
+        Role.MANAGER: ["products", "shipping"],
         Role.SUPPORT: [],
     }
 
@@ -164,16 +166,17 @@ def test_owner_home_shows_the_setup_guide(store, owner, client_for):
     response = client_for(owner).get("/store/alpha/")
 
     assert b"Set up your store" in response.content
-    assert b"0 of 3 done" in response.content
+    assert b"0 of 5 done" in response.content
 
 
 # --- role descriptions ---------------------------------------------------------------------------
 def test_role_descriptions_name_only_the_areas_that_exist():
     assert dict(portal.ROLE_DESCRIPTIONS) == {
         Role.OWNER: (
-            "Everything, including catalog, store settings, staff, API keys and the audit log."
+            "Everything, including catalog, payment settings, shipping, store settings, staff, "
+            "API keys and the audit log."
         ),
-        Role.MANAGER: "Catalog.",
+        Role.MANAGER: "Catalog, payment settings (read-only) and shipping.",
         Role.SUPPORT: "Catalog (read-only). No settings.",
     }
 

@@ -12,7 +12,7 @@ from tests.core.test_page_titles import FILES, NOT_PAGES, _fill, _routes
 
 # areas UI.md plans that are not built yet; no page may speak of them as if they were
 NOT_BUILT = re.compile(
-    r"\b(orders?|reports?|analytics|dashboards?|overlays?|shipping|payments?|tracking snippet"
+    r"\b(reports?|analytics|dashboards?|overlays?|tracking snippet"
     r"|conversion|revenue)\b",
     re.I,
 )
@@ -76,14 +76,13 @@ def test_store_settings_explain_each_setting_by_what_uses_it_today(owner, client
     )
     assert _help(response, "allowed_origins") == (
         "Your storefront's addresses, one per line, e.g. https://shop.example. "
-        "No area of the portal uses it yet."
+        "The storefront API (shipping quotes, payment methods) answers browsers only from these."
     )
     text = _text(response)
     assert (
-        "Publishable: it names your store and grants no admin access. "
-        "No area of the portal uses it yet." in text
+        "Publishable: it names your store and grants no admin access. Your storefront sends it "
+        "in X-Store-Key to ask for shipping quotes and payment methods." in text
     )
-    assert "storefront API" not in text
 
 
 def test_a_setting_help_grows_when_an_area_registers_its_use(owner, client_for, contribute):

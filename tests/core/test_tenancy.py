@@ -30,6 +30,8 @@ ALIASES = {
     "image": "catalog.ProductImage",
     "movement": "catalog.InventoryMovement",
     "entry": "audit.AuditEntry",
+    "service": "shipping.CarrierService",
+    "method": "payments.PaymentMethod",
 }
 
 
@@ -142,6 +144,18 @@ def _create_one_of_everything(store, user):
     ExportJob.objects.create(store=store, file_format="csv", params={})
     audit_record(store=store, actor=user, action="test", target=product)
     _create_images(store, product)
+    _create_checkout_settings(store)
+
+
+def _create_checkout_settings(store):
+    from apps.payments.models import PaymentMethod
+    from apps.shipping.models import Carrier, CarrierService, Rate, Zone
+
+    carrier = Carrier.objects.create(store=store, name="B carrier")
+    service = CarrierService.objects.create(store=store, carrier=carrier, name="B", code="b")
+    zone = Zone.objects.create(store=store, name="B zone", countries=["DE"])
+    Rate.objects.create(store=store, zone=zone, service=service, name="B rate")
+    PaymentMethod.objects.create(store=store, kind="paypal", code="b", display_name="B pay")
 
 
 def _create_images(store, product):

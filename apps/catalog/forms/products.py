@@ -14,6 +14,7 @@ from apps.catalog.models import InventoryReason, ProductStatus, WeightUnit
 from apps.catalog.rules import PRICE_MODES
 from apps.catalog.services import BULK_ACTIONS, IMAGE_MAX_BYTES, BulkOptions
 from apps.core.exceptions import DomainError
+from apps.core.forms import form_error_apply
 from apps.core.money import currency_decimals
 
 
@@ -300,9 +301,7 @@ def apply_domain_error(error: DomainError, form: forms.Form, formset=None) -> No
             return
         row.add_error(name if name in row.fields else None, error.message)
         return
-    if field and field not in form.fields:
-        field = None
-    form.add_error(field, error.message)
+    form_error_apply(error, form)
 
 
 class StockAdjustForm(forms.Form):

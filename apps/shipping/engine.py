@@ -1,0 +1,460 @@
+"""The shipping engine: plain data in, a quote with reasons out. No ORM, no request.
+
+The checkout simulator, the storefront API and the tests call ``shipping_quote``; the
+selectors build the ``ShippingConfig`` from the database (cached per store).
+
+- **Zones.** A destination falls into its most specific zone: one whose postal-code rules
+  include it (``POSTAL``) beats one that names its region (``REGION``), which beats one that
+  names its country (``COUNTRY``), which beats "rest of world" (a zone without countries).
+  A zone's exclude rules take a postal code out of it whatever its level. Between two zones of
+  the same level the one first in the list (``position``) wins.
+- **Postal rules.** ``10115`` (exact), ``SW1*`` (prefix), ``10000-19999`` (numeric range,
+  both ends of the same length). Codes compare in capitals with spaces and hyphens removed.
+- **Bands.** A band covers ``lower <= value < upper`` (an empty upper: no limit), so touching
+  bands (0–2, 2–5) never both hold a value; overlapping bands are refused where they are
+  entered, gaps only warned about (``band_gaps``).
+- **Price.** Flat, by the cart's weight band, by its subtotal band, or per item; plus the
+  handling fee; free when the subtotal reaches the rate's free-shipping threshold.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django_countries import countries
+
+from apps.core.money import money_format, money_rounded
+
+ZERO = Decimal("0")
+
+# zone levels, most specific first
+POSTAL, REGION, COUNTRY, WORLD = 0, 1, 2, 3
+LEVEL_LABELS = {POSTAL: "postal code", REGION: "region", COUNTRY: "country", WORLD: "rest of world"}
+
+FLAT, WEIGHT, SUBTOTAL, PER_ITEM = "flat", "weight", "subtotal", "per_item"
+
+
+# --- postal codes -----------------------------------------------------------------------------
+def postal_normalized(code: str) -> str:
+    return "".join(ch for ch in str(code or "").upper() if ch not in " -")
+
+
+@dataclass(frozen=True)
+class PostalRule:
+    """``exact`` (value), ``prefix`` (value), or ``range`` (low..high, digits of one length)."""
+
+    kind: str
+    value: str = ""
+    low: int = 0
+    high: int = 0
+    width: int = 0
+
+    def matches(self, normalized: str) -> bool:
+        if self.kind == "exact":
+            return normalized == self.value
+        if self.kind == "prefix":
+            return normalized.startswith(self.value)
+        return (
+            len(normalized) == self.width
+            and normalized.isdigit()
+            and self.low <= int(normalized) <= self.high
+        )
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind == "range" or self.value.isdigit()
+
+    @property
+    def example(self) -> str:
+        return f"{self.low:0{self.width}d}" if self.kind == "range" else self.value
+
+    def __str__(self) -> str:
+        if self.kind == "range":
+            return f"{self.low:0{self.width}d}-{self.high:0{self.width}d}"
+        return f"{self.value}*" if self.kind == "prefix" else self.value
+
+
+# --- configuration ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Band:
+    lower: Decimal
+    upper: Decimal | None  # None: no upper limit
+    price: Decimal
+
+    def holds(self, value: Decimal) -> bool:
+        return self.lower <= value and (self.upper is None or value < self.upper)
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    code: str
+    carrier: str
+    name: str
+    days_min: int
+    days_max: int
+    is_active: bool = True
+
+    @property
+    def label(self) -> str:
+        return f"{self.carrier} {self.name}"
+
+
+@dataclass(frozen=True)
+class RateSpec:
+    id: int
+    name: str
+    service: ServiceSpec
+    kind: str = FLAT
+    price: Decimal = ZERO  # flat price, or the price per item
+    bands: tuple[Band, ...] = ()
+    free_over: Decimal | None = None
+    min_weight: Decimal | None = None
+    max_weight: Decimal | None = None
+    min_subtotal: Decimal | None = None
+    max_subtotal: Decimal | None = None
+    excluded_tags: frozenset[str] = frozenset()  # lower case
+    excluded_categories: tuple[tuple[int, str], ...] = ()  # (id, name)
+    handling_fee: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class ZoneSpec:
+    id: int
+    name: str
+    countries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+    postal_include: tuple[PostalRule, ...] = ()
+    postal_exclude: tuple[PostalRule, ...] = ()
+    rates: tuple[RateSpec, ...] = ()
+    position: int = 0
+
+    @property
+    def level(self) -> int:
+        if self.postal_include:
+            return POSTAL
+        if self.regions:
+            return REGION
+        if self.countries:
+            return COUNTRY
+        return WORLD
+
+    def holds(self, destination: Destination) -> bool:
+        if self.countries and destination.country not in self.countries:
+            return False
+        if self.regions and destination.region.upper() not in self.regions:
+            return False
+        postal = postal_normalized(destination.postal_code)
+        if self.postal_include and not any(rule.matches(postal) for rule in self.postal_include):
+            return False
+        return not (postal and any(rule.matches(postal) for rule in self.postal_exclude))
+
+
+@dataclass(frozen=True)
+class ShippingConfig:
+    currency: str
+    zones: tuple[ZoneSpec, ...] = ()
+    # country → the zones naming it, most specific first; then the rest-of-world zones
+    by_country: dict[str, tuple[ZoneSpec, ...]] = field(default_factory=dict, compare=False)
+    world: tuple[ZoneSpec, ...] = ()
+    services: dict[str, ServiceSpec] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        currency: str,
+        zones: Iterable[ZoneSpec],
+        services: Iterable[ServiceSpec] = (),
+    ) -> ShippingConfig:
+        ordered = tuple(sorted(zones, key=lambda zone: (zone.level, zone.position, zone.id)))
+        by_country: dict[str, list[ZoneSpec]] = {}
+        for zone in ordered:
+            for code in zone.countries:
+                by_country.setdefault(code, []).append(zone)
+        return cls(
+            currency=currency,
+            zones=ordered,
+            by_country={code: tuple(found) for code, found in by_country.items()},
+            world=tuple(zone for zone in ordered if not zone.countries),
+            services={service.code: service for service in services},
+        )
+
+    @property
+    def service_names(self) -> dict[str, str]:
+        return {code: service.label for code, service in self.services.items()}
+
+
+# --- the cart and the answer ------------------------------------------------------------------
+@dataclass(frozen=True)
+class CartLine:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    weight_kg: Decimal = ZERO  # of one unit
+    tags: frozenset[str] = frozenset()  # lower case
+    category_ids: frozenset[int] = frozenset()  # its category and that one's ancestors
+
+
+@dataclass(frozen=True)
+class Cart:
+    lines: tuple[CartLine, ...]
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.unit_price * line.quantity for line in self.lines), ZERO)
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return sum((line.weight_kg * line.quantity for line in self.lines), ZERO)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Destination:
+    country: str
+    region: str = ""
+    postal_code: str = ""
+
+
+@dataclass(frozen=True)
+class ShippingOption:
+    rate_id: int
+    name: str
+    carrier: str
+    service: str
+    service_code: str
+    price: Decimal
+    currency: str
+    days_min: int
+    days_max: int
+    earliest: datetime.date | None = None
+    latest: datetime.date | None = None
+    is_free: bool = False
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ShippingQuote:
+    zone: str | None  # the zone's name; None when the store does not ship there
+    zone_level: str
+    options: tuple[ShippingOption, ...]
+    excluded: tuple[Exclusion, ...]
+    subtotal: Decimal
+    weight_kg: Decimal
+    currency: str
+
+    @property
+    def weight_text(self) -> str:
+        return kg_text(self.weight_kg)
+
+
+# --- the rules --------------------------------------------------------------------------------
+def country_name(code: str) -> str:
+    return str(countries.name(code)) or code
+
+
+def zone_for(config: ShippingConfig, destination: Destination) -> ZoneSpec | None:
+    """The most specific zone holding ``destination`` (see the module's docstring)."""
+    candidates = config.by_country.get(destination.country, ())
+    for zone in (*candidates, *config.world):  # each part is ordered most specific first
+        if zone.holds(destination):
+            return zone
+    return None
+
+
+def band_for(bands: Sequence[Band], value: Decimal) -> Band | None:
+    for band in bands:
+        if band.holds(value):
+            return band
+    return None
+
+
+def bands_overlap(bands: Sequence[Band]) -> tuple[Band, Band] | None:
+    """The first two bands that share a value, or None."""
+    ordered = sorted(bands, key=lambda band: band.lower)
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if before.upper is None or after.lower < before.upper:
+            return before, after
+    return None
+
+
+def band_gaps(bands: Sequence[Band]) -> list[tuple[Decimal, Decimal]]:
+    """Values from 0 up that no band covers, as (from, to) pairs; the last band's open end
+    aside, values past the last upper bound are a gap to infinity, reported as (upper, upper)."""
+    ordered = sorted(bands, key=lambda band: band.lower)
+    gaps: list[tuple[Decimal, Decimal]] = []
+    reached = ZERO
+    for band in ordered:
+        if band.lower > reached:
+            gaps.append((reached, band.lower))
+        if band.upper is None:
+            return gaps
+        reached = max(reached, band.upper)
+    if ordered:
+        gaps.append((reached, reached))
+    return gaps
+
+
+def add_business_days(day: datetime.date, count: int) -> datetime.date:
+    """``count`` working days (Monday to Friday) after ``day``."""
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def kg_text(value: Decimal) -> str:
+    return f"{value.normalize():f} kg"
+
+
+def _money(value: Decimal, currency: str) -> str:
+    return money_format(value, currency)
+
+
+def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
+    """Why ``rate`` cannot ship ``cart``, or None."""
+    if not rate.service.is_active:
+        return f"its service {rate.service.label} is turned off"
+    for line in cart.lines:
+        tagged = sorted(line.tags & rate.excluded_tags)
+        if tagged:
+            return f"not for items tagged “{tagged[0]}” ({line.sku})"
+        for category_id, category_name in rate.excluded_categories:
+            if category_id in line.category_ids:
+                return f"not for items in “{category_name}” ({line.sku})"
+    weight, subtotal = cart.weight_kg, cart.subtotal
+    if rate.max_weight is not None and weight > rate.max_weight:
+        return f"cart weight {kg_text(weight)} is over its {kg_text(rate.max_weight)} limit"
+    if rate.min_weight is not None and weight < rate.min_weight:
+        return f"cart weight {kg_text(weight)} is under its {kg_text(rate.min_weight)} minimum"
+    if rate.max_subtotal is not None and subtotal > rate.max_subtotal:
+        return (
+            f"subtotal {_money(subtotal, currency)} is over its "
+            f"{_money(rate.max_subtotal, currency)} limit"
+        )
+    if rate.min_subtotal is not None and subtotal < rate.min_subtotal:
+        return (
+            f"subtotal {_money(subtotal, currency)} is under its "
+            f"{_money(rate.min_subtotal, currency)} minimum"
+        )
+    if rate.kind == WEIGHT and band_for(rate.bands, weight) is None:
+        return f"no weight band covers a cart of {kg_text(weight)}"
+    if rate.kind == SUBTOTAL and band_for(rate.bands, subtotal) is None:
+        return f"no subtotal band covers {_money(subtotal, currency)}"
+    return None
+
+
+def rate_price(rate: RateSpec, cart: Cart, currency: str) -> tuple[Decimal, bool]:
+    """The rate's price for ``cart`` (which it can ship) and whether it is free."""
+    if rate.free_over is not None and cart.subtotal >= rate.free_over:
+        return money_rounded(ZERO, currency), True
+    if rate.kind == WEIGHT:
+        base = band_for(rate.bands, cart.weight_kg).price  # type: ignore[union-attr]
+    elif rate.kind == SUBTOTAL:
+        base = band_for(rate.bands, cart.subtotal).price  # type: ignore[union-attr]
+    elif rate.kind == PER_ITEM:
+        base = rate.price * cart.item_count
+    else:
+        base = rate.price
+    price = money_rounded(base + rate.handling_fee, currency)
+    return price, price == ZERO
+
+
+def shipping_quote(
+    config: ShippingConfig,
+    cart: Cart,
+    destination: Destination,
+    *,
+    today: datetime.date | None = None,
+) -> ShippingQuote:
+    """Every rate of the destination's zone as an option with its price and delivery dates
+    (when ``today`` is given), or as an exclusion with its reason. Options by price."""
+    currency = config.currency
+    zone = zone_for(config, destination)
+    if zone is None:
+        where = country_name(destination.country)
+        return ShippingQuote(
+            zone=None,
+            zone_level="",
+            options=(),
+            excluded=(Exclusion("Shipping", f"The store does not ship to {where}."),),
+            subtotal=cart.subtotal,
+            weight_kg=cart.weight_kg,
+            currency=currency,
+        )
+    options: list[ShippingOption] = []
+    excluded: list[Exclusion] = []
+    for rate in zone.rates:
+        reason = _exclusion_reason(rate, cart, currency)
+        if reason is not None:
+            excluded.append(Exclusion(rate.name, f"{rate.name}: {reason}"))
+            continue
+        price, is_free = rate_price(rate, cart, currency)
+        service = rate.service
+        options.append(
+            ShippingOption(
+                rate_id=rate.id,
+                name=rate.name,
+                carrier=service.carrier,
+                service=service.name,
+                service_code=service.code,
+                price=price,
+                currency=currency,
+                days_min=service.days_min,
+                days_max=service.days_max,
+                earliest=add_business_days(today, service.days_min) if today else None,
+                latest=add_business_days(today, service.days_max) if today else None,
+                is_free=is_free,
+            )
+        )
+    options.sort(key=lambda option: (option.price, option.days_max, option.name))
+    return ShippingQuote(
+        zone=zone.name,
+        zone_level=LEVEL_LABELS[zone.level],
+        options=tuple(options),
+        excluded=tuple(excluded),
+        subtotal=cart.subtotal,
+        weight_kg=cart.weight_kg,
+        currency=currency,
+    )
+
+
+def countries_shipped(config: ShippingConfig) -> frozenset[str] | None:
+    """The countries some zone with a rate ships to; None when a rest-of-world zone with a
+    rate covers every country."""
+    if any(zone.rates for zone in config.world):
+        return None
+    return frozenset(code for zone in config.zones if zone.rates for code in zone.countries)
+
+
+def postal_code_problem(config: ShippingConfig, destination: Destination) -> str | None:
+    """A postal code in the wrong shape for its country's rules: the zones of a country whose
+    postal rules are all digits (``10115``, ``10000-19999``) take digit codes only."""
+    code = destination.postal_code.strip()
+    if not code:
+        return None
+    if len(code) > 16 or not all(ch.isalnum() or ch in " -" for ch in code):
+        return "A postal code has at most 16 letters, digits, spaces or hyphens."
+    rules = [
+        rule
+        for zone in config.by_country.get(destination.country, ())
+        for rule in (*zone.postal_include, *zone.postal_exclude)
+    ]
+    if rules and all(rule.is_numeric for rule in rules) and not postal_normalized(code).isdigit():
+        return (
+            f"“{code}” is not a postal code of {country_name(destination.country)}: "
+            f"its postal codes are digits, e.g. {rules[0].example}."
+        )
+    return None

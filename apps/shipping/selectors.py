@@ -1,0 +1,233 @@
+"""Shipping reads: the lists behind the pages, the engine's config (cached per store), and
+the snapshot orders take of a service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.functional import cached_property
+
+from apps.core.models import Store
+from apps.core.money import country_choices
+from apps.core.selectors import object_get
+from apps.shipping import engine, inputs
+from apps.shipping.models import Carrier, CarrierService, Rate, Zone
+
+CONFIG_CACHE_SECONDS = 60 * 60
+
+
+# --- pages ------------------------------------------------------------------------------------
+def carrier_list(*, store: Store) -> QuerySet[Carrier]:
+    return (
+        Carrier.objects.for_store(store)
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=CarrierService.objects.annotate(rate_count=Count("rates")).order_by(
+                    "name"
+                ),
+            )
+        )
+        .order_by("name")
+    )
+
+
+def carrier_get(*, store: Store, carrier_id: int) -> Carrier:
+    return object_get(Carrier.objects.for_store(store), not_found="No such carrier.", pk=carrier_id)
+
+
+def service_list(*, store: Store) -> QuerySet[CarrierService]:
+    return CarrierService.objects.for_store(store).select_related("carrier")
+
+
+def service_get(*, store: Store, service_id: int) -> CarrierService:
+    return object_get(
+        service_list(store=store), not_found="No such carrier service.", pk=service_id
+    )
+
+
+def service_choices(*, store: Store) -> list[tuple[str, str]]:
+    return [(str(s.pk), f"{s} ({s.code})") for s in service_list(store=store)]
+
+
+def zone_list(*, store: Store) -> QuerySet[Zone]:
+    return Zone.objects.for_store(store).annotate(rate_count=Count("rates"))
+
+
+def zone_get(*, store: Store, zone_id: int) -> Zone:
+    return object_get(Zone.objects.for_store(store), not_found="No such zone.", pk=zone_id)
+
+
+def rate_list(*, store: Store, zone: Zone) -> QuerySet[Rate]:
+    return (
+        Rate.objects.for_store(store)
+        .filter(zone=zone)
+        .select_related("service__carrier")
+        .prefetch_related("excluded_categories")
+    )
+
+
+def rate_get(*, store: Store, zone: Zone, rate_id: int) -> Rate:
+    return object_get(rate_list(store=store, zone=zone), not_found="No such rate.", pk=rate_id)
+
+
+@dataclass(frozen=True)
+class BandGapWarning:
+    rate: str
+    text: str
+
+
+def _amount_text(value: Decimal, unit: str) -> str:
+    number = f"{value.normalize():f}"
+    return f"{number} kg" if unit == "kg" else number
+
+
+def rate_band_warnings(rates) -> list[BandGapWarning]:
+    """Each banded rate's gaps, in words: "Standard: no band covers 2 to 3 kg"."""
+    warnings = []
+    for rate in rates:
+        if rate.kind not in (engine.WEIGHT, engine.SUBTOTAL) or not rate.bands:
+            continue
+        unit = "kg" if rate.kind == engine.WEIGHT else ""
+        noun = "carts from" if rate.kind == engine.WEIGHT else "subtotals from"
+        for low, high in engine.band_gaps(inputs.bands_from_json(rate.bands)):
+            if low == high:
+                text = f"{noun.split()[0]} of {_amount_text(low, unit)} and more get no price"
+            else:
+                text = (
+                    f"{noun} {_amount_text(low, unit)} up to {_amount_text(high, unit)} "
+                    "get no price"
+                )
+            warnings.append(BandGapWarning(rate.name, f"{rate.name}: {text} from this rate."))
+    return warnings
+
+
+# --- the engine's config, cached per store ------------------------------------------------------
+def _config_key(store_id: int) -> str:
+    return f"shipping:config:{store_id}"
+
+
+def shipping_config_forget(store: Store) -> None:
+    """Every write to the store's carriers, services, zones or rates calls this."""
+    cache.delete(_config_key(store.pk))
+
+
+def _service_spec(service: CarrierService) -> engine.ServiceSpec:
+    return engine.ServiceSpec(
+        code=service.code,
+        carrier=service.carrier.name,
+        name=service.name,
+        days_min=service.days_min,
+        days_max=service.days_max,
+        is_active=service.is_active,
+    )
+
+
+def _rate_spec(rate: Rate, service: engine.ServiceSpec) -> engine.RateSpec:
+    return engine.RateSpec(
+        id=rate.pk,
+        name=rate.name,
+        service=service,
+        kind=rate.kind,
+        price=rate.price,
+        bands=inputs.bands_from_json(rate.bands),
+        free_over=rate.free_over,
+        min_weight=rate.min_weight,
+        max_weight=rate.max_weight,
+        min_subtotal=rate.min_subtotal,
+        max_subtotal=rate.max_subtotal,
+        excluded_tags=frozenset(tag.lower() for tag in rate.excluded_tags),
+        excluded_categories=tuple((c.pk, c.name) for c in rate.excluded_categories.all()),
+        handling_fee=rate.handling_fee,
+    )
+
+
+def shipping_config_build(*, store: Store) -> engine.ShippingConfig:
+    """The store's zones and rates as the engine's plain data (four queries)."""
+    services = {s.pk: _service_spec(s) for s in service_list(store=store)}
+    rates_by_zone: dict[int, list[engine.RateSpec]] = {}
+    rates = Rate.objects.for_store(store).prefetch_related("excluded_categories")
+    for rate in rates.order_by("position", "name", "pk"):
+        rates_by_zone.setdefault(rate.zone_id, []).append(
+            _rate_spec(rate, services[rate.service_id])
+        )
+    zones = [
+        engine.ZoneSpec(
+            id=zone.pk,
+            name=zone.name,
+            countries=frozenset(zone.countries),
+            regions=frozenset(zone.regions),
+            postal_include=tuple(inputs.postal_rule(text) for text in zone.postal_include),
+            postal_exclude=tuple(inputs.postal_rule(text) for text in zone.postal_exclude),
+            rates=tuple(rates_by_zone.get(zone.pk, ())),
+            position=zone.position,
+        )
+        for zone in Zone.objects.for_store(store).order_by("position", "name")
+    ]
+    return engine.ShippingConfig.build(
+        currency=store.currency, zones=zones, services=services.values()
+    )
+
+
+def shipping_config(*, store: Store) -> engine.ShippingConfig:
+    """The cached config (built on the first read after a change)."""
+    key = _config_key(store.pk)
+    config = cache.get(key)
+    if config is None or config.currency != store.currency:
+        config = shipping_config_build(store=store)
+        cache.set(key, config, CONFIG_CACHE_SECONDS)
+    return config
+
+
+# --- what the zones page says about coverage ---------------------------------------------------
+@dataclass(frozen=True)
+class Coverage:
+    shipped: frozenset[str] | None  # None: a rest-of-world zone with rates covers the rest
+
+    @cached_property
+    def unshipped_names(self) -> list[str]:
+        if self.shipped is None:
+            return []
+        return [name for code, name in country_choices() if code not in self.shipped]
+
+
+def coverage(*, store: Store) -> Coverage:
+    return Coverage(engine.countries_shipped(shipping_config(store=store)))
+
+
+# --- for orders: the service as it was when the order was placed --------------------------------
+@dataclass(frozen=True)
+class OrderService:
+    code: str
+    carrier_name: str
+    service_name: str
+    tracking_url_template: str
+    days_min: int
+    days_max: int
+
+    def tracking_url(self, tracking_number: str) -> str:
+        if not self.tracking_url_template or not tracking_number:
+            return ""
+        return self.tracking_url_template.replace(
+            inputs.TRACKING_PLACEHOLDER, quote(tracking_number.strip(), safe="")
+        )
+
+
+def service_for_order(*, store: Store, code: str) -> OrderService | None:
+    """The store's carrier service with ``code`` as plain data an order keeps (a snapshot, so
+    later edits to the service never change a placed order), or None."""
+    service = service_list(store=store).filter(code=str(code or "").strip().lower()).first()
+    if service is None:
+        return None
+    return OrderService(
+        code=service.code,
+        carrier_name=service.carrier.name,
+        service_name=service.name,
+        tracking_url_template=service.tracking_url_template,
+        days_min=service.days_min,
+        days_max=service.days_max,
+    )

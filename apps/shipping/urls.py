@@ -1,0 +1,21 @@
+from django.urls import path
+
+from apps.shipping import views
+
+app_name = "shipping"
+
+urlpatterns = [
+    path("", views.zone_list, name="zone-list"),
+    path("zones/new/", views.zone_create, name="zone-create"),
+    path("zones/<int:zone_id>/", views.zone_detail, name="zone-detail"),
+    path("zones/<int:zone_id>/edit/", views.zone_update, name="zone-update"),
+    path("zones/<int:zone_id>/delete/", views.zone_delete, name="zone-delete"),
+    path("zones/<int:zone_id>/rates/new/", views.rate_create, name="rate-create"),
+    path("zones/<int:zone_id>/rates/<int:rate_id>/", views.rate_update, name="rate-update"),
+    path("zones/<int:zone_id>/rates/<int:rate_id>/delete/", views.rate_delete, name="rate-delete"),
+    path("carriers/", views.carrier_list, name="carrier-list"),
+    path("carriers/<int:carrier_id>/delete/", views.carrier_delete, name="carrier-delete"),
+    path("carriers/<int:carrier_id>/services/new/", views.service_create, name="service-create"),
+    path("services/<int:service_id>/", views.service_update, name="service-update"),
+    path("services/<int:service_id>/delete/", views.service_delete, name="service-delete"),
+]

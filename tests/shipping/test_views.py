@@ -1,0 +1,114 @@
+"""Shipping pages and the checkout simulator: roles, tenancy, forms with inline errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.shipping.models import Rate, Zone
+
+PAGES = [
+    "/store/alpha/shipping/",
+    "/store/alpha/shipping/zones/new/",
+    "/store/alpha/shipping/carriers/",
+    "/store/alpha/shipping/simulator/",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize(("role", "status"), [("owner", 200), ("manager", 200), ("support", 403)])
+def test_shipping_pages_by_role(client_for, make_member, store, path, role, status):
+    user = make_member(store, role)
+
+    assert client_for(user).get(path).status_code == status
+
+
+def test_support_has_no_shipping_or_payments_entry(client_for, support):
+    page = client_for(support).get("/store/alpha/").content.decode()
+
+    assert "/store/alpha/shipping/" not in page
+    assert "/store/alpha/payments/" not in page
+
+
+def test_another_stores_zone_is_404(client_for, other_store, make_member, shipping_setup):
+    outsider = make_member(other_store, "owner")
+    zone = shipping_setup["zone"]
+
+    client = client_for(outsider)
+    assert client.get(f"/store/alpha/shipping/zones/{zone.pk}/").status_code == 404
+    assert client.get(f"/store/bravo/shipping/zones/{zone.pk}/").status_code == 404
+    assert client.post(f"/store/bravo/shipping/zones/{zone.pk}/delete/").status_code == 404
+    assert Zone.objects.filter(pk=zone.pk).exists()
+
+
+def test_zone_form_shows_every_error_inline_and_keeps_the_input(client_for, owner, store):
+    response = client_for(owner).post(
+        "/store/alpha/shipping/zones/new/",
+        {"name": "Germany", "countries": "DE, XX", "postal_include": "SW*1, 10000-19999"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“XX” is not a country code, e.g. DE." in page
+    assert "“SW*1” is not a postal rule" in page
+    assert "DE, XX" in page
+    assert not Zone.objects.exists()
+
+
+def test_rate_form_refuses_overlapping_bands(client_for, owner, shipping_setup):
+    zone = shipping_setup["zone"]
+
+    response = client_for(owner).post(
+        f"/store/alpha/shipping/zones/{zone.pk}/rates/new/",
+        {
+            "name": "Heavy",
+            "service": shipping_setup["standard"].pk,
+            "kind": "weight",
+            "bands": "0-5: 4\n4-8: 6",
+            "price": "",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The bands 0-5 and 4-8 overlap" in response.content.decode()
+    assert not Rate.objects.filter(name="Heavy").exists()
+
+
+def test_zone_page_warns_about_band_gaps(client_for, owner, shipping_setup):
+    zone = shipping_setup["zone"]
+
+    page = client_for(owner).get(f"/store/alpha/shipping/zones/{zone.pk}/").content.decode()
+
+    assert "Standard: carts of 10 kg and more get no price from this rate." in page
+
+
+def test_zones_page_names_countries_the_store_cannot_ship_to(client_for, owner, shipping_setup):
+    page = client_for(owner).get("/store/alpha/shipping/").content.decode()
+
+    assert "You can't ship to 248 countries at all" in page
+    assert "France" in page
+
+
+def test_simulator_shows_options_exclusions_and_payments(client_for, manager, shipping_setup):
+    response = client_for(manager).get(
+        "/store/alpha/shipping/simulator/",
+        {"sku": ["MUG-1", "SOFA-1"], "qty": ["1", "1"], "country": "DE", "postal_code": "10115"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Standard: no weight band covers a cart of 16.5 kg" in page
+    assert "Express: not for items tagged “oversized” (SOFA-1)" in page
+    assert "No payment method is offered for this order." in page
+
+
+def test_simulator_names_bad_rows(client_for, owner, shipping_setup):
+    response = client_for(owner).get(
+        "/store/alpha/shipping/simulator/",
+        {"sku": ["MUG-1", "NO-SUCH"], "qty": ["0", "1"], "country": "DE"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The quantity must be at least 1, not 0." in page
+    assert "unknown SKU NO-SUCH" in page
+    assert 'value="NO-SUCH"' in page
