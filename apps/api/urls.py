@@ -10,6 +10,7 @@ v1 = (
         path("", views.ApiRootView.as_view(), name="root"),
         path("store/", views.StoreView.as_view(), name="store"),
         path("", include("apps.catalog.api_urls")),
+        path("", include("apps.orders.api_urls")),
     ],
     "api",
 )

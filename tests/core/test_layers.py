@@ -102,8 +102,10 @@ def test_no_module_in_apps_imports_an_app_inside_a_function():
 
 
 # The platform's layers, bottom first; a feature app (catalog, and every later area) sits above
-# them all and imports no other feature app.
+# them all and imports no other feature app, except those it is declared to build on here
+# (orders read catalog variants at ingest and file each order under its customer).
 PLATFORM_LAYERS = ["core", "audit", "accounts", "api"]
+FEATURE_DEPENDENCIES = {"orders": {"customers", "catalog"}}
 
 
 def _layer(app: str) -> int:
@@ -120,7 +122,9 @@ def test_apps_import_only_their_own_layer_or_below():
                 if parts[0] != "apps" or len(parts) < 2 or parts[1] == app:
                     continue
                 other = parts[1]
-                feature_to_feature = _layer(app) == _layer(other) == len(PLATFORM_LAYERS)
+                feature_to_feature = _layer(app) == _layer(other) == len(
+                    PLATFORM_LAYERS
+                ) and other not in FEATURE_DEPENDENCIES.get(app, set())
                 if _layer(other) > _layer(app) or feature_to_feature:
                     found.append(f"{_relative(path)}: {module}")
 
@@ -137,3 +141,9 @@ def test_services_and_selectors_never_import_tasks():
     ]
 
     assert found == []
+
+
+def test_declared_feature_dependencies_point_one_way():
+    for app, others in FEATURE_DEPENDENCIES.items():
+        for other in others:
+            assert app not in FEATURE_DEPENDENCIES.get(other, set()), f"{app} <-> {other}"

@@ -1,0 +1,190 @@
+"""Order pages: the list (filters, sort, HTMX pagination), the order page and its actions
+(status, notes, refunds/returns), each refused action shown in place with its reason."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from apps.core.exceptions import DomainError
+from apps.core.htmx import redirect_with_message, render_page
+from apps.core.tables import Column, TableQuery
+from apps.core.tenancy import can, store_view
+from apps.orders import rules, selectors, services
+from apps.orders.forms import NoteForm, RefundForm, StatusForm, apply_domain_error
+from apps.orders.permissions import EXPORT_ORDERS, HANDLE_ORDERS, VIEW_ORDERS
+from apps.orders.views.common import error_status, orders_url
+
+ORDER_COLUMNS = [
+    Column("number", "Order", "number"),
+    Column("placed", "Date", "placed_at"),
+    Column("customer", "Customer", "customer_name"),
+    Column("status", "Status", "status"),
+    Column("channel", "Channel", "channel"),
+    Column("total", "Total", "total", numeric=True),
+]
+
+
+@store_view(VIEW_ORDERS)
+def order_list(request: HttpRequest) -> HttpResponse:
+    store = request.store
+    params = selectors.order_filter_values(request.GET)
+    table = TableQuery(
+        request=request,
+        queryset=selectors.order_filter(store=store, params=request.GET),
+        columns=ORDER_COLUMNS,
+        search=lambda queryset, q: queryset,  # order_filter searched already
+        default_sort="-placed",
+    )
+    rows = list(table.page.object_list)
+    query = {key: value for key, value in request.GET.items() if value}
+    chips = [
+        (chip.label, _without(request, query, chip.param))
+        for chip in selectors.order_filter_chips(params=request.GET)
+    ]
+    context = {
+        "table": table,
+        "rows": rows,
+        "chips": chips,
+        "values": {key: str(value) for key, value in params.items()},
+        "choices": selectors.order_filter_choices(store=store),
+        "is_filtered": bool(params),
+        "has_orders": bool(rows) or bool(params) or table.page.paginator.count > 0,
+        "can_export": can(request, EXPORT_ORDERS),
+        "export_query": urlencode(
+            {key: value for key, value in query.items() if key in selectors.FILTER_PARAMS}
+        ),
+    }
+    return render_page(request, "orders/order_list.html", context, partial="order-table")
+
+
+def _without(request: HttpRequest, query: dict, param: str) -> str:
+    rest = {key: value for key, value in query.items() if key not in (param, "page")}
+    return f"{request.path}?{urlencode(rest)}" if rest else request.path
+
+
+def _order_page(
+    request: HttpRequest,
+    order,
+    *,
+    status_form: StatusForm | None = None,
+    note_form: NoteForm | None = None,
+    refund_form: RefundForm | None = None,
+    partial: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_handle = can(request, HANDLE_ORDERS)
+    lines = list(order.lines.all())
+    context = {
+        "order": order,
+        "lines": lines,
+        "events": list(order.events.all()),
+        "refunds": list(order.refunds.all()),
+        "transitions": [
+            (code, rules.ACTION_LABELS[code]) for code in rules.allowed_transitions(order.status)
+        ],
+        "status_form": status_form or StatusForm(order=order),
+        "note_form": note_form or NoteForm(),
+        "refund_form": refund_form or RefundForm(order=order),
+        "can_handle": can_handle,
+        "can_refund": can_handle and order.refundable > 0,
+        "shipping_refundable": order.shipping_price
+        - sum((refund.shipping_amount for refund in order.refunds.all()), 0),
+    }
+    return render_page(request, "orders/order_detail.html", context, partial=partial, status=status)
+
+
+@store_view(VIEW_ORDERS)
+def order_detail(request: HttpRequest, number: int) -> HttpResponse:
+    order = selectors.order_get_by_number(store=request.store, number=number)
+    return _order_page(request, order)
+
+
+@store_view(VIEW_ORDERS)
+def order_by_id(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The order by its id (the audit log's link), sent on to its address by number."""
+    order = selectors.order_get(store=request.store, order_id=order_id)
+    return redirect(orders_url("order-detail", request, number=order.number))
+
+
+@store_view(HANDLE_ORDERS)
+@require_POST
+def order_status(request: HttpRequest, number: int) -> HttpResponse:
+    order = selectors.order_get_by_number(store=request.store, number=number)
+    form = StatusForm(request.POST, order=order)
+    if form.is_valid():
+        try:
+            services.order_status_change(
+                store=request.store,
+                actor=request.user,
+                order=order,
+                status=form.cleaned_data["status"],
+                tracking_number=form.cleaned_data["tracking_number"],
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            label = rules.STATUS_LABELS[form.cleaned_data["status"]].lower()
+            return redirect_with_message(
+                request,
+                orders_url("order-detail", request, number=order.number),
+                f"Order #{order.number} is {label}.",
+            )
+    return _order_page(
+        request, order, status_form=form, partial="status-card", status=error_status(request)
+    )
+
+
+@store_view(HANDLE_ORDERS)
+@require_POST
+def order_note(request: HttpRequest, number: int) -> HttpResponse:
+    order = selectors.order_get_by_number(store=request.store, number=number)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.order_note_add(
+                store=request.store, actor=request.user, order=order, body=form.cleaned_data["body"]
+            )
+        except DomainError as error:
+            apply_domain_error(form, error, field="body")
+        else:
+            return redirect_with_message(
+                request, orders_url("order-detail", request, number=order.number), "Note added."
+            )
+    return _order_page(
+        request, order, note_form=form, partial="note-form", status=error_status(request)
+    )
+
+
+@store_view(HANDLE_ORDERS)
+@require_POST
+def order_refund(request: HttpRequest, number: int) -> HttpResponse:
+    order = selectors.order_get_by_number(store=request.store, number=number)
+    form = RefundForm(request.POST, order=order)
+    if form.is_valid():
+        try:
+            refund = services.order_refund(
+                store=request.store,
+                actor=request.user,
+                order=order,
+                lines=form.line_rows(),
+                shipping_amount=form.cleaned_data.get("shipping_amount"),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error, field=form.field_for(error.field))
+        else:
+            message = (
+                f"Refunded {refund.amount} {order.currency}."
+                if refund.amount
+                else "Return recorded."
+            )
+            return redirect_with_message(
+                request, orders_url("order-detail", request, number=order.number), message
+            )
+    return _order_page(
+        request, order, refund_form=form, partial="refund-card", status=error_status(request)
+    )
