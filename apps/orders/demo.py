@@ -147,9 +147,10 @@ def seed(context: DemoContext) -> None:
             services.order_status_change(store=store, actor=owner, order=order, status="delivered")
         if roll > 0.93 and age > 5:
             line = order.lines.first()
+            amount = min(line.unit_price, order.amount_paid)
             services.order_refund(
                 store=store, actor=support, order=order,
-                lines=[{"line": line.pk, "amount": str(line.unit_price), "quantity": 1}],
+                lines=[{"line": line.pk, "amount": str(amount), "quantity": 1}],
                 reason="Too small",
             )  # fmt: skip
         if 0.85 < roll < 0.88:

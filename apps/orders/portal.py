@@ -29,7 +29,7 @@ register_search(SearchProvider("Customers", VIEW_CUSTOMERS, customer_hits, order
 register_demo_seeder(DemoSeeder("orders", demo.seed, order=60))
 register_demo_seeder(DemoSeeder("orders-bulk", demo_bulk.seed, order=61))
 register_role_description(Role.OWNER, "orders and customers", order=20)
-register_role_description(Role.MANAGER, "orders and customers with exports", order=20)
+register_role_description(Role.MANAGER, "orders and customers (with exports)", order=20)
 register_role_description(
     Role.SUPPORT, "orders and customers (search, notes, status changes, refunds)", order=20
 )
@@ -49,7 +49,9 @@ register_target(
     id_kwarg="customer_id",
     field_labels={"merged": "Merged customer"},
 )
-register_target("orders.orderexportjob", url_name="orders:export-detail", id_kwarg="export_id")
+register_target(
+    "orders.orderexportjob", url_name="orders:export-detail", id_kwarg="order_export_id"
+)
 register_action("order.created", "received the order “{target}”", label="Order received")
 for status, label in rules.STATUS_LABELS.items():
     if status in ("refunded", "returned"):

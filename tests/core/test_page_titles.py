@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from apps.accounts import services as account_services
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
+from tests.orders.helpers import make_order
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
@@ -52,7 +53,11 @@ def values(store, owner):
     from apps.catalog.models import ImportJob
 
     job = ImportJob.objects.create(store=store, original_name="products.csv")
+    order = make_order(store)
     return {
+        "number": order.number,
+        "order_id": order.pk,
+        "customer_id": order.customer_id,
         "handle": store.handle,
         "product_id": product.pk,
         "variant_id": variant.pk,

@@ -19,9 +19,11 @@ from apps.orders.permissions import EXPORT_ORDERS
 from apps.orders.views.common import orders_url
 
 
-def _job(request: HttpRequest, export_id: int) -> OrderExportJob:
+def _job(request: HttpRequest, order_export_id: int) -> OrderExportJob:
     return object_get(
-        OrderExportJob.objects.for_store(request.store), not_found="No such export.", pk=export_id
+        OrderExportJob.objects.for_store(request.store),
+        not_found="No such export.",
+        pk=order_export_id,
     )
 
 
@@ -34,7 +36,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
     params = {key: data[key] for key in selectors.FILTER_PARAMS if data.get(key)}
     if request.method == "POST":
         job = services.order_export_create(store=request.store, actor=request.user, params=params)
-        return redirect(orders_url("export-detail", request, export_id=job.pk))
+        return redirect(orders_url("export-detail", request, order_export_id=job.pk))
     context = {
         "params": params,
         "chips": [chip.label for chip in selectors.order_filter_chips(params=params)],
@@ -44,8 +46,8 @@ def order_export(request: HttpRequest) -> HttpResponse:
 
 
 @store_view(EXPORT_ORDERS)
-def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
-    job = _job(request, export_id)
+def export_detail(request: HttpRequest, order_export_id: int) -> HttpResponse:
+    job = _job(request, order_export_id)
     context = {
         "job": job,
         "progress": job_progress_of(job),
@@ -56,8 +58,8 @@ def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
 
 @store_view(EXPORT_ORDERS)
 @require_POST
-def export_cancel(request: HttpRequest, export_id: int) -> HttpResponse:
-    job = _job(request, export_id)
+def export_cancel(request: HttpRequest, order_export_id: int) -> HttpResponse:
+    job = _job(request, order_export_id)
     try:
         job_cancel(job=job)
     except DomainError as error:
@@ -65,13 +67,13 @@ def export_cancel(request: HttpRequest, export_id: int) -> HttpResponse:
     else:
         message = "Export cancelled."
     return redirect_with_message(
-        request, orders_url("export-detail", request, export_id=job.pk), message
+        request, orders_url("export-detail", request, order_export_id=job.pk), message
     )
 
 
 @store_view(EXPORT_ORDERS)
-def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
-    job = _job(request, export_id)
+def export_download(request: HttpRequest, order_export_id: int) -> HttpResponse:
+    job = _job(request, order_export_id)
     if job.lifecycle != "done":
         raise Http404("This export is not ready, or has expired.")
     return private_file_response(
