@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
 
 from apps.core.models import Store
@@ -135,9 +136,22 @@ def order_filter_chips(*, params: Mapping[str, str]) -> list[Chip]:
     return chips
 
 
+CHOICES_CACHE_SECONDS = 300
+
+
 def order_filter_choices(*, store: Store) -> dict[str, list[tuple[str, str]]]:
     """The values the list's selects offer: the payment methods, shipping services and
-    countries the store's orders use (one index-ordered query each over the snapshots)."""
+    countries the store's orders use. Reading them scans the orders, so the answer is cached
+    for five minutes per store (a new payment method shows in the select within that)."""
+    key = f"orders:filter-choices:{store.pk}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _order_filter_choices(store)
+        cache.set(key, choices, CHOICES_CACHE_SECONDS)
+    return choices
+
+
+def _order_filter_choices(store: Store) -> dict[str, list[tuple[str, str]]]:
     orders = Order.objects.for_store(store).order_by()
 
     def distinct(code: str, name: str) -> list[tuple[str, str]]:

@@ -1,16 +1,18 @@
 """Support search: orders and customers by order number, email, phone, name, postal code,
 tracking number, payment reference or SKU — exact, partial, or with a typo (pg_trgm).
 
-Every text field searched has a trigram GIN index (migrations), so each condition — ``ILIKE
-'%q%'`` for a part, ``q <% field`` (word similarity) for a typo — is an index scan, and the
-conditions are OR-ed into one bitmap. Ranking, best first:
+Three tiers; the first that finds anything answers, so a precise query (a whole email, a
+tracking number) never pays for the fuzzy ones:
 
-1. an exact order number, email, tracking number, payment reference, external id or phone;
-2. an exact postal code or SKU (many orders share one);
-3. a part of a field (``smith@exa``), the closer the part to the whole the higher;
-4. a near miss (``jon.smiht@example.com``), by word similarity;
+1. exact values — order number, email, tracking number, payment reference, external id, phone,
+   postal code, SKU — through b-tree indexes;
+2. a part of a field (``smith@exa``): ``ILIKE '%q%'`` through the trigram GIN indexes;
+3. a near miss (``jon.smiht@example.com``, ``Lovelase``): word similarity (``q <% field``) on
+   the customer's email and name, through the same trigram indexes.
 
-ties go to the most recent order.
+Within a tier the best match comes first: an exact email, number or tracking number before a
+shared postal code; a part that is most of the field before a small part; ties go to the most
+recent order.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ CUSTOMER_TEXT_FIELDS = ("email", "full_name", "phone")
 EXACT_FIELDS = ("customer_email", "tracking_number", "payment_reference", "external_id")
 WORD_SIMILARITY_THRESHOLD = 0.5  # pg_trgm's default (0.6) misses one-letter typos in a word
 SKU_ORDERS_MAX = 200
+MIN_PARTIAL = 3  # shorter queries match exact values only
+MIN_FUZZY = 4  # near misses from four characters on
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})$")
 
 
@@ -80,50 +84,81 @@ def _similarity_threshold() -> None:
         )
 
 
-def _sku_order_ids(*, store: Store, query: Query) -> list[int]:
-    lines = OrderLine.objects.filter(store=store).filter(
-        Q(sku__iexact=query.text) | Q(ILike("sku", query.pattern))
-        if len(query.text) >= 3
-        else Q(sku__iexact=query.text)
-    )
-    return list(lines.order_by().values_list("order_id", flat=True).distinct()[:SKU_ORDERS_MAX])
+def _sku_order_ids(*, store: Store, query: Query, partial: bool) -> list[int]:
+    lines = OrderLine.objects.filter(store=store)
+    condition = Q(sku=query.text) | Q(sku=query.text.upper())
+    if partial:
+        condition = Q(ILike("sku", query.pattern))
+    ids = lines.filter(condition).order_by().values_list("order_id", flat=True).distinct()
+    return list(ids[:SKU_ORDERS_MAX])
 
 
-def order_search_condition(*, store: Store, query: str) -> Q:
-    """The orders matching ``query`` (the list's search box and the global search)."""
-    parsed = query_parse(query)
-    condition = Q(external_id=parsed.text) | Q(customer_email=parsed.lower)
-    condition |= Q(tracking_number=parsed.text) | Q(payment_reference=parsed.text)
-    if parsed.number is not None:
-        condition |= Q(number=parsed.number)
-    if parsed.phone:
-        condition |= Q(customer_phone=parsed.phone)
-    if len(parsed.text) >= 3:
-        for name in ORDER_TEXT_FIELDS:
-            condition |= Q(ILike(name, parsed.pattern))
-            condition |= Q(**{f"{name}__trigram_word_similar": parsed.text})
-    else:
-        condition |= Q(ship_postal_code=parsed.text)
-    sku_orders = _sku_order_ids(store=store, query=parsed)
+def _order_exact(*, store: Store, query: Query) -> Q:
+    """Exact values, each read through a b-tree (or equality on a trigram) index."""
+    condition = Q(external_id=query.text) | Q(customer_email=query.lower)
+    condition |= Q(tracking_number=query.text) | Q(payment_reference=query.text)
+    condition |= Q(ship_postal_code=query.text)
+    if query.number is not None:
+        condition |= Q(number=query.number)
+    if query.phone:
+        condition |= Q(customer_phone=query.phone)
+    sku_orders = _sku_order_ids(store=store, query=query, partial=False)
     if sku_orders:
         condition |= Q(pk__in=sku_orders)
     return condition
 
 
-def _score(parsed: Query, fields: tuple[str, ...], exact: list[Q], good: list[Q]) -> Greatest:
-    cases = [When(q, then=Value(3.0)) for q in exact] + [When(q, then=Value(2.5)) for q in good]
-    parts = [Case(*cases, default=Value(0.0), output_field=FloatField())]
-    if len(parsed.text) >= 3:
-        for name in fields:
-            similarity = TrigramWordSimilarity(Value(parsed.text), name)
-            parts.append(
-                Case(
-                    When(ILike(name, parsed.pattern), then=Value(1.0) + similarity),
-                    default=similarity,
-                    output_field=FloatField(),
-                )
+def _order_partial(*, store: Store, query: Query) -> Q:
+    """A part of a field: ``ILIKE '%q%'`` through the trigram indexes (every trigram of the
+    query must be there, so a longer query reads fewer rows)."""
+    condition = Q(pk__in=[])
+    for name in ORDER_TEXT_FIELDS:
+        condition |= Q(ILike(name, query.pattern))
+    sku_orders = _sku_order_ids(store=store, query=query, partial=True)
+    if sku_orders:
+        condition |= Q(pk__in=sku_orders)
+    return condition
+
+
+def order_search_condition(*, store: Store, query: str) -> Q:
+    """The orders matching ``query`` exactly or in part (the order list's search box; the
+    ranked support search adds near misses)."""
+    parsed = query_parse(query)
+    condition = _order_exact(store=store, query=parsed)
+    if len(parsed.text) >= MIN_PARTIAL:
+        condition |= _order_partial(store=store, query=parsed)
+    return condition
+
+
+def _score(parsed: Query, fields: tuple[str, ...], exact: list[Q]) -> Greatest:
+    """Exact values 3, a part 1 + how much of the field it is, a near miss its similarity."""
+    parts = [Case(*[When(q, then=Value(3.0)) for q in exact], default=Value(0.0),
+                  output_field=FloatField())]  # fmt: skip
+    for name in fields:
+        similarity = TrigramWordSimilarity(Value(parsed.text), name)
+        parts.append(
+            Case(
+                When(ILike(name, parsed.pattern), then=Value(1.0) + similarity),
+                default=similarity,
+                output_field=FloatField(),
             )
-    return Greatest(*parts) if len(parts) > 1 else parts[0]
+        )
+    return Greatest(*parts)
+
+
+def _tiers(queryset, tiers, *, score, order_by, limit: int) -> list:
+    """Exact matches, else parts, else near misses: the first tier that finds anything
+    answers, so a precise query (a whole email, a tracking number) never pays for the fuzzy
+    ones, and a near miss is only looked for when nothing matches as typed."""
+    for condition in tiers:
+        if condition is None:
+            continue
+        rows = list(
+            queryset.filter(condition).annotate(score=score).order_by("-score", *order_by)[:limit]
+        )
+        if rows:
+            return rows
+    return []
 
 
 def order_search(*, store: Store, query: str, limit: int = 10) -> list[Order]:
@@ -131,34 +166,41 @@ def order_search(*, store: Store, query: str, limit: int = 10) -> list[Order]:
     parsed = query_parse(query)
     if not parsed.text:
         return []
-    _similarity_threshold()
-    exact = [Q(external_id=parsed.text), Q(customer_email=parsed.lower)]
-    exact += [Q(tracking_number=parsed.text), Q(payment_reference=parsed.text)]
+    long_enough = len(parsed.text) >= MIN_PARTIAL
+    typo = None
+    if len(parsed.text) >= MIN_FUZZY:
+        _similarity_threshold()
+        typo = Q(customer_email__trigram_word_similar=parsed.text) | Q(
+            customer_name__trigram_word_similar=parsed.text
+        )
+    exact = [Q(external_id=parsed.text), Q(customer_email=parsed.lower),
+             Q(tracking_number=parsed.text), Q(payment_reference=parsed.text)]  # fmt: skip
     if parsed.number is not None:
         exact.append(Q(number=parsed.number))
     if parsed.phone:
         exact.append(Q(customer_phone=parsed.phone))
-    good = [Q(ship_postal_code=parsed.text)]
-    sku_orders = _sku_order_ids(store=store, query=parsed)
-    if sku_orders:
-        good.append(Q(pk__in=sku_orders))
-    return list(
-        Order.objects.for_store(store)
-        .filter(order_search_condition(store=store, query=query))
-        .annotate(score=_score(parsed, ORDER_TEXT_FIELDS, exact, good))
-        .order_by("-score", F("placed_at").desc(), "-id")[:limit]
+    return _tiers(
+        Order.objects.for_store(store),
+        [
+            _order_exact(store=store, query=parsed),
+            _order_partial(store=store, query=parsed) if long_enough else None,
+            typo,
+        ],
+        score=_score(parsed, ORDER_TEXT_FIELDS, exact),
+        order_by=(F("placed_at").desc(), "-id"),
+        limit=limit,
     )
 
 
 def customer_search_condition(*, query: str) -> Q:
+    """Customers matching ``query`` exactly (email, phone) or in part (email, name, phone)."""
     parsed = query_parse(query)
     condition = Q(email=parsed.lower)
     if parsed.phone:
         condition |= Q(phone=parsed.phone)
-    if len(parsed.text) >= 3:
+    if len(parsed.text) >= MIN_PARTIAL:
         for name in CUSTOMER_TEXT_FIELDS:
             condition |= Q(ILike(name, parsed.pattern))
-            condition |= Q(**{f"{name}__trigram_word_similar": parsed.text})
     return condition
 
 
@@ -167,11 +209,25 @@ def customer_search(*, store: Store, query: str, limit: int = 10) -> list[Custom
     parsed = query_parse(query)
     if not parsed.text:
         return []
-    _similarity_threshold()
     exact = [Q(email=parsed.lower)] + ([Q(phone=parsed.phone)] if parsed.phone else [])
-    return list(
-        Customer.objects.for_store(store)
-        .filter(customer_search_condition(query=query))
-        .annotate(score=_score(parsed, CUSTOMER_TEXT_FIELDS, exact, []))
-        .order_by("-score", F("last_order_at").desc(nulls_last=True), "-id")[:limit]
+    partial = None
+    if len(parsed.text) >= MIN_PARTIAL:
+        partial = Q(pk__in=[])
+        for name in CUSTOMER_TEXT_FIELDS:
+            partial |= Q(ILike(name, parsed.pattern))
+    typo = None
+    if len(parsed.text) >= MIN_FUZZY:
+        _similarity_threshold()
+        typo = Q(email__trigram_word_similar=parsed.text) | Q(
+            full_name__trigram_word_similar=parsed.text
+        )
+    exact_condition = Q(pk__in=[])
+    for condition in exact:
+        exact_condition |= condition
+    return _tiers(
+        Customer.objects.for_store(store),
+        [exact_condition, partial, typo],
+        score=_score(parsed, CUSTOMER_TEXT_FIELDS, exact),
+        order_by=(F("last_order_at").desc(nulls_last=True), "-id"),
+        limit=limit,
     )
