@@ -379,3 +379,17 @@ def test_the_customer_list_searches_and_filters_by_channel(store, owner, client_
 
 def test_the_order_body_helper_is_valid_input():
     assert order_body()["lines"]
+
+
+def test_the_order_list_reads_a_fixed_number_of_queries_whatever_the_page_size(
+    store, owner, client_for, django_assert_max_num_queries
+):
+    for _ in range(30):
+        make_order(store)
+    client = client_for(owner)
+    client.get(ORDERS)  # warm the session and the filter choices
+
+    for size in (25, 50):
+        with django_assert_max_num_queries(6):
+            response = client.get(f"{ORDERS}?per_page={size}")
+        assert response.text.count("data-order=") == min(size, 30)
