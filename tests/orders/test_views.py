@@ -393,3 +393,31 @@ def test_the_order_list_reads_a_fixed_number_of_queries_whatever_the_page_size(
         with django_assert_max_num_queries(6):
             response = client.get(f"{ORDERS}?per_page={size}")
         assert response.text.count("data-order=") == min(size, 30)
+
+
+def test_merging_another_stores_customer_is_404_and_changes_nothing(
+    store, other_store, support, client_for
+):
+    ours = make_order(store).customer
+    theirs = make_order(other_store).customer
+    before = _state()
+
+    response = client_for(support).post(f"{CUSTOMERS}{ours.pk}/merge/", {"duplicate": theirs.pk})
+
+    assert response.status_code == 404
+    assert _state() == before
+
+
+def test_the_customer_page_reads_a_fixed_number_of_queries_whatever_the_orders(
+    store, owner, client_for, django_assert_max_num_queries
+):
+    order = make_order(store)
+    for _ in range(25):
+        make_order(store)
+    client = client_for(owner)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(f"{CUSTOMERS}{order.customer_id}/")
+
+    assert response.status_code == 200
+    assert "1–20 of 26" in response.text
