@@ -32,6 +32,12 @@ class StatusForm(forms.Form):
         self.order = order
 
 
+class TrackingForm(forms.Form):
+    tracking_number = forms.CharField(
+        label="New tracking number", max_length=rules.MAX_TRACKING_LENGTH
+    )
+
+
 class NoteForm(forms.Form):
     body = forms.CharField(
         label="Internal note",

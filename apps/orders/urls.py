@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:number>/", orders.order_detail, name="order-detail"),
     path("<int:number>/status/", orders.order_status, name="order-status"),
     path("<int:number>/notes/", orders.order_note, name="order-note"),
+    path("<int:number>/tracking/", orders.order_tracking, name="order-tracking"),
     path("<int:number>/refunds/", orders.order_refund, name="order-refund"),
 ]

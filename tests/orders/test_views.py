@@ -25,6 +25,7 @@ URLS = [
     ("order by id", "get", ORDERS + "by-id/{order_id}/"),
     ("status change", "post", ORDERS + "{number}/status/"),
     ("order note", "post", ORDERS + "{number}/notes/"),
+    ("tracking number", "post", ORDERS + "{number}/tracking/"),
     ("refund", "post", ORDERS + "{number}/refunds/"),
     ("export form", "get", ORDERS + "export/"),
     ("export start", "post", ORDERS + "export/"),
@@ -421,3 +422,34 @@ def test_the_customer_page_reads_a_fixed_number_of_queries_whatever_the_orders(
 
     assert response.status_code == 200
     assert "1–20 of 26" in response.text
+
+
+def test_the_tracking_number_of_a_shipped_order_can_be_corrected(store, support, client_for):
+    order = make_order(store)
+    client = client_for(support)
+    client.post(f"{ORDERS}{order.number}/status/", {"status": "shipped", "tracking_number": "A1"})
+
+    empty = client.post(
+        f"{ORDERS}{order.number}/tracking/", {"tracking_number": ""}, HTTP_HX_REQUEST="true"
+    )
+    changed = client.post(f"{ORDERS}{order.number}/tracking/", {"tracking_number": "B2"})
+
+    assert 'id="shipping-card"' in empty.text and "This field is required." in empty.text
+    assert changed.status_code == 302
+    order.refresh_from_db()
+    assert order.tracking_number == "B2"
+    assert "Tracking number changed from A1 to B2." in client.get(f"{ORDERS}{order.number}/").text
+
+
+def test_an_unshipped_orders_tracking_number_is_refused(store, support, client_for):
+    order = make_order(store)
+
+    client = client_for(support)
+
+    response = client.post(f"{ORDERS}{order.number}/tracking/", {"tracking_number": "B2"})
+
+    assert response.status_code == 302
+    page = client.get(response["Location"]).text
+    assert "Ship the order to give it a tracking number." in page
+    order.refresh_from_db()
+    assert order.tracking_number == ""

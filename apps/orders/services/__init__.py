@@ -24,13 +24,19 @@ from apps.orders.services.snapshots import (
     order_payment_snapshot,
     order_shipping_snapshot,
 )
-from apps.orders.services.status import order_note_add, order_status_change, order_tracking_update
+from apps.orders.services.status import (
+    TRACKED_STATUSES,
+    order_note_add,
+    order_status_change,
+    order_tracking_update,
+)
 
 __all__ = [
     "EXPORT_COLUMNS",
     "OrderConflict",
     "PaymentSnapshot",
     "ShippingSnapshot",
+    "TRACKED_STATUSES",
     "customer_merge",
     "customer_stats_refresh",
     "event_add",

@@ -59,12 +59,15 @@ def order_status_change(
     return order
 
 
+TRACKED_STATUSES = ("shipped", "delivered", "returned")
+
+
 @transaction.atomic
 def order_tracking_update(*, store: Store, actor, order: Order, tracking_number: str) -> Order:
     """Correct the tracking number of a shipped order."""
     order = order_lock(store=store, order=order)
     tracking = rules.tracking_number(tracking_number)
-    if order.status not in ("shipped", "delivered", "returned"):
+    if order.status not in TRACKED_STATUSES:
         raise DomainError("Ship the order to give it a tracking number.", field="tracking_number")
     if not tracking:
         raise DomainError("Enter the tracking number.", field="tracking_number")

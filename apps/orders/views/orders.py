@@ -11,11 +11,17 @@ from django.views.decorators.http import require_POST
 
 from apps.catalog.selectors import with_count_cap
 from apps.core.exceptions import DomainError
-from apps.core.htmx import redirect_with_message, render_page
+from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import can, store_view
 from apps.orders import rules, selectors, services
-from apps.orders.forms import NoteForm, RefundForm, StatusForm, apply_domain_error
+from apps.orders.forms import (
+    NoteForm,
+    RefundForm,
+    StatusForm,
+    TrackingForm,
+    apply_domain_error,
+)
 from apps.orders.permissions import EXPORT_ORDERS, HANDLE_ORDERS, VIEW_ORDERS
 from apps.orders.views.common import error_status, orders_url
 
@@ -78,6 +84,7 @@ def _order_page(
     status_form: StatusForm | None = None,
     note_form: NoteForm | None = None,
     refund_form: RefundForm | None = None,
+    tracking_form: TrackingForm | None = None,
     partial: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -94,6 +101,8 @@ def _order_page(
         "status_form": status_form or StatusForm(order=order),
         "note_form": note_form or NoteForm(),
         "refund_form": refund_form or RefundForm(order=order),
+        "tracking_form": tracking_form or TrackingForm(),
+        "can_correct_tracking": can_handle and order.status in services.TRACKED_STATUSES,
         "can_handle": can_handle,
         "can_refund": can_handle and order.refundable > 0,
         "shipping_refundable": order.shipping_price
@@ -140,6 +149,37 @@ def order_status(request: HttpRequest, number: int) -> HttpResponse:
             )
     return _order_page(
         request, order, status_form=form, partial="status-card", status=error_status(request)
+    )
+
+
+@store_view(HANDLE_ORDERS)
+@require_POST
+def order_tracking(request: HttpRequest, number: int) -> HttpResponse:
+    """Correct the tracking number of a shipped order."""
+    order = selectors.order_get_by_number(store=request.store, number=number)
+    form = TrackingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.order_tracking_update(
+                store=request.store,
+                actor=request.user,
+                order=order,
+                tracking_number=form.cleaned_data["tracking_number"],
+            )
+        except DomainError as error:
+            if order.status not in services.TRACKED_STATUSES:  # no form on the page to show it
+                return redirect_with_error(
+                    request, orders_url("order-detail", request, number=order.number), error
+                )
+            apply_domain_error(form, error)
+        else:
+            return redirect_with_message(
+                request,
+                orders_url("order-detail", request, number=order.number),
+                "Tracking number changed.",
+            )
+    return _order_page(
+        request, order, tracking_form=form, partial="shipping-card", status=error_status(request)
     )
 
 
