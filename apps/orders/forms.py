@@ -94,8 +94,21 @@ class RefundForm(forms.Form):
         return f"line_{lines[index].pk}_{suffix}" if index < len(lines) else None
 
 
-class MergeForm(forms.Form):
-    duplicate = forms.IntegerField(widget=forms.HiddenInput)
+class ContactForm(forms.Form):
+    """A customer's contact details; ``apps.customers.inputs`` checks them in the service."""
+
+    first_name = forms.CharField(
+        label="First name", required=False, max_length=CUSTOMER_LIMITS["first_name"]
+    )
+    last_name = forms.CharField(
+        label="Last name", required=False, max_length=CUSTOMER_LIMITS["last_name"]
+    )
+    email = forms.CharField(label="Email", required=False, max_length=254)
+    phone = forms.CharField(
+        label="Phone", required=False, max_length=32, help_text="e.g. +49 30 1234567"
+    )
+
+    FIELD_NAMES = {"customer.email": "email", "customer.phone": "phone"}
 
 
 def apply_domain_error(form: forms.Form, error: DomainError, field: str | None = None) -> None:

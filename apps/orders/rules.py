@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote
 
 from apps.core.exceptions import DomainError
 
@@ -112,10 +113,11 @@ def transition_check(*, current: str, target: str, tracking: str = "") -> None:
 
 
 def tracking_url(template: str, number: str) -> str:
-    """The carrier's tracking link for ``number``; empty without either."""
+    """The carrier's tracking link for ``number`` (percent-encoded, so a number can never change
+    the address's shape); empty without either."""
     if not template or not number or TRACKING_PLACEHOLDER not in template:
         return ""
-    return template.replace(TRACKING_PLACEHOLDER, number)
+    return template.replace(TRACKING_PLACEHOLDER, quote(number, safe=""))
 
 
 # --- refunds and returns -------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def test_the_tracking_link_fills_the_template():
 
     assert rules.tracking_url(template, "00340") == "https://track.example/?n=00340"
     assert rules.tracking_url(template, "") == ""
+    assert rules.tracking_url(template, "A&b=1#x") == "https://track.example/?n=A%26b%3D1%23x"
     assert rules.tracking_url("", "00340") == ""
 
 

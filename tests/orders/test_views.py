@@ -35,6 +35,7 @@ URLS = [
     ("customer list", "get", CUSTOMERS),
     ("customer page", "get", CUSTOMERS + "{customer}/"),
     ("customer note", "post", CUSTOMERS + "{customer}/notes/"),
+    ("customer contact", "post", CUSTOMERS + "{customer}/contact/"),
     ("customer merge", "post", CUSTOMERS + "{customer}/merge/"),
 ]
 MANAGERS_ONLY = {
@@ -453,3 +454,27 @@ def test_an_unshipped_orders_tracking_number_is_refused(store, support, client_f
     assert "Ship the order to give it a tracking number." in page
     order.refresh_from_db()
     assert order.tracking_number == ""
+
+
+def test_support_changes_a_customers_contact_with_the_orders_rules(store, support, client_for):
+    customer = make_order(store).customer
+    make_order(store, customer={"email": "taken@example.com"})
+    client = client_for(support)
+    url = f"{CUSTOMERS}{customer.pk}/contact/"
+    data = {"first_name": "Ada", "last_name": "King", "email": "ada@example.com", "phone": ""}
+
+    bad_phone = client.post(url, {**data, "phone": "call me"})
+    taken = client.post(url, {**data, "email": "taken@example.com"})
+    saved = client.post(url, data)
+
+    assert bad_phone.status_code == 400 and "is not a phone number" in bad_phone.text
+    assert 'value="call me"' in bad_phone.text  # what was typed stays
+    assert "Another customer has this email; merge the two instead." in taken.text
+    assert saved.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.full_name, customer.email, customer.phone) == (
+        "Ada King",
+        "ada@example.com",
+        "",
+    )
+    assert AuditEntry.objects.filter(action="customer.updated", target_id=str(customer.pk)).exists()

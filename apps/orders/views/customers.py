@@ -17,7 +17,7 @@ from apps.customers import services as customer_services
 from apps.customers.models import Customer
 from apps.customers.permissions import MANAGE_CUSTOMERS, VIEW_CUSTOMERS
 from apps.orders import selectors, services
-from apps.orders.forms import NoteForm, apply_domain_error
+from apps.orders.forms import ContactForm, NoteForm, apply_domain_error
 from apps.orders.models import Channel, Order
 from apps.orders.views.common import customers_url, error_status
 
@@ -76,7 +76,12 @@ def _duplicates(store, customer: Customer) -> list[Customer]:
 
 
 def _customer_page(
-    request: HttpRequest, customer: Customer, *, note_form=None, status: int = 200
+    request: HttpRequest,
+    customer: Customer,
+    *,
+    note_form=None,
+    contact_form=None,
+    status: int = 200,
 ) -> HttpResponse:
     store = request.store
     orders = selectors.customer_orders(store=store, customer_id=customer.pk)
@@ -89,6 +94,15 @@ def _customer_page(
         "channels": selectors.customer_channels(store=store, customer_id=customer.pk),
         "duplicates": _duplicates(store, customer) if can(request, MANAGE_CUSTOMERS) else [],
         "note_form": note_form or NoteForm(),
+        "contact_form": contact_form
+        or ContactForm(
+            initial={
+                "first_name": customer.first_name,
+                "last_name": customer.last_name,
+                "email": customer.email,
+                "phone": customer.phone,
+            }
+        ),
         "can_manage": can(request, MANAGE_CUSTOMERS),
     }
     return render_page(
@@ -124,6 +138,29 @@ def customer_note(request: HttpRequest, customer_id: int) -> HttpResponse:
                 "Note added.",
             )
     return _customer_page(request, customer, note_form=form, status=error_status(request))
+
+
+@store_view(MANAGE_CUSTOMERS)
+@require_POST
+def customer_contact(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Change the customer's name, email or phone (the same rules as an order's)."""
+    customer = customer_selectors.customer_get(store=request.store, customer_id=customer_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            customer_services.customer_update(
+                store=request.store, actor=request.user, customer=customer, **form.cleaned_data
+            )
+        except DomainError as error:
+            apply_domain_error(form, error, field=ContactForm.FIELD_NAMES.get(error.field))
+        else:
+            return redirect_with_message(
+                request,
+                customers_url("customer-detail", request, customer_id=customer.pk),
+                "Contact details saved.",
+            )
+    customer.refresh_from_db()
+    return _customer_page(request, customer, contact_form=form, status=error_status(request))
 
 
 @store_view(MANAGE_CUSTOMERS)
