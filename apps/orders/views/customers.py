@@ -17,9 +17,9 @@ from apps.customers import services as customer_services
 from apps.customers.models import Customer
 from apps.customers.permissions import MANAGE_CUSTOMERS, VIEW_CUSTOMERS
 from apps.orders import selectors, services
-from apps.orders.forms import ContactForm, NoteForm, apply_domain_error
+from apps.orders.forms import ContactForm, NoteForm
 from apps.orders.models import Channel, Order
-from apps.orders.views.common import customers_url, error_status
+from apps.orders.views.common import customers_url, error_status, form_action
 
 CUSTOMER_COLUMNS = [
     Column("name", "Customer", "full_name"),
@@ -121,23 +121,17 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 def customer_note(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_selectors.customer_get(store=request.store, customer_id=customer_id)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            customer_services.customer_note_add(
-                store=request.store,
-                actor=request.user,
-                customer=customer,
-                body=form.cleaned_data["body"],
-            )
-        except DomainError as error:
-            apply_domain_error(form, error, field="body")
-        else:
-            return redirect_with_message(
-                request,
-                customers_url("customer-detail", request, customer_id=customer.pk),
-                "Note added.",
-            )
-    return _customer_page(request, customer, note_form=form, status=error_status(request))
+    done = form_action(
+        request,
+        form,
+        act=lambda data: customer_services.customer_note_add(
+            store=request.store, actor=request.user, customer=customer, body=data["body"]
+        ),
+        done_url=customers_url("customer-detail", request, customer_id=customer.pk),
+        done_message="Note added.",
+        error_field=lambda error: "body",
+    )
+    return done or _customer_page(request, customer, note_form=form, status=error_status(request))
 
 
 @store_view(MANAGE_CUSTOMERS)
@@ -146,20 +140,19 @@ def customer_contact(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Change the customer's name, email or phone (the same rules as an order's)."""
     customer = customer_selectors.customer_get(store=request.store, customer_id=customer_id)
     form = ContactForm(request.POST)
-    if form.is_valid():
-        try:
-            customer_services.customer_update(
-                store=request.store, actor=request.user, customer=customer, **form.cleaned_data
-            )
-        except DomainError as error:
-            apply_domain_error(form, error, field=ContactForm.FIELD_NAMES.get(error.field))
-        else:
-            return redirect_with_message(
-                request,
-                customers_url("customer-detail", request, customer_id=customer.pk),
-                "Contact details saved.",
-            )
-    customer.refresh_from_db()
+    done = form_action(
+        request,
+        form,
+        act=lambda data: customer_services.customer_update(
+            store=request.store, actor=request.user, customer=customer, **data
+        ),
+        done_url=customers_url("customer-detail", request, customer_id=customer.pk),
+        done_message="Contact details saved.",
+        error_field=lambda error: ContactForm.FIELD_NAMES.get(error.field),
+    )
+    if done:
+        return done
+    customer.refresh_from_db()  # the refused change was not saved
     return _customer_page(request, customer, contact_form=form, status=error_status(request))
 
 

@@ -10,8 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from apps.catalog.selectors import with_count_cap
-from apps.core.exceptions import DomainError
-from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
+from apps.core.htmx import redirect_with_error, render_page
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import can, store_view
 from apps.orders import rules, selectors, services
@@ -20,10 +19,9 @@ from apps.orders.forms import (
     RefundForm,
     StatusForm,
     TrackingForm,
-    apply_domain_error,
 )
 from apps.orders.permissions import EXPORT_ORDERS, HANDLE_ORDERS, VIEW_ORDERS
-from apps.orders.views.common import error_status, orders_url
+from apps.orders.views.common import error_status, form_action, orders_url
 
 COUNT_CAP = 10_000
 ORDER_COLUMNS = [
@@ -129,25 +127,22 @@ def order_by_id(request: HttpRequest, order_id: int) -> HttpResponse:
 def order_status(request: HttpRequest, number: int) -> HttpResponse:
     order = selectors.order_get_by_number(store=request.store, number=number)
     form = StatusForm(request.POST, order=order)
-    if form.is_valid():
-        try:
-            services.order_status_change(
-                store=request.store,
-                actor=request.user,
-                order=order,
-                status=form.cleaned_data["status"],
-                tracking_number=form.cleaned_data["tracking_number"],
-            )
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            label = rules.STATUS_LABELS[form.cleaned_data["status"]].lower()
-            return redirect_with_message(
-                request,
-                orders_url("order-detail", request, number=order.number),
-                f"Order #{order.number} is {label}.",
-            )
-    return _order_page(
+    done = form_action(
+        request,
+        form,
+        act=lambda data: services.order_status_change(
+            store=request.store,
+            actor=request.user,
+            order=order,
+            status=data["status"],
+            tracking_number=data["tracking_number"],
+        ),
+        done_url=orders_url("order-detail", request, number=order.number),
+        done_message=lambda changed: (
+            f"Order #{changed.number} is {rules.STATUS_LABELS[changed.status].lower()}."
+        ),
+    )
+    return done or _order_page(
         request, order, status_form=form, partial="status-card", status=error_status(request)
     )
 
@@ -157,28 +152,23 @@ def order_status(request: HttpRequest, number: int) -> HttpResponse:
 def order_tracking(request: HttpRequest, number: int) -> HttpResponse:
     """Correct the tracking number of a shipped order."""
     order = selectors.order_get_by_number(store=request.store, number=number)
+    page = orders_url("order-detail", request, number=order.number)
+    if order.status not in services.TRACKED_STATUSES:  # the page shows no form to answer in
+        return redirect_with_error(request, page, "Ship the order to give it a tracking number.")
     form = TrackingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.order_tracking_update(
-                store=request.store,
-                actor=request.user,
-                order=order,
-                tracking_number=form.cleaned_data["tracking_number"],
-            )
-        except DomainError as error:
-            if order.status not in services.TRACKED_STATUSES:  # no form on the page to show it
-                return redirect_with_error(
-                    request, orders_url("order-detail", request, number=order.number), error
-                )
-            apply_domain_error(form, error)
-        else:
-            return redirect_with_message(
-                request,
-                orders_url("order-detail", request, number=order.number),
-                "Tracking number changed.",
-            )
-    return _order_page(
+    done = form_action(
+        request,
+        form,
+        act=lambda data: services.order_tracking_update(
+            store=request.store,
+            actor=request.user,
+            order=order,
+            tracking_number=data["tracking_number"],
+        ),
+        done_url=page,
+        done_message="Tracking number changed.",
+    )
+    return done or _order_page(
         request, order, tracking_form=form, partial="shipping-card", status=error_status(request)
     )
 
@@ -188,18 +178,17 @@ def order_tracking(request: HttpRequest, number: int) -> HttpResponse:
 def order_note(request: HttpRequest, number: int) -> HttpResponse:
     order = selectors.order_get_by_number(store=request.store, number=number)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.order_note_add(
-                store=request.store, actor=request.user, order=order, body=form.cleaned_data["body"]
-            )
-        except DomainError as error:
-            apply_domain_error(form, error, field="body")
-        else:
-            return redirect_with_message(
-                request, orders_url("order-detail", request, number=order.number), "Note added."
-            )
-    return _order_page(
+    done = form_action(
+        request,
+        form,
+        act=lambda data: services.order_note_add(
+            store=request.store, actor=request.user, order=order, body=data["body"]
+        ),
+        done_url=orders_url("order-detail", request, number=order.number),
+        done_message="Note added.",
+        error_field=lambda error: "body",
+    )
+    return done or _order_page(
         request, order, note_form=form, partial="note-form", status=error_status(request)
     )
 
@@ -209,27 +198,23 @@ def order_note(request: HttpRequest, number: int) -> HttpResponse:
 def order_refund(request: HttpRequest, number: int) -> HttpResponse:
     order = selectors.order_get_by_number(store=request.store, number=number)
     form = RefundForm(request.POST, order=order)
-    if form.is_valid():
-        try:
-            refund = services.order_refund(
-                store=request.store,
-                actor=request.user,
-                order=order,
-                lines=form.line_rows(),
-                shipping_amount=form.cleaned_data.get("shipping_amount"),
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except DomainError as error:
-            apply_domain_error(form, error, field=form.field_for(error.field))
-        else:
-            message = (
-                f"Refunded {refund.amount} {order.currency}."
-                if refund.amount
-                else "Return recorded."
-            )
-            return redirect_with_message(
-                request, orders_url("order-detail", request, number=order.number), message
-            )
-    return _order_page(
+    done = form_action(
+        request,
+        form,
+        act=lambda data: services.order_refund(
+            store=request.store,
+            actor=request.user,
+            order=order,
+            lines=form.line_rows(),
+            shipping_amount=data.get("shipping_amount"),
+            reason=data.get("reason", ""),
+        ),
+        done_url=orders_url("order-detail", request, number=order.number),
+        done_message=lambda refund: (
+            f"Refunded {refund.amount} {order.currency}." if refund.amount else "Return recorded."
+        ),
+        error_field=lambda error: form.field_for(error.field),
+    )
+    return done or _order_page(
         request, order, refund_form=form, partial="refund-card", status=error_status(request)
     )
