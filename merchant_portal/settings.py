@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.catalog",
+    "apps.customers",
+    "apps.orders",
     "apps.shipping",
     "apps.payments",
     "apps.storefront",

@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("store/<slug:handle>/audit/", include("apps.audit.urls")),
     path("store/<slug:handle>/catalog/", include("apps.catalog.urls")),
+    path("store/<slug:handle>/orders/", include("apps.orders.urls")),
+    path("store/<slug:handle>/customers/", include("apps.orders.customer_urls")),
     path("store/<slug:handle>/payments/", include("apps.payments.urls")),
     path("store/<slug:handle>/shipping/simulator/", include("apps.storefront.urls")),
     path("store/<slug:handle>/shipping/", include("apps.shipping.urls")),

@@ -35,7 +35,9 @@ class Perm(StrEnum):
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(Perm),
     Role.MANAGER: frozenset({Perm.VIEW_HOME, Perm.USE_API}),
-    Role.SUPPORT: frozenset({Perm.VIEW_HOME}),
+    # support uses the admin API (session) for what its role does on the pages: the catalog
+    # read-only, orders and customers (issue 7: roles enforced on views and API alike)
+    Role.SUPPORT: frozenset({Perm.VIEW_HOME, Perm.USE_API}),
 }
 
 # an area's permission → the roles (besides the owner) that hold it

@@ -1,7 +1,9 @@
 """Global search (the top bar): each app registers a provider (``apps.core.portal``).
 
-A provider takes the store, the query and a limit, and returns ``SearchHit``s; the page groups
-them by provider, for the roles with the provider's permission.
+A provider takes the store, the query and a limit, and returns ``SearchHit``s, best first; the
+page groups them by provider, for the roles with the provider's permission. A provider that
+ranks its hits gives each a ``score`` (higher is better): the group holding the best hit comes
+first (Enter in the top bar opens the first hit), the others keep their order.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class SearchHit:
     title: str
     subtitle: str
     url: str
+    score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -39,4 +42,5 @@ def global_search(*, store: Store, role: str, query: str, limit: int = 5) -> lis
             hits = provider.search(store=store, query=query, limit=limit)
             if hits:
                 groups.append(SearchGroup(provider.label, hits))
-    return groups
+    # the group with the best hit first; equal groups keep the providers' order (stable sort)
+    return sorted(groups, key=lambda group: -max(hit.score for hit in group.hits))

@@ -35,6 +35,16 @@
     if (search) { event.preventDefault(); search.focus(); search.select(); }
   });
 
+  // Enter in the top bar's search opens the first result shown below it (the best match); with
+  // no results shown yet, the form submits to the full results page as usual.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches("[data-global-search]")) return;
+    var first = document.querySelector("#global-search-dropdown a.search-hit");
+    if (!first) return;
+    event.preventDefault();
+    window.location.assign(first.href);
+  });
+
   // Close menus (<details>) and the search results when clicking elsewhere.
   document.addEventListener("click", function (event) {
     var dropdown = document.getElementById("global-search-dropdown");

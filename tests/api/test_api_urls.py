@@ -21,15 +21,15 @@ def test_the_catalog_publishes_its_api_routes_through_its_portal_module():
 
 
 def test_a_new_areas_api_module_is_routed_without_editing_apps_api():
-    item = portal.register(ApiUrls("tests.api.orders_api_urls", order=20))
+    item = portal.register(ApiUrls("tests.api.widgets_api_urls", order=20))
     try:
-        match = _resolver().resolve("orders/")
+        match = _resolver().resolve("widgets/")
     finally:
         portal.unregister(item)
 
-    assert match.url_name == "order-list"
+    assert match.url_name == "widget-list"
     with pytest.raises(Resolver404):
-        _resolver().resolve("orders/")
+        _resolver().resolve("widgets/")
 
 
 def test_apps_api_names_no_feature_app():

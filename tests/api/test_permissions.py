@@ -21,9 +21,9 @@ TABLE = [
     ("manager", VIEW_CATALOG, True),
     ("manager", MANAGE_CATALOG, True),
     ("manager", Perm.MANAGE_STAFF, False),
-    # support reads the catalog on pages but has no USE_API: no endpoint opens to it
-    ("support", NO_PERM, False),
-    ("support", VIEW_CATALOG, False),
+    # support uses the API for what its role does on the pages, no more
+    ("support", NO_PERM, True),
+    ("support", VIEW_CATALOG, True),
     ("support", MANAGE_CATALOG, False),
     ("support", Perm.MANAGE_STAFF, False),
 ]

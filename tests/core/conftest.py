@@ -8,6 +8,7 @@ from apps.core import portal
 from apps.payments import services as payment_services
 from apps.shipping import services as shipping_services
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
+from tests.orders.helpers import make_order
 
 
 @pytest.fixture
@@ -29,10 +30,14 @@ def values(store, owner):
     rate = shipping_services.rate_create(
         store=store, actor=owner, zone=zone, service=service, price="4.90"
     )
+    order = make_order(store)
     method = payment_services.method_create(
         store=store, actor=owner, kind="paypal", code="paypal", display_name="PayPal"
     )
     return {
+        "number": order.number,
+        "order_id": order.pk,
+        "customer_id": order.customer_id,
         "handle": store.handle,
         "product_id": product.pk,
         "variant_id": variant.pk,

@@ -106,6 +106,9 @@ def test_no_module_in_apps_imports_an_app_inside_a_function():
 # an area reads another only through that one's selectors and services, one way.
 PLATFORM_LAYERS = ["core", "audit", "accounts", "api"]
 FEATURE_DEPENDENCIES: dict[str, frozenset[str]] = {
+    # orders read catalog variants at ingest, file each order under its customer, and copy
+    # the shipping service and payment method they were placed with
+    "orders": frozenset({"customers", "catalog", "shipping", "payments"}),
     "shipping": frozenset({"catalog"}),  # rates exclude catalog categories
     "payments": frozenset({"shipping"}),  # methods allow shipping services
     # the storefront API and the checkout simulator: cart lines, quotes, payment methods

@@ -26,14 +26,14 @@ from apps.core.roles import (
 from apps.core.search import SearchHit, global_search
 from apps.core.setup_guide import setup_guide_for
 
-ORDERS_PERM = "view_orders"  # a later area's permission, registered as its portal.py would
+WIDGETS_PERM = "view_widgets"  # a later area's permission, registered as its portal.py would
 
 
 @pytest.fixture(autouse=True)
-def orders_perm():
-    register_permission(ORDERS_PERM, roles=(Role.SUPPORT,))
+def widgets_perm():
+    register_permission(WIDGETS_PERM, roles=(Role.SUPPORT,))
     yield
-    unregister_permission(ORDERS_PERM)
+    unregister_permission(WIDGETS_PERM)
 
 
 def _labels(links):
@@ -57,6 +57,8 @@ def test_only_owners_and_managers_manage_the_catalog():
 def test_navigation_follows_the_order_of_the_areas(store):
     assert _labels(navigation_for(store=store, role=Role.OWNER, view_name="core:home")) == [
         "Home",
+        "Orders",
+        "Customers",
         "Catalog",
         "Payments",
         "Shipping",
@@ -67,6 +69,8 @@ def test_navigation_follows_the_order_of_the_areas(store):
 def test_support_sees_the_catalog_but_not_the_settings(store):
     assert _labels(navigation_for(store=store, role=Role.SUPPORT, view_name="")) == [
         "Home",
+        "Orders",
+        "Customers",
         "Catalog",
     ]
 
@@ -81,21 +85,21 @@ def test_the_settings_entry_is_active_on_every_settings_page(store, view_name):
 
 
 def test_a_registered_nav_item_appears_in_its_place_for_roles_with_its_perm(store, contribute):
-    contribute(NavItem("Orders", "core:search", ORDERS_PERM, order=20, icon="orders"))
+    contribute(NavItem("Widgets", "core:search", WIDGETS_PERM, order=35, icon="orders"))
 
     support = navigation_for(store=store, role=Role.SUPPORT, view_name="core:search")
     manager = navigation_for(store=store, role=Role.MANAGER, view_name="core:search")
 
-    assert _labels(support) == ["Home", "Orders", "Catalog"]
+    assert _labels(support) == ["Home", "Orders", "Customers", "Widgets", "Catalog"]
     assert [link.url for link in support if link.is_active] == ["/store/alpha/search/"]
-    assert _labels(manager) == ["Home", "Catalog", "Payments", "Shipping"]
+    assert _labels(manager) == ["Home", "Orders", "Customers", "Catalog", "Payments", "Shipping"]
 
 
 def test_registering_the_same_nav_entry_twice_is_refused(contribute):
-    item = contribute(NavItem("Orders", "core:search", ORDERS_PERM, order=20))
+    item = contribute(NavItem("Widgets", "core:search", WIDGETS_PERM, order=35))
 
-    with pytest.raises(ValueError, match="Orders"):
-        portal.register(NavItem("Orders", "core:search", ORDERS_PERM, order=20))
+    with pytest.raises(ValueError, match="Widgets"):
+        portal.register(NavItem("Widgets", "core:search", WIDGETS_PERM, order=35))
     assert portal.contributions(NavItem).count(item) == 1
 
 
@@ -104,7 +108,7 @@ def test_a_registered_search_provider_answers_only_roles_with_its_perm(store, co
     def widget_hits(*, store, query, limit):
         return [SearchHit(title=f"Widget {query}", subtitle="", url="/widgets/1/")]
 
-    contribute(SearchProvider("Widgets", ORDERS_PERM, widget_hits, order=20))
+    contribute(SearchProvider("Widgets", WIDGETS_PERM, widget_hits, order=20))
 
     support = global_search(store=store, role=Role.SUPPORT, query="blue")
     manager = global_search(store=store, role=Role.MANAGER, query="blue")
@@ -136,7 +140,7 @@ def test_a_registered_setup_step_reaches_roles_with_its_perm(store, contribute):
             description="…",
             action_label="See orders",
             url_name="core:search",
-            perm=ORDERS_PERM,
+            perm=WIDGETS_PERM,
             is_done=lambda store: False,
             order=20,
         )
@@ -173,18 +177,24 @@ def test_owner_home_shows_the_setup_guide(store, owner, client_for):
 def test_role_descriptions_name_only_the_areas_that_exist():
     assert dict(portal.ROLE_DESCRIPTIONS) == {
         Role.OWNER: (
-            "Everything, including catalog, payment settings, shipping, store settings, staff, "
-            "API keys and the audit log."
+            "Everything, including orders and customers, catalog, payment settings, shipping, "
+            "store settings, staff, API keys and the audit log."
         ),
-        Role.MANAGER: "Catalog, payment settings (read-only) and shipping.",
-        Role.SUPPORT: "Catalog (read-only). No settings.",
+        Role.MANAGER: (
+            "Orders and customers (with exports), catalog, payment settings (read-only) and "
+            "shipping."
+        ),
+        Role.SUPPORT: (
+            "Orders and customers (search, notes, status changes, refunds) and catalog "
+            "(read-only). No settings."
+        ),
     }
 
 
 def test_a_registered_role_description_takes_its_place(contribute):
-    contribute(RoleDescription(Role.SUPPORT, "orders", order=20))
-    contribute(RoleDescription(Role.SUPPORT, "customers", order=30))
+    contribute(RoleDescription(Role.SUPPORT, "widgets", order=35))
 
     assert portal.ROLE_DESCRIPTIONS[Role.SUPPORT] == (
-        "Orders, customers and catalog (read-only). No settings."
+        "Orders and customers (search, notes, status changes, refunds), widgets and catalog "
+        "(read-only). No settings."
     )

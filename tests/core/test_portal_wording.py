@@ -36,22 +36,23 @@ def _help(response, field: str) -> str:
     return html.unescape(found.group(1))
 
 
-def test_home_says_an_api_key_reaches_the_catalog_not_orders(owner, client_for):
+def test_home_says_what_an_api_key_reaches(owner, client_for):
     text = _text(client_for(owner).get("/store/alpha/"))
 
     assert (
-        "Create an API key so your ERP or scripts can read and change products, variants, "
-        "categories, images and stock through the admin API." in text
+        "Create an API key so your ERP or scripts can read and change orders, products, "
+        "variants, categories, images and stock through the admin API." in text
     )
-    assert "orders" not in text
 
 
 def test_the_api_key_step_grows_with_the_areas_that_register_a_use(owner, client_for, contribute):
-    contribute(Use("api", "orders", order=20))
+    contribute(Use("api", "widgets", order=90))
 
     text = _text(client_for(owner).get("/store/alpha/"))
 
-    assert "read and change orders, products, variants, categories, images and stock" in text
+    assert "read and change orders, products, variants, categories, images, stock and widgets" in (
+        text
+    )
 
 
 def test_the_api_keys_page_names_what_a_key_reaches(owner, client_for):
@@ -59,7 +60,7 @@ def test_the_api_keys_page_names_what_a_key_reaches(owner, client_for):
 
     assert (
         "No API keys yet. Create an API key so your ERP or scripts can read and change "
-        "products, variants, categories, images and stock through the admin API." in text
+        "orders, products, variants, categories, images and stock through the admin API." in text
     )
 
 
@@ -114,7 +115,15 @@ def test_no_page_speaks_of_areas_that_are_not_built(owner, values, client_for):
     for route in _routes():
         if route in NOT_PAGES or route.startswith("media/") or route.endswith(FILES):
             continue
-        if any(name in route for name in ("<int:bulk_job_id>", "<int:export_id>", "<uidb64>")):
+        if any(
+            name in route
+            for name in (
+                "<int:bulk_job_id>",
+                "<int:export_id>",
+                "<int:order_export_id>",
+                "<uidb64>",
+            )
+        ):
             continue
         url = "/" + _fill(route, values)
         response = client.get(url)

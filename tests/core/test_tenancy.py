@@ -27,6 +27,7 @@ ALIASES = {
     "import_job": "catalog.ImportJob",
     "job": "catalog.ImportJob",
     "export": "catalog.ExportJob",
+    "order_export": "orders.OrderExportJob",
     "image": "catalog.ProductImage",
     "movement": "catalog.InventoryMovement",
     "entry": "audit.AuditEntry",
@@ -145,6 +146,15 @@ def _create_one_of_everything(store, user):
     audit_record(store=store, actor=user, action="test", target=product)
     _create_images(store, product)
     _create_checkout_settings(store)
+    _create_orders(store)
+
+
+def _create_orders(store):
+    from apps.orders.models import OrderExportJob
+    from tests.orders.helpers import make_order
+
+    make_order(store)
+    OrderExportJob.objects.create(store=store, params={})
 
 
 def _create_checkout_settings(store):
@@ -164,7 +174,7 @@ def _create_images(store, product):
     ProductImage.objects.create(store=store, product=product, image="b.png", alt_text="B")
 
 
-def _object_id(model, store, route) -> int:
+def _object_id(model, store, route, field: str = "pk") -> int:
     if model is Membership:
         row = Membership.objects.filter(store=store).first()
     else:
@@ -173,7 +183,7 @@ def _object_id(model, store, route) -> int:
         f"{route.name}: store B has no {model.__name__}; create one in "
         f"_create_one_of_everything() in {__file__}"
     )
-    return row.pk
+    return getattr(row, field)
 
 
 def _kwargs(route: Route, handle: str, store_b) -> dict:
@@ -181,6 +191,8 @@ def _kwargs(route: Route, handle: str, store_b) -> dict:
     for param in route.params:
         if param == "handle":
             kwargs[param] = handle
+        elif param == "number":  # an order's address names it by its number in the store
+            kwargs[param] = _object_id(apps.get_model("orders.Order"), store_b, route, "number")
         else:
             kwargs[param] = _object_id(_model_for(param, route), store_b, route)
     return kwargs

@@ -4,8 +4,8 @@ from django.http import JsonResponse
 from django.urls import path
 
 
-def order_list(request):
+def widget_list(request):
     return JsonResponse({"results": []})
 
 
-urlpatterns = [path("orders/", order_list, name="order-list")]
+urlpatterns = [path("widgets/", widget_list, name="widget-list")]

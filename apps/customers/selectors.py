@@ -1,0 +1,35 @@
+"""Customer reads: one customer, matching by email then phone, the list's search."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.core.models import Store
+from apps.core.selectors import object_get
+from apps.customers.models import Customer, CustomerAddress, CustomerNote
+
+
+def customer_get(*, store: Store, customer_id: int) -> Customer:
+    return object_get(
+        Customer.objects.for_store(store), not_found="No such customer.", pk=customer_id
+    )
+
+
+def customer_match(*, store: Store, email: str, phone: str) -> Customer | None:
+    """The store's customer with this (cleaned) email, else with this phone, else None."""
+    customers = Customer.objects.for_store(store)
+    if email:
+        found = customers.filter(email=email).first()
+        if found is not None:
+            return found
+    if phone:
+        return customers.filter(phone=phone).order_by("id").first()
+    return None
+
+
+def customer_addresses(*, store: Store, customer: Customer) -> QuerySet[CustomerAddress]:
+    return CustomerAddress.objects.for_store(store).filter(customer=customer)
+
+
+def customer_notes(*, store: Store, customer: Customer) -> QuerySet[CustomerNote]:
+    return CustomerNote.objects.for_store(store).filter(customer=customer).select_related("author")

@@ -1,0 +1,222 @@
+"""Order reads: the list's filters (one place: list page, export, API), one order with
+everything its page shows in a fixed number of queries, the filter choices."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, QuerySet
+
+from apps.core.models import Store
+from apps.core.money import country_choices
+from apps.core.selectors import object_get
+from apps.orders import rules
+from apps.orders.models import Channel, Order, OrderEvent, OrderLine, Refund, RefundLine
+from apps.orders.selectors.search import order_search_condition
+
+FILTER_PARAMS = (
+    "q", "status", "from", "to", "payment", "service", "country", "channel", "total_min",
+    "total_max",
+)  # fmt: skip
+FILTER_LABELS = {
+    "q": "Search",
+    "status": "Status",
+    "from": "From",
+    "to": "To",
+    "payment": "Payment",
+    "service": "Shipping",
+    "country": "Country",
+    "channel": "Channel",
+    "total_min": "Total from",
+    "total_max": "Total up to",
+}
+STATUS_CHOICES = list(rules.STATUS_LABELS.items())
+
+
+def _day(raw: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _amount(raw: str | None) -> Decimal | None:
+    try:
+        value = Decimal(str(raw).strip()) if raw not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value is not None and value.is_finite() else None
+
+
+def _day_start(store: Store, day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=store.tzinfo)
+
+
+def order_filter_values(params: Mapping[str, str]) -> dict[str, object]:
+    """The list's GET parameters that mean something, parsed (unknown or malformed ones are
+    dropped, so a chip never names a filter that is not applied)."""
+    values: dict[str, object] = {}
+    q = " ".join(str(params.get("q") or "").split())[:200]
+    if q:
+        values["q"] = q
+    if params.get("status") in rules.STATUS_LABELS:
+        values["status"] = params["status"]
+    if params.get("channel") in Channel.values:
+        values["channel"] = params["channel"]
+    for key in ("payment", "service"):
+        text = str(params.get(key) or "").strip()[:200]
+        if text:
+            values[key] = text
+    country = str(params.get("country") or "").strip().upper()
+    if len(country) == 2 and country.isalpha():
+        values["country"] = country
+    for key in ("from", "to"):
+        day = _day(params.get(key))
+        if day:
+            values[key] = day
+    for key in ("total_min", "total_max"):
+        amount = _amount(params.get(key))
+        if amount is not None:
+            values[key] = amount
+    return values
+
+
+def order_filter(*, store: Store, params: Mapping[str, str]) -> QuerySet[Order]:
+    """The store's orders narrowed by the list's parameters (``FILTER_PARAMS``): the list page,
+    its export and the API's list all call this, so "the current filter" means one thing.
+    Dates are days in the store's time zone, both ends included."""
+    values = order_filter_values(params)
+    queryset = Order.objects.for_store(store)
+    if "q" in values:
+        queryset = queryset.filter(order_search_condition(store=store, query=values["q"]))
+    for key, lookup in (
+        ("status", "status"),
+        ("channel", "channel"),
+        ("payment", "payment_method_code"),
+        ("service", "shipping_service_code"),
+        ("country", "ship_country"),
+    ):
+        if key in values:
+            queryset = queryset.filter(**{lookup: values[key]})
+    if "from" in values:
+        queryset = queryset.filter(placed_at__gte=_day_start(store, values["from"]))
+    if "to" in values:
+        end = values["to"] + datetime.timedelta(days=1)
+        queryset = queryset.filter(placed_at__lt=_day_start(store, end))
+    if "total_min" in values:
+        queryset = queryset.filter(total__gte=values["total_min"])
+    if "total_max" in values:
+        queryset = queryset.filter(total__lte=values["total_max"])
+    return queryset.order_by("-placed_at", "-id")
+
+
+@dataclass(frozen=True)
+class Chip:
+    param: str
+    label: str
+
+
+def order_filter_chips(*, params: Mapping[str, str]) -> list[Chip]:
+    values = order_filter_values(params)
+    chips = []
+    for key, value in values.items():
+        if key == "status":
+            shown = rules.STATUS_LABELS[value]
+        elif key == "channel":
+            shown = Channel(value).label
+        elif isinstance(value, datetime.date):
+            shown = f"{value.day} {value:%b %Y}"
+        else:
+            shown = str(value)
+        chips.append(Chip(key, f"{FILTER_LABELS[key]}: {shown}"))
+    return chips
+
+
+CHOICES_CACHE_SECONDS = 300
+
+
+def order_filter_choices(*, store: Store) -> dict[str, list[tuple[str, str]]]:
+    """The values the list's selects offer: the payment methods, shipping services and
+    countries the store's orders use. Reading them scans the orders, so the answer is cached
+    for five minutes per store (a new payment method shows in the select within that)."""
+    key = f"orders:filter-choices:{store.pk}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _order_filter_choices(store)
+        cache.set(key, choices, CHOICES_CACHE_SECONDS)
+    return choices
+
+
+def _order_filter_choices(store: Store) -> dict[str, list[tuple[str, str]]]:
+    orders = Order.objects.for_store(store).order_by()
+
+    def distinct(code: str, name: str) -> list[tuple[str, str]]:
+        rows = orders.exclude(**{code: ""}).values_list(code, name).distinct().order_by(code)[:100]
+        return [(value, label or value) for value, label in rows]
+
+    names = dict(country_choices())
+    countries = (
+        orders.exclude(ship_country="")
+        .values_list("ship_country", flat=True)
+        .distinct()
+        .order_by("ship_country")[:250]
+    )
+    return {
+        "payment": distinct("payment_method_code", "payment_method_name"),
+        "service": distinct("shipping_service_code", "shipping_service_name"),
+        "country": [(code, names.get(code, code)) for code in countries],
+        "status": STATUS_CHOICES,
+        "channel": list(Channel.choices),
+    }
+
+
+def order_detail_queryset(*, store: Store) -> QuerySet[Order]:
+    """Orders with their customer, lines, timeline (with people) and refunds loaded: the order
+    page reads everything in a fixed number of queries whatever the number of lines."""
+    return (
+        Order.objects.for_store(store)
+        .select_related("customer")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")),
+            Prefetch(
+                "events",
+                queryset=OrderEvent.objects.select_related("actor").order_by("-occurred_at", "-id"),
+            ),
+            Prefetch(
+                "refunds",
+                queryset=Refund.objects.select_related("actor").prefetch_related(
+                    Prefetch("lines", queryset=RefundLine.objects.select_related("line"))
+                ),
+            ),
+        )
+    )
+
+
+def order_get(*, store: Store, order_id: int) -> Order:
+    return object_get(order_detail_queryset(store=store), not_found="No such order.", pk=order_id)
+
+
+def order_get_by_number(*, store: Store, number: int) -> Order:
+    return object_get(order_detail_queryset(store=store), not_found="No such order.", number=number)
+
+
+def customer_orders(*, store: Store, customer_id: int) -> QuerySet[Order]:
+    return (
+        Order.objects.for_store(store).filter(customer_id=customer_id).order_by("-placed_at", "-id")
+    )
+
+
+def customer_channels(*, store: Store, customer_id: int) -> list[tuple[str, str, int]]:
+    """(channel, its name, how many orders) of one customer, most used first."""
+    rows = (
+        customer_orders(store=store, customer_id=customer_id)
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("id"))
+        .order_by("-n", "channel")
+    )
+    return [(row["channel"], Channel(row["channel"]).label, row["n"]) for row in rows]
