@@ -237,12 +237,34 @@ def test_a_category_patch_checks_the_new_name_under_the_new_parent(api, store):
     assert (hats.name, hats.parent_id) == ("Caps", apparel.pk)
 
 
-def test_support_member_gets_403_from_the_catalog_api(store, support, client_for):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/products/",
+        "/api/v1/products/{product}/",
+        "/api/v1/variants/",
+        "/api/v1/variants/{variant}/",
+        "/api/v1/variants/{variant}/stock-adjustments/",
+        "/api/v1/categories/",
+    ],
+)
+def test_support_gets_403_from_every_catalog_endpoint_reads_included(
+    store, support, client_for, path
+):
+    """Intended: support reads the catalog on its pages, but the admin API (and its keys) is
+    for owners and managers; support holds no USE_API (README, "Admin API")."""
+    variant = VariantFactory(product=ProductFactory(store=store))
     client = client_for(support)
 
-    response = client.get("/api/v1/products/", HTTP_X_STORE=store.handle)
+    response = client.get(
+        path.format(product=variant.product_id, variant=variant.pk), HTTP_X_STORE=store.handle
+    )
 
     assert response.status_code == 403
+    assert response.json() == {
+        "errors": {"non_field_errors": ["Your role does not allow this."]},
+        "code": "permission_denied",
+    }
 
 
 def test_manager_session_can_use_the_catalog_api(store, manager, client_for):
