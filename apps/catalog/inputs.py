@@ -349,7 +349,9 @@ def stock_state(variants: Iterable[tuple[bool, int]], *, threshold: int) -> str:
 
     **out**: no sellable variant; **low**: sellable and at least one variant is low;
     **in**: sellable and no variant is low. PostgreSQL keeps the same rule in the product
-    summary's trigger (migration 0005) so that lists filter by index.
+    summary's trigger (migration 0005) so that lists filter by index, and the low-stock list
+    queries ``variant_is_low`` as SQL (``selectors.low_stock_variants``);
+    tests/catalog/test_stock_state_agreement.py runs one grid of cases through all three.
     """
     pairs = list(variants)
     if not any(variant_is_sellable(track_inventory=t, stock_quantity=q) for t, q in pairs):

@@ -1,17 +1,17 @@
 from django.urls import path
 
-from apps.catalog.views import categories, exports, images, imports, products, stock
+from apps.catalog.views import bulk, categories, exports, images, imports, products, stock
 
 app_name = "catalog"
 
 urlpatterns = [
     path("", products.product_list, name="product-list"),
     path("products/new/", products.product_create, name="product-create"),
-    path("products/bulk/", products.product_bulk, name="product-bulk"),
-    path("products/bulk/<int:bulk_job_id>/", products.bulk_job_detail, name="bulk-job-detail"),
+    path("products/bulk/", bulk.product_bulk, name="product-bulk"),
+    path("products/bulk/<int:bulk_job_id>/", bulk.bulk_job_detail, name="bulk-job-detail"),
     path(
         "products/bulk/<int:bulk_job_id>/cancel/",
-        products.bulk_job_cancel,
+        bulk.bulk_job_cancel,
         name="bulk-job-cancel",
     ),
     path("products/<int:product_id>/", products.product_update, name="product-update"),

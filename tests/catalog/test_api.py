@@ -237,12 +237,59 @@ def test_a_category_patch_checks_the_new_name_under_the_new_parent(api, store):
     assert (hats.name, hats.parent_id) == ("Caps", apparel.pk)
 
 
-def test_support_member_gets_403_from_the_catalog_api(store, support, client_for):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/products/",
+        "/api/v1/products/{product}/",
+        "/api/v1/variants/",
+        "/api/v1/variants/{variant}/",
+        "/api/v1/variants/{variant}/stock-adjustments/",
+        "/api/v1/categories/",
+    ],
+)
+def test_support_reads_every_catalog_endpoint_as_on_its_pages(store, support, client_for, path):
+    """The API follows the role's pages: support reads the catalog (stock questions)."""
+    variant = VariantFactory(product=ProductFactory(store=store))
     client = client_for(support)
 
-    response = client.get("/api/v1/products/", HTTP_X_STORE=store.handle)
+    response = client.get(
+        path.format(product=variant.product_id, variant=variant.pk), HTTP_X_STORE=store.handle
+    )
+
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/products/"),
+        ("patch", "/api/v1/products/{product}/"),
+        ("patch", "/api/v1/variants/{variant}/"),
+        ("post", "/api/v1/variants/{variant}/stock-adjustments/"),
+        ("post", "/api/v1/categories/"),
+    ],
+)
+def test_support_cannot_change_the_catalog_through_the_api(
+    store, support, client_for, method, path
+):
+    variant = VariantFactory(product=ProductFactory(store=store), stock_quantity=3)
+    client = client_for(support)
+
+    response = getattr(client, method)(
+        path.format(product=variant.product_id, variant=variant.pk),
+        {"title": "Changed", "name": "New", "quantity_change": 5, "reason": "restock"},
+        content_type="application/json",
+        HTTP_X_STORE=store.handle,
+    )
 
     assert response.status_code == 403
+    assert response.json() == {
+        "errors": {"non_field_errors": ["Your role does not allow this."]},
+        "code": "permission_denied",
+    }
+    variant.refresh_from_db()
+    assert (variant.product.title, variant.stock_quantity) != ("Changed", 8)
 
 
 def test_manager_session_can_use_the_catalog_api(store, manager, client_for):

@@ -53,7 +53,10 @@ def variant_movements(*, store: Store, variant: Variant) -> QuerySet[InventoryMo
 
 
 def low_stock_variants(*, store: Store) -> QuerySet[Variant]:
-    """Tracked variants at or below their product's low-stock threshold, emptiest first."""
+    """Tracked variants at or below their product's low-stock threshold, emptiest first.
+
+    ``inputs.variant_is_low`` as a query (archived products left out); the stock-state
+    agreement test holds the two together."""
     return (
         Variant.objects.for_store(store)
         .filter(track_inventory=True, stock_quantity__lte=F("product__low_stock_threshold"))

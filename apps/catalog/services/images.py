@@ -2,8 +2,12 @@
 
 An upload is refused before it is decoded when it has more than ``IMAGE_MAX_PIXELS`` pixels
 (the size is read from the file's header), so a small file that unpacks to gigabytes cannot
-exhaust memory. Stored images carry no EXIF (camera, GPS position): the orientation it recorded
-is applied to the pixels first.
+exhaust memory; an animation counts every frame. Every upload is then re-encoded from its pixels
+alone, in its own format (JPEG and WebP at quality 90), so nothing of the file's metadata reaches
+the public image or its thumbnail: no EXIF (camera, GPS position), XMP, PNG text chunks, JPEG or
+GIF comments, or colour profile (the pixels are converted to sRGB first, and the orientation
+EXIF recorded is applied to them). An animated GIF, PNG or WebP keeps its frames, their timing
+and its loop count.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, ImageSequence, UnidentifiedImageError
 
 from apps.audit.services import audit_record
 from apps.catalog import inputs
@@ -41,9 +45,15 @@ def _delete_files(image: ProductImage) -> None:
             file.delete(save=False)
 
 
+def _megapixels(pixels: int) -> str:
+    value = pixels / 1_000_000
+    if value == int(value):
+        return f"{value:,.0f}"
+    return f"{value:,.1f}" if value >= 0.1 else f"{value:.2g}"
+
+
 def _pixel_limit_message(width: int | None, height: int | None) -> str:
-    limit = settings.IMAGE_MAX_PIXELS / 1_000_000
-    shown = f"{limit:,.0f}" if limit == int(limit) else f"{limit:,.1f}"
+    shown = _megapixels(settings.IMAGE_MAX_PIXELS)
     what = f"This image is {width:,} × {height:,} pixels" if width else "This image is too large"
     return f"{what}; the limit is {shown} megapixels. Resize it and try again."
 
@@ -63,17 +73,74 @@ def _check_pixels(data: bytes) -> None:
         raise DomainError(_pixel_limit_message(width, height), field="image")
 
 
-def _without_exif(data: bytes, picture) -> tuple[bytes, Any]:
-    """The image with its EXIF orientation applied to the pixels and no EXIF kept."""
-    if not picture.getexif() and "exif" not in picture.info:
-        return data, picture
-    upright = ImageOps.exif_transpose(picture)
-    upright.info.pop("exif", None)
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# what each format is written with; nothing of the upload's own metadata is passed on
+SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "JPEG": {"quality": 90},
+    "WEBP": {"quality": 90},
+    "PNG": {},
+    "GIF": {},
+}
+
+
+def _in_srgb(picture: Image.Image, icc: bytes) -> Image.Image:
+    """The pixels converted from their embedded colour profile to sRGB (the web's default), so
+    the profile can be dropped without the colours shifting; unchanged if it cannot be read."""
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(picture, source, SRGB, outputMode=picture.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return picture
+    return converted or picture
+
+
+def _clean_frame(frame: Image.Image) -> Image.Image:
+    """A copy of one frame's pixels, upright, in sRGB, carrying none of the file's metadata
+    (EXIF, XMP, text chunks, comments, colour profile): only its transparency is kept."""
+    upright = ImageOps.exif_transpose(frame)  # always a copy
+    icc = frame.info.get("icc_profile")
+    if icc and upright.mode in ("RGB", "RGBA"):
+        upright = _in_srgb(upright, icc)
+    upright.info = {k: frame.info[k] for k in ("transparency",) if k in frame.info}
+    return upright
+
+
+def _check_frames(picture: Image.Image) -> int:
+    """The number of frames; an animation is held whole while it is re-encoded, so the pixel
+    limit counts every frame."""
+    frames = getattr(picture, "n_frames", 1)
+    width, height = picture.size
+    if frames > 1 and frames * width * height > settings.IMAGE_MAX_PIXELS:
+        raise DomainError(
+            f"This animation has {frames:,} frames of {width:,} × {height:,} pixels "
+            f"({_megapixels(frames * width * height)} megapixels in all); the limit is "
+            f"{_megapixels(settings.IMAGE_MAX_PIXELS)} megapixels. Shorten or shrink it and "
+            "try again.",
+            field="image",
+        )
+    return frames
+
+
+def _reencoded(picture: Image.Image) -> tuple[bytes, Image.Image]:
+    """The image written anew in its own format from its pixels alone (orientation applied,
+    every frame and its timing kept for an animation), and its clean first frame."""
+    fmt = picture.format
+    if _check_frames(picture) == 1:
+        frames = [_clean_frame(picture)]
+        durations: list[int] = []
+    else:
+        frames, durations = [], []
+        for frame in ImageSequence.Iterator(picture):
+            durations.append(int(frame.info.get("duration") or 0))
+            frames.append(_clean_frame(frame))
+    options = dict(SAVE_OPTIONS[fmt])
+    if len(frames) > 1:
+        options.update(save_all=True, append_images=frames[1:], duration=durations)
+        if picture.info.get("loop") is not None or fmt != "GIF":
+            options["loop"] = picture.info.get("loop", 0)
     out = io.BytesIO()
-    options = {"quality": 92} if picture.format in {"JPEG", "WEBP"} else {}
-    upright.save(out, format=picture.format, **options)
-    upright.format = picture.format
-    return out.getvalue(), upright
+    frames[0].save(out, format=fmt, **options)
+    return out.getvalue(), frames[0]
 
 
 def _read_image(upload) -> tuple[bytes, str, Any]:
@@ -106,15 +173,15 @@ def _read_image(upload) -> tuple[bytes, str, Any]:
             field="image",
         )
     extension = IMAGE_FORMATS[picture.format]
-    if picture.format != "GIF":  # GIF has no EXIF; re-saving would drop its animation
-        data, picture = _without_exif(data, picture)
+    data, picture = _reencoded(picture)
     return data, extension, picture
 
 
 def _thumbnail(picture) -> tuple[bytes, str]:
     thumb = picture.copy()
     if thumb.mode not in ("RGB", "RGBA"):
-        thumb = thumb.convert("RGBA" if "transparency" in thumb.info else "RGB")
+        alpha = "transparency" in thumb.info or thumb.mode in ("LA", "PA")
+        thumb = thumb.convert("RGBA" if alpha else "RGB")
     thumb.thumbnail(THUMBNAIL_SIZE)
     out = io.BytesIO()
     thumb.save(out, format="PNG" if thumb.mode == "RGBA" else "JPEG", quality=85)

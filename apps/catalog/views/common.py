@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse
 
 from apps.catalog import selectors
@@ -82,3 +82,13 @@ def variant_initial(product: Product) -> list[dict]:
             }
         )
     return rows
+
+
+def filter_params(data: QueryDict, *, prefix: str = "") -> dict[str, str]:
+    """Only the list's filters: never a form control (scope, confirmation) a link could carry.
+
+    The list's address names them plainly (``?category=12``); the bulk form carries them as
+    ``filter-category`` (``prefix=bulk.FILTER_PREFIX``), so that no option of an action (the new
+    category, a tag) can ever share a name with a filter and replace it in the POST.
+    """
+    return {key: data.get(prefix + key, "") for key in FILTER_PARAMS if data.get(prefix + key)}

@@ -19,7 +19,7 @@ from apps.catalog import selectors, services
 from apps.catalog.forms import ExportForm
 from apps.catalog.io.exporter import export_csv_chunks, export_xlsx_file
 from apps.catalog.permissions import MANAGE_CATALOG
-from apps.catalog.views.common import FILTER_PARAMS, catalog_url
+from apps.catalog.views.common import catalog_url, filter_params
 from apps.core.exceptions import DomainError
 from apps.core.files import private_file_response, private_file_retention_days
 from apps.core.htmx import redirect_with_message, render_page
@@ -58,7 +58,7 @@ def product_export(request: HttpRequest) -> HttpResponse:
     """
     store = request.store
     data = request.POST if request.method == "POST" else request.GET
-    params = {key: data.get(key, "") for key in FILTER_PARAMS if data.get(key)}
+    params = filter_params(data)
     file_format = data.get("format", "")
     if file_format not in services.EXPORT_FORMATS:
         products = selectors.product_filter(store=store, params=params)

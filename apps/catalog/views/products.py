@@ -1,12 +1,8 @@
-"""Product pages: the list with its bulk actions and their jobs, the product form, delete."""
+"""Product pages: the list (its bulk bar posts to ``views/bulk.py``), the product form, delete."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect
-from django.template.defaultfilters import pluralize
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.catalog import selectors, services
@@ -17,12 +13,13 @@ from apps.catalog.forms import (
     VariantFormSet,
     apply_domain_error,
 )
-from apps.catalog.models import BulkJob, Product, ProductStatus
+from apps.catalog.models import Product, ProductStatus
 from apps.catalog.permissions import MANAGE_CATALOG, VIEW_CATALOG
+from apps.catalog.views.bulk import bulk_retry_pop, carried_filters
 from apps.catalog.views.common import (
-    FILTER_PARAMS,
     can_edit_catalog,
     catalog_url,
+    filter_params,
     product_initial,
     product_or_404,
     require_catalog_edit,
@@ -57,7 +54,7 @@ def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
     means, as "all matching" and the export do) with the list's sorts; the ChoiceFilters only
     draw the controls and the chips."""
     store = request.store
-    params = _filter_params(request.GET)
+    params = filter_params(request.GET)
     q = params.get("q", "").strip()
     products = selectors.product_filter(store=store, params=params)
     if request.GET.get("sort", "").lstrip("-") in {"price", "stock"}:
@@ -100,7 +97,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
         selectors.product_row_values(product)
     has_products = table.is_filtered or bool(rows) or table.page.paginator.count > 0
     # a bulk action refused a moment ago: its choices, its selection and why, shown in the bar
-    retry = request.session.pop(BULK_RETRY_KEY, None) or {}
+    retry = bulk_retry_pop(request)
     bulk_form = BulkActionForm(retry.get("data"), category_choices=category_choices)
     context = {
         "table": table,
@@ -111,184 +108,10 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "bulk_form": bulk_form,
         "bulk_error": retry.get("error", ""),
         "bulk_selected": set(retry.get("ids", [])),
-        "bulk_filters": _carried_filters(_filter_params(request.GET)),
+        "bulk_filters": carried_filters(filter_params(request.GET)),
         "can_edit": can_edit_catalog(request),
     }
     return render_page(request, "catalog/product_list.html", context, partial="product-table")
-
-
-def _filter_params(data: QueryDict, *, prefix: str = "") -> dict[str, str]:
-    """Only the list's filters: never a form control (scope, confirmation) a link could carry.
-
-    The list's address names them plainly (``?category=12``); the bulk form carries them as
-    ``filter-category`` (``prefix=FILTER_PREFIX``), so that no option of an action (the new
-    category, a tag) can ever share a name with a filter and replace it in the POST.
-    """
-    return {key: data.get(prefix + key, "") for key in FILTER_PARAMS if data.get(prefix + key)}
-
-
-FILTER_PREFIX = "filter-"
-
-
-def _carried_filters(params: dict[str, str]) -> dict[str, str]:
-    """The list's filters as the bulk form and its confirmation page post them."""
-    return {FILTER_PREFIX + key: value for key, value in params.items()}
-
-
-BULK_RETRY_KEY = "catalog.product-bulk.retry"
-BULK_FIELDS = ("action", "scope", "category", "tag", "mode", "value")
-
-
-def _bulk_refused(request: HttpRequest, back: str, message: str) -> HttpResponse:
-    """Back to the list with the bulk bar as the person left it (the action, its options, the
-    ticked products) and the reason next to it: nothing they chose or typed is lost."""
-    data = {key: request.POST.get(key, "") for key in BULK_FIELDS}
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()][: services.BULK_IDS_MAX]
-    request.session[BULK_RETRY_KEY] = {"data": data, "ids": ids, "error": message}
-    return redirect(back)
-
-
-def _confirm_question(options: services.BulkOptions, count: int, category_name: str) -> str:
-    products = f"{'the' if count == 1 else 'all'} {count:,} matching product{pluralize(count)}"
-    return {
-        "activate": f"Set {products} as active?",
-        "archive": f"Archive {products}?",
-        "draft": f"Set {products} as draft?",
-        "set_category": (
-            f"Move {products} to “{category_name}”?"
-            if category_name
-            else f"Remove the category from {products}?"
-        ),
-        "add_tag": f"Add the tag “{options.tag}” to {products}?",
-        "remove_tag": f"Remove the tag “{options.tag}” from {products}?",
-    }.get(options.action, f"Change {products}?")
-
-
-def _apply_label(action: str, count: int) -> str:
-    products = f"{count:,} product{pluralize(count)}"
-    return {
-        "activate": f"Set {products} as active",
-        "archive": f"Archive {products}",
-        "draft": f"Set {products} as draft",
-        "set_category": f"Move {products}",
-        "add_tag": f"Add the tag to {products}",
-        "remove_tag": f"Remove the tag from {products}",
-    }.get(action, f"Apply to {products}")
-
-
-@store_view(MANAGE_CATALOG)
-@require_POST
-def product_bulk(request: HttpRequest) -> HttpResponse:
-    """Apply a bulk action to the selected products or to all matching the list's filter.
-
-    A change to all matching products, and every price change, is confirmed on the server:
-    the first POST answers with a page naming what will change and a signed confirmation of
-    exactly that (filter, products, action, count); only a POST carrying it applies the change.
-    """
-    store = request.store
-    category_choices = selectors.category_choices(store=store)
-    form = BulkActionForm(request.POST, category_choices=category_choices)
-    params = _filter_params(request.POST, prefix=FILTER_PREFIX)
-    back = catalog_url("product-list", request)
-    if params:
-        back = f"{back}?{urlencode(params)}"
-    if not form.is_valid():
-        return _bulk_refused(request, back, next(iter(form.errors.values()))[0])
-    data = form.cleaned_data
-    try:
-        started = services.bulk_start(
-            store=store,
-            actor=request.user,
-            scope=data["scope"],
-            ids=data["ids"],
-            params=params,
-            options=form.options(),
-            confirmation=data["confirmation"],
-        )
-    except DomainError as error:
-        return _bulk_refused(request, back, error.message)
-    if isinstance(started, services.BulkConfirm):
-        return _bulk_confirm_page(
-            request, started, params=params, back=back, category_choices=category_choices
-        )
-    if isinstance(started, BulkJob):
-        url = catalog_url("bulk-job-detail", request, bulk_job_id=started.pk)
-        return redirect(f"{url}?{urlencode({'back': back})}")
-    result, options = started, form.options()
-    label = services.BULK_ACTIONS[options.action].lower()
-    noun = "product" if result.matched == 1 else "products"
-    unchanged = result.matched - result.changed
-    message = f"{label.capitalize()}: {result.changed} of {result.matched} {noun} changed."
-    if options.action == "adjust_price":
-        message = f"Prices adjusted on {result.changed} {noun}."
-    elif unchanged and result.changed == 0:
-        message = f"Nothing to change: the {result.matched} {noun} already matched."
-    return redirect_with_message(request, back, message)
-
-
-def _bulk_confirm_page(
-    request, confirm: services.BulkConfirm, *, params, back, category_choices
-) -> HttpResponse:
-    """The confirmation step: what will change, and the signed token to apply exactly that."""
-    options, count = confirm.options, confirm.count
-    preview = None
-    if options.action == "adjust_price":
-        preview = selectors.bulk_price_preview(
-            store=request.store,
-            products=confirm.products,
-            mode=options.mode,
-            value=options.value,
-        )
-    category_name = (
-        dict(category_choices).get(str(options.category), "") if options.category else ""
-    )
-    context = {
-        "preview": preview,
-        "options": options,
-        "scope": confirm.scope,
-        "count": count,
-        "question": _confirm_question(options, count, category_name),
-        "apply_label": _apply_label(options.action, count),
-        "filter_summary": selectors.product_filter_summary(params, category_choices),
-        "is_stale": confirm.is_stale,
-        "carried_filters": _carried_filters(params),
-        "ids": confirm.ids,
-        "token": confirm.token,
-        "back_url": back,
-        "is_job": confirm.is_job,
-    }
-    return render_page(request, "catalog/product_bulk_confirm.html", context)
-
-
-@store_view(MANAGE_CATALOG)
-def bulk_job_detail(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
-    """Progress of a large bulk action, polled by htmx until it is done."""
-    job = selectors.bulk_job_get(store=request.store, job_id=bulk_job_id)
-    back = request.GET.get("back", "")
-    if not back.startswith(catalog_url("product-list", request)):
-        back = catalog_url("product-list", request)
-    context = {
-        "job": job,
-        "label": services.BULK_ACTIONS.get(job.action, job.action),
-        "progress": selectors.bulk_job_progress(job),
-        "back_url": back,
-    }
-    return render_page(request, "catalog/bulkjob_detail.html", context, partial="bulk-progress")
-
-
-@store_view(MANAGE_CATALOG)
-@require_POST
-def bulk_job_cancel(request: HttpRequest, bulk_job_id: int) -> HttpResponse:
-    """Stop a queued or running bulk action before its next chunk; what is done stays done."""
-    job = selectors.bulk_job_get(store=request.store, job_id=bulk_job_id)
-    try:
-        services.catalog_job_cancel(store=request.store, actor=request.user, job=job)
-    except DomainError as error:
-        message = error.message
-    else:
-        message = f"{services.BULK_ACTIONS.get(job.action, job.action)} cancelled."
-    url = catalog_url("bulk-job-detail", request, bulk_job_id=job.pk)
-    return redirect_with_message(request, url, message)
 
 
 def _currency(request: HttpRequest) -> dict:
