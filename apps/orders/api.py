@@ -260,6 +260,10 @@ class OrderListView(ByMethodPermission):
 
     @extend_schema(parameters=ORDER_FILTERS, responses=OrderOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
+        errors = selectors.order_filter_errors(request.query_params)
+        if errors:
+            field, message = next(iter(errors.items()))
+            raise DomainError(message, field=field)
         filtered = selectors.order_filter(store=request.store, params=request.query_params)
         queryset = selectors.order_detail_queryset(store=request.store).filter(
             pk__in=filtered.order_by().values("pk")

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.utils.dateparse import parse_datetime
 
@@ -115,6 +116,21 @@ def placed_at(value: Any, *, field: str = "placed_at") -> datetime.datetime | No
     return parsed.astimezone(datetime.UTC)
 
 
+def web_address(value: Any, *, field: str, label: str, limit_key: str) -> str:
+    """An http(s) address with a host, or empty: never ``javascript:``, ``data:`` or a relative
+    address (the pages link and load it)."""
+    address = text(value, field=field, label=label, limit_key=limit_key)
+    if not address:
+        return ""
+    parts = urlsplit(address)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise DomainError(
+            f"The {label} must be an http(s) address, e.g. https://cdn.example.com/mug.jpg.",
+            field=field,
+        )
+    return address
+
+
 def _object(value: Any, *, field: str, keys: set[str], required: bool = False) -> dict:
     if value is None:
         if required:
@@ -130,6 +146,13 @@ def _object(value: Any, *, field: str, keys: set[str], required: bool = False) -
 
 def _line(value: Any, *, index: int, currency: str) -> dict:
     field = f"lines[{index}]"
+    if not isinstance(value, Mapping):
+        what = "empty" if value is None else "not an object"
+        raise DomainError(
+            f"Line {index + 1} is {what}; send each line as an object with sku, quantity and "
+            'unit_price, e.g. {"sku": "MUG-1", "quantity": 1, "unit_price": "12.50"}.',
+            field=field,
+        )
     data = _object(value, field=field, keys=LINE_KEYS, required=True)
     try:
         sku = catalog_inputs.sku(data.get("sku"), field=f"{field}.sku")
@@ -145,8 +168,10 @@ def _line(value: Any, *, index: int, currency: str) -> dict:
         **{
             key: text(data.get(key), field=f"{field}.{key}", label=key.replace("_", " "),
                       limit_key=key)
-            for key in ("product_name", "variant_title", "image_url")
+            for key in ("product_name", "variant_title")
         },
+        "image_url": web_address(data.get("image_url"), field=f"{field}.image_url",
+                                 label="image address", limit_key="image_url"),
     }  # fmt: skip
 
 
@@ -163,6 +188,12 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
         raise DomainError(
             f"“{currency[:10]}” is not an ISO 4217 currency code, e.g. EUR.", field="currency"
         )
+    if currency != store_currency:
+        raise DomainError(
+            f"This store sells in {store_currency}, not {currency}: send the order in "
+            f"{store_currency} or leave the currency out.",
+            field="currency",
+        )
     status = str(data.get("status") or "paid").strip().lower()
     if status not in INITIAL_STATUSES:
         raise DomainError(
@@ -171,7 +202,13 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
         )
     customer = _object(data.get("customer"), field="customer", keys=CUSTOMER_KEYS, required=True)
     lines = data.get("lines")
-    if not isinstance(lines, list) or not lines:
+    if lines is not None and not isinstance(lines, list):
+        raise DomainError(
+            "Send the lines as a list of objects, e.g. "
+            '[{"sku": "MUG-1", "quantity": 1, "unit_price": "12.50"}], even for one line.',
+            field="lines",
+        )
+    if not lines:
         raise DomainError("An order needs at least one line.", field="lines")
     if len(lines) > MAX_LINES:
         raise DomainError(f"An order holds at most {MAX_LINES} lines.", field="lines")

@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "cancelled": "Cancel order",
 }
 TRACKING_PLACEHOLDER = "{tracking_number}"
+# the statuses an order has a tracking number in: shipping sets it, later ones may correct it
+TRACKED_STATUSES = ("shipped", "delivered", "returned")
 MAX_TRACKING_LENGTH = 100
 
 
@@ -90,7 +92,8 @@ def tracking_number(value: object, *, field: str = "tracking_number") -> str:
 
 def transition_check(*, current: str, target: str, tracking: str = "") -> None:
     """Raise ``DomainError`` (field ``status`` or ``tracking_number``) unless ``current`` may
-    move to ``target``; shipping needs a tracking number."""
+    move to ``target``; shipping needs a tracking number, and a tracking number goes only with
+    a status that has one (``TRACKED_STATUSES``: delivered or returned may correct it)."""
     if target not in STATUS_LABELS:
         raise DomainError(
             f"“{str(target)[:30]}” is not an order status; use {_names(SETTABLE)}.", field="status"
@@ -110,6 +113,12 @@ def transition_check(*, current: str, target: str, tracking: str = "") -> None:
         )
     if target == "shipped" and not tracking:
         raise DomainError("Enter the tracking number to ship the order.", field="tracking_number")
+    if tracking and target not in TRACKED_STATUSES:
+        raise DomainError(
+            f"A {STATUS_LABELS[target].lower()} order has no tracking number; send one only "
+            f"with {_names(TRACKED_STATUSES)}.",
+            field="tracking_number",
+        )
 
 
 def tracking_url(template: str, number: str) -> str:
