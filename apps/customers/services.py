@@ -87,7 +87,12 @@ def customer_for_order(*, store: Store, actor, data: Mapping[str, str]) -> Custo
     changed = []
     for name in ("email", "phone", "first_name", "last_name"):
         if data[name] and not getattr(customer, name):
-            if name == "email" and customer_match(store=store, email=data["email"], phone=""):
+            owner = (
+                customer_match(store=store, email=data["email"], phone="")
+                if name == "email"
+                else None
+            )
+            if owner is not None and owner.pk != customer.pk:
                 continue  # another customer has that email: support can merge the two
             setattr(customer, name, data[name])
             changed.append(name)
@@ -126,12 +131,8 @@ def customer_update(*, store: Store, actor, customer: Customer, **fields: Any) -
         "last_name": fields.get("last_name", customer.last_name),
     }
     cleaned = customer_clean(data, prefix="customer")
-    if cleaned["email"] and (
-        Customer.objects.for_store(store)
-        .filter(email=cleaned["email"])
-        .exclude(pk=customer.pk)
-        .exists()
-    ):
+    owner = customer_match(store=store, email=cleaned["email"], phone="")
+    if cleaned["email"] and owner is not None and owner.pk != customer.pk:
         raise DomainError(
             "Another customer has this email; merge the two instead.", field="customer.email"
         )

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from django.utils.dateparse import parse_datetime
 
 from apps.catalog import inputs as catalog_inputs
+from apps.core import inputs as core_inputs
 from apps.core.exceptions import DomainError
 from apps.core.money import is_currency
 from apps.customers import inputs as customer_inputs
@@ -73,7 +74,7 @@ def amount(value: Any, *, field: str, label: str, currency: str, required: bool 
     """An amount as a normalised decimal string (``"19.90"``); the currency's decimals."""
     if isinstance(value, dict | list):
         raise DomainError(f'Send the {label} as a decimal string, e.g. "19.90".', field=field)
-    number = catalog_inputs.money(
+    number = core_inputs.money(
         value, field=field, label=label, required=required, currency=currency
     )
     return f"{(number or Decimal('0')).quantize(Decimal('0.01'))}"
@@ -82,7 +83,7 @@ def amount(value: Any, *, field: str, label: str, currency: str, required: bool 
 def quantity(value: Any, *, field: str) -> int:
     if isinstance(value, bool | dict | list):
         raise DomainError("The quantity must be a whole number like 2.", field=field)
-    number = catalog_inputs.count(value, field=field, label="quantity", minimum=None)
+    number = core_inputs.count(value, field=field, label="quantity", minimum=None)
     if number < 1:
         raise DomainError("The quantity must be at least 1.", field=field)
     if number > MAX_QUANTITY:

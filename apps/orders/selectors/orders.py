@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from apps.core.models import Store
 from apps.core.money import country_choices
 from apps.core.selectors import object_get
+from apps.customers.models import Customer
 from apps.orders import rules
 from apps.orders.models import Channel, Order, OrderEvent, OrderLine, Refund, RefundLine
 from apps.orders.selectors.search import order_search_condition
@@ -261,6 +262,19 @@ def customer_orders(*, store: Store, customer_id: int) -> QuerySet[Order]:
     return (
         Order.objects.for_store(store).filter(customer_id=customer_id).order_by("-placed_at", "-id")
     )
+
+
+def customers_with_channel(
+    customers: QuerySet[Customer], *, store: Store, channel: str
+) -> QuerySet[Customer]:
+    """``customers`` (the store's) narrowed to those with an order on ``channel`` (the customer
+    list's filter); the orders subquery is scoped to the store too."""
+    buyers = (
+        Order.objects.for_store(store)
+        .filter(channel=channel, customer__isnull=False)
+        .values("customer_id")
+    )
+    return customers.filter(pk__in=buyers)
 
 
 def customer_channels(*, store: Store, customer_id: int) -> list[tuple[str, str, int]]:

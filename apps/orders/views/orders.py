@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from apps.catalog.selectors import with_count_cap
 from apps.core.htmx import redirect_with_error, render_page
+from apps.core.selectors import with_count_cap
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import can, store_view
 from apps.orders import rules, selectors, services
