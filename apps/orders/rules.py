@@ -29,6 +29,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from apps.core.exceptions import DomainError
+from apps.core.money import money_format
 
 ZERO = Decimal("0")
 
@@ -154,6 +155,7 @@ class OrderMoney:
     refunded: Decimal
     shipping_price: Decimal
     shipping_refunded: Decimal
+    currency: str = ""  # the messages write amounts in it ("€25.00"); bare without
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,10 @@ def refund_check(
     ``lines[<index>].amount`` / ``lines[<index>].quantity`` / ``shipping_amount`` / ``amount``
     (the index is the request's position)."""
     by_id = {line.line_id: line for line in lines}
+
+    def shown(value: Decimal) -> str:
+        return money_format(value, order.currency) if order.currency else str(value)
+
     if order.status in ("placed", "cancelled") and order.paid <= ZERO:
         raise DomainError("Nothing was paid for this order, so nothing can be refunded.",
                           field="amount")  # fmt: skip
@@ -200,8 +206,8 @@ def refund_check(
         left = line.total - line.refunded
         if request.amount > left:
             raise DomainError(
-                f"At most {left} can be refunded on {line.label} (its total {line.total}, "
-                f"{line.refunded} refunded before).",
+                f"At most {shown(left)} can be refunded on {line.label} (its total "
+                f"{shown(line.total)}, {shown(line.refunded)} refunded before).",
                 field=f"lines[{index}].amount",
                 code="refund_too_large",
             )
@@ -219,7 +225,7 @@ def refund_check(
     shipping_left = order.shipping_price - order.shipping_refunded
     if shipping_amount > shipping_left:
         raise DomainError(
-            f"At most {shipping_left} of the shipping can be refunded.",
+            f"At most {shown(shipping_left)} of the shipping can be refunded.",
             field="shipping_amount",
             code="refund_too_large",
         )
@@ -229,7 +235,8 @@ def refund_check(
     left = order.paid - order.refunded
     if total > left:
         raise DomainError(
-            f"The refund of {total} is more than what is left of the payment ({left}).",
+            f"The refund of {shown(total)} is more than what is left of the payment "
+            f"({shown(left)}).",
             field="amount",
             code="refund_too_large",
         )

@@ -69,3 +69,106 @@ def test_the_customer_page_shows_since_the_first_order_and_the_kept_aliases(
 
     assert "Customer since 2 Jun 2021" in page
     assert "b@example.com" in page.split("data-aliases")[1]
+
+
+# --- forms say what the API says (item 6) ------------------------------------------------------
+def _api(store, owner):
+    from django.test import Client
+
+    from apps.accounts import services as account_services
+
+    _key, raw = account_services.api_key_create(store=store, actor=owner, name="Shop")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+@pytest.mark.parametrize(
+    ("amount", "quantity"),
+    [("-1", ""), ("abc", ""), ("1.005", ""), ("", "1.5"), ("", "-2")],
+)
+def test_the_refund_form_refuses_with_the_apis_message(
+    store, owner, support, client_for, amount, quantity
+):
+    order = make_order(store)
+    mug = order.lines.get(sku="MUG-1")
+    api = _api(store, owner).post(
+        f"/api/v1/orders/{order.pk}/refunds/",
+        {"lines": [{"line": mug.pk, "amount": amount, "quantity": quantity}]},
+        content_type="application/json",
+    )
+    [api_message] = next(iter(api.json()["errors"].values()))
+
+    page = client_for(support).post(
+        f"/store/{store.handle}/orders/{order.number}/refunds/",
+        {f"line_{mug.pk}_amount": amount, f"line_{mug.pk}_quantity": quantity},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert api.status_code == 400
+    assert api_message in page.text
+    assert f'value="{amount or quantity}"' in page.text  # what was typed stays
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("phone", "+49 30 1234567 1234567 1234567 12345"), ("email", "a" * 250 + "@example.com"),
+     ("first_name", "A" * 101)],
+)  # fmt: skip
+def test_the_contact_form_refuses_with_the_ingest_message(store, owner, client_for, field, value):
+    from apps.core.exceptions import DomainError
+    from apps.customers.services import customer_clean
+
+    order = make_order(store)
+    with pytest.raises(DomainError) as rule:
+        customer_clean({"email": "a@example.com", field: value})
+
+    page = client_for(owner).post(
+        f"/store/{store.handle}/customers/{order.customer_id}/contact/", {field: value}
+    )
+
+    assert page.status_code == 400
+    assert rule.value.message in page.text
+
+
+def test_the_tracking_and_note_forms_refuse_with_the_rules_messages(store, support, client_for):
+    order = make_order(store)
+    client = client_for(support)
+    base = f"/store/{store.handle}/orders/{order.number}/"
+    client.post(base + "status/", {"status": "fulfilled"})
+
+    tracking = client.post(
+        base + "status/", {"status": "shipped", "tracking_number": "T" * 101}, HTTP_HX_REQUEST="1"
+    )
+    note = client.post(base + "notes/", {"body": "x" * 2001}, HTTP_HX_REQUEST="1")
+
+    assert "The tracking number is longer than 100 characters." in tracking.text
+    assert "A note holds at most 2,000 characters." in note.text
+
+
+# --- the refund form only when something can be refunded (item 7) ------------------------------
+def test_the_refund_form_is_offered_only_while_the_order_can_be_refunded(
+    store, support, client_for
+):
+    paid = make_order(store)
+    placed = make_order(store, status="placed")
+    refunded = make_order(store)
+    services.order_refund(
+        store=store,
+        actor=support,
+        order=refunded,
+        lines=[
+            {"line": line.pk, "amount": amount}
+            for line, amount in zip(
+                refunded.lines.order_by("position"), ("25.00", "20.00"), strict=True
+            )
+        ],
+        shipping_amount="4.90",
+    )
+    client = client_for(support)
+
+    def has_form(order) -> bool:
+        page = client.get(f"/store/{store.handle}/orders/{order.number}/").text
+        return "Refund or return items" in page
+
+    assert has_form(paid)
+    assert not has_form(placed)
+    assert not has_form(refunded)

@@ -80,6 +80,7 @@ def order_refund(
             refunded=order.amount_refunded,
             shipping_price=order.shipping_price,
             shipping_refunded=shipping_refunded,
+            currency=order.currency,
         ),
         lines=[
             rules.LineState(

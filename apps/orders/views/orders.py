@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from apps.core.htmx import redirect_with_error, render_page
+from apps.core.money import money_format
 from apps.core.selectors import with_count_cap
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import can, store_view
@@ -211,7 +212,9 @@ def order_refund(request: HttpRequest, number: int) -> HttpResponse:
         ),
         done_url=orders_url("order-detail", request, number=order.number),
         done_message=lambda refund: (
-            f"Refunded {refund.amount} {order.currency}." if refund.amount else "Return recorded."
+            f"Refunded {money_format(refund.amount, order.currency)}."
+            if refund.amount
+            else "Return recorded."
         ),
         error_field=lambda error: form.field_for(error.field),
     )
