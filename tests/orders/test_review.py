@@ -5,6 +5,7 @@ import pytest
 
 from apps.customers.models import Customer
 from apps.orders import selectors, services
+from apps.orders.models import Order
 from tests.orders.helpers import make_order
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +173,27 @@ def test_the_refund_form_is_offered_only_while_the_order_can_be_refunded(
     assert has_form(paid)
     assert not has_form(placed)
     assert not has_form(refunded)
+
+
+# --- the order list: the export link follows the filter; a reversed range is said (2, 8) -------
+def test_the_tables_htmx_answer_carries_the_export_link_of_the_new_filter(store, owner, client_for):
+    make_order(store)
+    client = client_for(owner)
+
+    answer = client.get(f"/store/{store.handle}/orders/?status=paid", HTTP_HX_REQUEST="true").text
+
+    link = answer.split('id="order-export-link"')[1].split(">")[0]
+    assert 'hx-swap-oob="true"' in link and "status=paid" in link
+
+
+def test_a_reversed_date_range_is_said_next_to_the_dates_and_the_days_stay(
+    store, owner, client_for
+):
+    make_order(store)
+    page = (
+        client_for(owner).get(f"/store/{store.handle}/orders/?from=2025-03-05&to=2025-03-01").text
+    )
+
+    assert "“From” (5 Mar 2025) is after “To” (1 Mar 2025)" in page
+    assert 'value="2025-03-05"' in page and 'value="2025-03-01"' in page
+    assert f"#{Order.objects.get().number}" in page  # the dates filter nothing meanwhile

@@ -60,6 +60,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "count_cap": COUNT_CAP,
         "chips": chips,
         "values": {key: str(value) for key, value in params.items()},
+        # a filter that means nothing (a reversed date range…), said next to the inputs
+        "filter_state": {
+            "date_error": " ".join(selectors.order_filter_errors(request.GET).values())
+        },
         "choices": selectors.order_filter_choices(store=store),
         "is_filtered": bool(params),
         "has_orders": bool(rows) or bool(params) or table.page.paginator.count > 0,
