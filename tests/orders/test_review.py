@@ -197,3 +197,40 @@ def test_a_reversed_date_range_is_said_next_to_the_dates_and_the_days_stay(
     assert "“From” (5 Mar 2025) is after “To” (1 Mar 2025)" in page
     assert 'value="2025-03-05"' in page and 'value="2025-03-01"' in page
     assert f"#{Order.objects.get().number}" in page  # the dates filter nothing meanwhile
+
+
+# --- the search page: a capped group links to the rest (8) -------------------------------------
+def test_a_capped_search_group_links_to_the_list_with_the_query(store, owner, client_for):
+    for index in range(6):
+        make_order(store, customer={"email": f"lovelace{index}@example.com"})
+
+    page = client_for(owner).get(f"/store/{store.handle}/search/", {"q": "lovelace"}).text
+
+    orders = page.split('aria-label="Orders"')[1].split("</section>")[0]
+    assert orders.count('class="search-hit"') == 5
+    assert f'href="/store/{store.handle}/orders/?q=lovelace"' in orders
+    customers = page.split('aria-label="Customers"')[1].split("</section>")[0]
+    assert f'href="/store/{store.handle}/customers/?q=lovelace"' in customers
+
+
+def test_a_group_that_fits_has_no_more_link(store, owner, client_for):
+    make_order(store, customer={"email": "grace@example.com"})
+
+    page = client_for(owner).get(f"/store/{store.handle}/search/", {"q": "grace"}).text
+
+    assert "More orders" not in page and "data-search-more" not in page
+
+
+# --- the audit log words an export's filter as the list does (8) -------------------------------
+def test_the_audit_log_names_an_exports_filter_in_words(store, owner, client_for):
+    from apps.audit.models import AuditEntry
+
+    services.order_export_create(
+        store=store, actor=owner, params={"status": "paid", "total_min": "10", "channel": "app"}
+    )
+
+    entry = AuditEntry.objects.get(action="orderexportjob.created")
+    page = client_for(owner).get(f"/store/{store.handle}/audit/").text
+
+    assert entry.changes["filter"] == [None, "Status: Paid · Channel: Mobile app · Total from: 10"]
+    assert "Status: Paid" in page and "total_min" not in page
