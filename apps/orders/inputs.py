@@ -227,7 +227,7 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
         "status": status,
         "placed_at": placed.isoformat() if placed else None,
         "currency": currency,
-        "customer": _customer(customer),
+        "customer": customer_inputs.contact(customer, prefix="customer"),
         "shipping_address": customer_inputs.address(
             data.get("shipping_address"), field="shipping_address"
         ),
@@ -270,28 +270,6 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
             field="discount_total",
         )
     return cleaned
-
-
-def _customer(data: dict) -> dict:
-    email = customer_inputs.email(data.get("email"), field="customer.email")
-    phone = customer_inputs.phone(data.get("phone"), field="customer.phone")
-    if not email and not phone:
-        raise DomainError(
-            "Give the customer's email or phone, so the order can be matched to them.",
-            field="customer.email",
-        )
-    return {
-        "email": email,
-        "phone": phone,
-        "first_name": customer_inputs.line(
-            data.get("first_name"), field="customer.first_name", label="first name",
-            limit_key="first_name",
-        ),
-        "last_name": customer_inputs.line(
-            data.get("last_name"), field="customer.last_name", label="last name",
-            limit_key="last_name",
-        ),
-    }  # fmt: skip
 
 
 def _tracking_template(value: Any) -> str:

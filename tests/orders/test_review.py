@@ -116,11 +116,11 @@ def test_the_refund_form_refuses_with_the_apis_message(
 )  # fmt: skip
 def test_the_contact_form_refuses_with_the_ingest_message(store, owner, client_for, field, value):
     from apps.core.exceptions import DomainError
-    from apps.customers.services import customer_clean
+    from apps.customers.inputs import contact
 
     order = make_order(store)
     with pytest.raises(DomainError) as rule:
-        customer_clean({"email": "a@example.com", field: value})
+        contact({"email": "a@example.com", field: value})
 
     page = client_for(owner).post(
         f"/store/{store.handle}/customers/{order.customer_id}/contact/", {field: value}
@@ -234,3 +234,15 @@ def test_the_audit_log_names_an_exports_filter_in_words(store, owner, client_for
 
     assert entry.changes["filter"] == [None, "Status: Paid · Channel: Mobile app · Total from: 10"]
     assert "Status: Paid" in page and "total_min" not in page
+
+
+# --- the filter's selects: one option per shipping service and payment method (10) -------------
+def test_a_service_renamed_between_orders_is_one_option(store):
+    make_order(store, shipping={"service": "dhl", "name": "DHL Paket", "price": "4.90"})
+    make_order(store, shipping={"service": "dhl", "name": "DHL Parcel", "price": "4.90"})
+    make_order(store, payment={"method": "card", "name": "Card"})
+
+    choices = selectors.orders._order_filter_choices(store)
+
+    assert [code for code, _label in choices["service"]] == ["dhl", "dhl-standard"]
+    assert [code for code, _label in choices["payment"]] == ["card"]

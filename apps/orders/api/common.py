@@ -13,11 +13,8 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
-class CustomerOrder(CursorPagination):
+class CustomerOrder(NewestFirst):
     ordering = ("-id",)
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class ByMethodPermission(APIView):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from apps.core.models import Store
 from apps.core.money import country_choices
@@ -209,7 +209,14 @@ def _order_filter_choices(store: Store) -> dict[str, list[tuple[str, str]]]:
     orders = Order.objects.for_store(store).order_by()
 
     def distinct(code: str, name: str) -> list[tuple[str, str]]:
-        rows = orders.exclude(**{code: ""}).values_list(code, name).distinct().order_by(code)[:100]
+        # one option per code, even when its name changed between orders (the filter is by code)
+        rows = (
+            orders.exclude(**{code: ""})
+            .values(code)
+            .annotate(label=Max(name))
+            .order_by(code)
+            .values_list(code, "label")[:100]
+        )
         return [(value, label or value) for value, label in rows]
 
     names = dict(country_choices())
