@@ -33,8 +33,6 @@ from apps.catalog.selectors.products import (
     STOCK_IN,
     STOCK_LOW,
     STOCK_OUT,
-    CappedCountQuerySet,
-    ILike,
     filter_category,
     filter_status,
     filter_stock,
@@ -50,7 +48,6 @@ from apps.catalog.selectors.products import (
     product_stock_state,
     product_taken_values,
     product_vendors,
-    with_count_cap,
     with_sort_keys,
 )
 from apps.catalog.selectors.variants import (
@@ -61,9 +58,7 @@ from apps.catalog.selectors.variants import (
 )
 
 __all__ = [
-    "CappedCountQuerySet",
     "CategoryNode",
-    "ILike",
     "ImportProgress",
     "PriceChange",
     "PricePreview",
@@ -106,6 +101,5 @@ __all__ = [
     "variant_get",
     "variant_list",
     "variant_movements",
-    "with_count_cap",
     "with_sort_keys",
 ]
