@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from apps.core.exceptions import DomainError
 from apps.core.handles import handle_normalized, handle_pattern
-from apps.core.money import currency_decimals, money_plain
+from apps.core.money import CENT, money_input, money_plain, number_input  # noqa: F401 (CENT)
+from apps.core.money import MAX_AMOUNT as MAX_PRICE  # noqa: F401 (the catalog's name)
 
-CENT = Decimal("0.01")
-MAX_PRICE = Decimal("9999999999.99")
-MONEY_EXAMPLES = {0: "1990", 1: "19.9", 2: "19.90"}  # an amount, by the currency's decimals
 MAX_WEIGHT = Decimal("9999999.999")
 MAX_COUNT = 2_000_000_000
 MAX_TAGS = 50
@@ -152,59 +150,9 @@ def variant_count(count: int, *, before: int = 0, field: str = "variants") -> in
 
 
 # --- numbers ---------------------------------------------------------------------------------
-def _decimal(value: Any, *, field: str, label: str, example: str) -> Decimal:
-    if isinstance(value, bool):
-        raise DomainError(f"The {label} must be a number like {example}.", field=field)
-    if isinstance(value, float):
-        value = repr(value)
-    text = str(value).strip().replace(" ", "")
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        hint = f" Use a dot for decimals, e.g. {example}." if "," in text else ""
-        raise DomainError(
-            f"The {label} must be a number like {example}.{hint}", field=field
-        ) from None
-    if not number.is_finite():
-        raise DomainError(f"The {label} must be a number like {example}.", field=field)
-    return number
-
-
-def money(
-    value: Any,
-    *,
-    field: str = "price",
-    label: str = "price",
-    required: bool = True,
-    currency: str | None = None,
-) -> Decimal | None:
-    """An amount: not negative, at most 9,999,999,999.99, at most two decimals — and, given the
-    store's ``currency``, no more decimals than it has (a yen price is whole; its messages
-    write yen amounts whole too)."""
-    decimals = min(currency_decimals(currency), 2) if currency else 2
-    example = MONEY_EXAMPLES[decimals]
-    if _blank(value):
-        if required:
-            raise DomainError(f"Enter the {label}, e.g. {example}.", field=field)
-        return None
-    amount = _decimal(value, field=field, label=label, example=example)
-    if amount < 0:
-        raise DomainError(f"The {label} cannot be negative.", field=field)
-    unit = Decimal(1).scaleb(-decimals)
-    if amount > MAX_PRICE:
-        most = f"{MAX_PRICE.quantize(unit, rounding=ROUND_DOWN):,}"
-        raise DomainError(f"The {label} is too large; the most is {most}.", field=field)
-    if amount != amount.quantize(unit):
-        if decimals == 2:
-            raise DomainError(
-                f"The {label} has more than two decimals; write it like 19.90.", field=field
-            )
-        rounded = amount.quantize(unit, rounding=ROUND_HALF_UP)
-        noun = "no decimals" if decimals == 0 else f"at most {decimals} decimal"
-        raise DomainError(
-            f"{currency} prices have {noun}; write the {label} like {rounded}.", field=field
-        )
-    return amount.quantize(CENT)
+# the one amount rule lives in core (shipping, payments and orders call it too)
+_decimal = number_input
+money = money_input
 
 
 def compare_at_price_checked(

@@ -6,12 +6,17 @@ portal's locale, rounding half up. An amount a file or a message writes as a bar
 export's cell, "at least the price (1500)") goes through ``money_plain``: the same decimals.
 Currencies come from Babel's CLDR data (those legal tender somewhere today), countries from
 django-countries.
+
+An amount a person types goes through ``money_input``: the one rule of what a valid amount is
+(not negative, at most 9,999,999,999.99, at most two decimals, and no more decimals than the
+store's currency has: a yen amount is whole). The catalog, orders, shipping and payments call
+it from their forms, APIs and imports.
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache
 
 from babel import Locale
@@ -23,6 +28,12 @@ from babel.numbers import (
 )
 from django.core.exceptions import ValidationError
 from django_countries import countries
+
+from apps.core.exceptions import DomainError
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")
+MONEY_EXAMPLES = {0: "1990", 1: "19.9", 2: "19.90"}  # an amount, by the currency's decimals
 
 # The locale money is written in: en writes "€1,234.56", de_DE would write "1.234,56 €".
 DEFAULT_LOCALE = "en"
@@ -102,3 +113,61 @@ def money_plain(value, currency: str) -> str:
     """``money_plain(Decimal("1500.00"), "JPY")`` → ``1500``; ``"EUR"`` → ``1500.00``: the
     amount with the currency's decimals (rounded half up) and no symbol."""
     return str(money_rounded(Decimal(str(value)), currency))
+
+
+# --- amounts as people type them ----------------------------------------------------------------
+def number_input(value, *, field: str, label: str, example: str) -> Decimal:
+    """A finite number from what was typed (``1 000.5``, ``1e3``, a spreadsheet's float), or
+    ``DomainError`` naming ``field`` (with a hint when a comma was used for decimals)."""
+    if isinstance(value, bool):
+        raise DomainError(f"The {label} must be a number like {example}.", field=field)
+    if isinstance(value, float):
+        value = repr(value)
+    text = str(value).strip().replace(" ", "")
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        hint = f" Use a dot for decimals, e.g. {example}." if "," in text else ""
+        raise DomainError(
+            f"The {label} must be a number like {example}.{hint}", field=field
+        ) from None
+    if not number.is_finite():
+        raise DomainError(f"The {label} must be a number like {example}.", field=field)
+    return number
+
+
+def money_input(
+    value,
+    *,
+    field: str = "price",
+    label: str = "price",
+    required: bool = True,
+    currency: str | None = None,
+) -> Decimal | None:
+    """An amount: not negative, at most 9,999,999,999.99, at most two decimals — and, given the
+    store's ``currency``, no more decimals than it has (a yen price is whole; its messages
+    write yen amounts whole too). Blank is None unless ``required``; kept with two decimals."""
+    decimals = min(currency_decimals(currency), 2) if currency else 2
+    example = MONEY_EXAMPLES[decimals]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise DomainError(f"Enter the {label}, e.g. {example}.", field=field)
+        return None
+    amount = number_input(value, field=field, label=label, example=example)
+    if amount < 0:
+        raise DomainError(f"The {label} cannot be negative.", field=field)
+    unit = Decimal(1).scaleb(-decimals)
+    if amount > MAX_AMOUNT:
+        most = f"{MAX_AMOUNT.quantize(unit, rounding=ROUND_DOWN):,}"
+        raise DomainError(f"The {label} is too large; the most is {most}.", field=field)
+    if amount != amount.quantize(unit):
+        if decimals == 2:
+            raise DomainError(
+                f"The {label} has more than two decimals; write it like 19.90.", field=field
+            )
+        rounded = amount.quantize(unit, rounding=ROUND_HALF_UP)
+        noun = "no decimals" if decimals == 0 else f"at most {decimals} decimal"
+        raise DomainError(
+            f"{currency} prices have {noun}; write the {label} like {rounded}.", field=field
+        )
+    return amount.quantize(CENT)

@@ -1,5 +1,5 @@
-"""Payment methods' input rules, pure Python (amounts, countries and codes are shipping's
-rules, ``apps.shipping.inputs``): the forms and services call these."""
+"""Payment methods' input rules, pure Python (amounts are core's ``money_input``; countries
+and codes are shipping's rules, ``apps.shipping.inputs``): the forms and services call these."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from apps.core.exceptions import DomainError
-from apps.shipping import inputs as shipping_inputs
+from apps.core.money import CENT, number_input
 
 HUNDRED = Decimal("100")
 MAX_SECRET_LENGTH = 500
@@ -15,12 +15,17 @@ MAX_INSTRUCTIONS = 2000
 
 
 def percent(value: Any, *, field: str = "fee_percent") -> Decimal:
-    number = shipping_inputs.amount(value, field=field, label="percent fee")
-    if number is None:
+    """A percent fee: from 0 to 100 with at most two decimals; blank is 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return Decimal("0.00")
+    number = number_input(value, field=field, label="percent fee", example="2.9")
+    if number < 0:
+        raise DomainError("The percent fee cannot be negative.", field=field)
     if number > HUNDRED:
         raise DomainError("A percent fee is at most 100.", field=field)
-    return number
+    if number != number.quantize(CENT):
+        raise DomainError("The percent fee has more than two decimals, e.g. 2.95.", field=field)
+    return number.quantize(CENT)
 
 
 def instructions(value: Any, *, field: str = "instructions") -> str:

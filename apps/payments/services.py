@@ -4,6 +4,7 @@ as "changed"), and the store's cached config forgotten."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from apps.audit.services import audit_record, changes_between
 from apps.core.exceptions import DomainError, NotFound
 from apps.core.models import Store
+from apps.core.money import money_input
 from apps.payments import inputs
 from apps.payments.models import MethodKind, PaymentMethod
 from apps.payments.selectors import payment_config_forget
@@ -85,7 +87,7 @@ def _values(
             f"There is no shipping service with the code {unknown[0]}.",
             field="shipping_service_codes",
         )
-    amount = shipping_inputs.amount
+    amount = partial(money_input, required=False, currency=store.currency)
     values = {
         "kind": kind,
         "code": shipping_inputs.code(code),

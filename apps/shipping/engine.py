@@ -242,6 +242,9 @@ class ShippingOption:
 class Exclusion:
     name: str
     reason: str
+    # its service is turned off: the owner's choice, not a reason a shopper is shown (the
+    # storefront API leaves these out; the simulator shows them to the owner)
+    is_turned_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -324,9 +327,7 @@ def _money(value: Decimal, currency: str) -> str:
 
 
 def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
-    """Why ``rate`` cannot ship ``cart``, or None."""
-    if not rate.service.is_active:
-        return f"its service {rate.service.label} is turned off"
+    """Why ``rate`` cannot ship ``cart``, or None (a turned-off service aside)."""
     for line in cart.lines:
         tagged = sorted(line.tags & rate.excluded_tags)
         if tagged:
@@ -397,6 +398,10 @@ def shipping_quote(
     options: list[ShippingOption] = []
     excluded: list[Exclusion] = []
     for rate in zone.rates:
+        if not rate.service.is_active:
+            reason = f"{rate.name}: its service {rate.service.label} is turned off"
+            excluded.append(Exclusion(rate.name, reason, is_turned_off=True))
+            continue
         reason = _exclusion_reason(rate, cart, currency)
         if reason is not None:
             excluded.append(Exclusion(rate.name, f"{rate.name}: {reason}"))

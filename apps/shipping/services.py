@@ -12,7 +12,7 @@ from django.db.models import Max
 
 from apps.audit.services import audit_record, changes_between
 from apps.catalog.models import Category
-from apps.core.exceptions import DomainError, NotFound
+from apps.core.exceptions import DomainError, ErrorCollector, NotFound
 from apps.core.models import Store
 from apps.shipping import inputs
 from apps.shipping.models import Carrier, CarrierService, Rate, RateKind, Zone
@@ -125,15 +125,17 @@ def carrier_delete(*, store: Store, actor, carrier: Carrier) -> None:
 def _service_values(
     *, name, code, days_min, days_max, tracking_url_template="", is_active=True
 ) -> dict:
-    low, high = inputs.delivery_days(days_min, days_max)
-    return {
-        "name": _line(name, field="name", label="name"),
-        "code": inputs.code(code),
-        "days_min": low,
-        "days_max": high,
-        "tracking_url_template": inputs.tracking_url_template(tracking_url_template),
+    found = ErrorCollector()
+    values = {
+        "name": found.run(_line, name, field="name", label="name"),
+        "code": found.run(inputs.code, code),
+        "tracking_url_template": found.run(inputs.tracking_url_template, tracking_url_template),
         "is_active": bool(is_active),
     }
+    days = found.run(inputs.delivery_days, days_min, days_max)
+    found.raise_any()
+    values["days_min"], values["days_max"] = days
+    return values
 
 
 def _code_taken(code: str) -> str:
@@ -187,23 +189,29 @@ def service_delete(*, store: Store, actor, service: CarrierService) -> None:
 def _zone_values(
     *, name, countries=(), regions=(), postal_include=(), postal_exclude=(), position=None
 ) -> dict:
+    found = ErrorCollector()
     values = {
-        "name": _line(name, field="name", label="name"),
-        "countries": inputs.country_list(countries),
-        "regions": inputs.region_list(regions),
-        "postal_include": inputs.postal_rules(postal_include, field="postal_include"),
-        "postal_exclude": inputs.postal_rules(postal_exclude, field="postal_exclude"),
+        "name": found.run(_line, name, field="name", label="name"),
+        "countries": found.run(inputs.country_list, countries),
+        "regions": found.run(inputs.region_list, regions),
+        "postal_include": found.run(inputs.postal_rules, postal_include, field="postal_include"),
+        "postal_exclude": found.run(inputs.postal_rules, postal_exclude, field="postal_exclude"),
     }
-    if (values["regions"] or values["postal_include"]) and not values["countries"]:
-        raise DomainError(
-            "Name the country the regions or postal codes belong to.", field="countries"
+    if not found.failed("countries", "regions", "postal_include"):
+        found.run(
+            inputs.zone_scope, values["countries"], values["regions"], values["postal_include"]
         )
     if position is not None and str(position).strip() != "":
-        try:
-            values["position"] = max(0, int(position))
-        except (TypeError, ValueError):
-            raise DomainError("The position is a whole number.", field="position") from None
+        values["position"] = found.run(_position, position)
+    found.raise_any()
     return values
+
+
+def _position(value) -> int:
+    try:
+        return max(0, int(str(value).strip()))
+    except (TypeError, ValueError):
+        raise DomainError("The position is a whole number, e.g. 0.", field="position") from None
 
 
 def _zone_name_taken(name: str) -> str:
@@ -277,7 +285,6 @@ RATE_AMOUNTS = {
     "max_subtotal": ("maximum subtotal", inputs.MAX_AMOUNT),
     "handling_fee": ("handling fee", inputs.MAX_AMOUNT),
 }
-BANDED = (RateKind.WEIGHT, RateKind.SUBTOTAL)
 
 
 def _rate_values(
@@ -291,38 +298,49 @@ def _rate_values(
     position=None,
     **amounts,
 ) -> dict:
-    if not isinstance(service, CarrierService) or service.store_id != store.pk:
-        raise DomainError("Pick a carrier service from the list.", field="service")
-    if kind not in RateKind.values:
-        raise DomainError("Pick how the rate is priced.", field="kind")
     unknown = set(amounts) - set(RATE_AMOUNTS)
     if unknown:
         raise TypeError(f"unknown rate fields: {sorted(unknown)}")
+    found = ErrorCollector()
+    if not isinstance(service, CarrierService) or service.store_id != store.pk:
+        found.run(_refuse, "Pick a carrier service from the list.", field="service")
+        service = None
+    if kind not in RateKind.values:
+        found.run(_refuse, "Pick how the rate is priced.", field="kind")
+        kind = RateKind.FLAT
+    currency = store.currency
     values = {
-        field: inputs.amount(
+        field: found.run(
+            inputs.amount,
             amounts.get(field),
             field=field,
             label=label,
             maximum=maximum,
-            required=field == "price" and kind in (RateKind.FLAT, RateKind.PER_ITEM),
+            currency=currency,
         )
         for field, (label, maximum) in RATE_AMOUNTS.items()
+        if field != "price"
     }
-    values["price"] = values["price"] or Decimal("0.00")
-    values["handling_fee"] = values["handling_fee"] or Decimal("0.00")
-    if kind in BANDED:
-        band_list = list(bands) if isinstance(bands, list | tuple) else inputs.bands(bands)
-        if not band_list:
-            raise DomainError("Enter at least one band, e.g. 0-2: 4.90.", field="bands")
-    else:
-        band_list = []
-    name = " ".join(str(name or "").split()) or str(service.name)
-    if len(name) > 80:
-        raise DomainError("The name is longer than 80 characters.", field="name")
-    inputs.limits(values["min_weight"], values["max_weight"], field="max_weight", label="weight")
-    inputs.limits(
-        values["min_subtotal"], values["max_subtotal"], field="max_subtotal", label="subtotal"
+    values["price"] = found.run(
+        inputs.rate_price, amounts.get("price"), kind=kind, currency=currency
     )
+    values["handling_fee"] = values["handling_fee"] or Decimal("0.00")
+    if isinstance(bands, list | tuple):
+        band_list = list(bands)
+    else:
+        band_list = found.run(inputs.rate_bands, bands, kind=kind, currency=currency) or []
+    name = " ".join(str(name or "").split()) or (str(service.name) if service else "")
+    if len(name) > 80:
+        found.run(_refuse, "The name is longer than 80 characters.", field="name")
+    for low, high, label in (
+        ("min_weight", "max_weight", "weight"),
+        ("min_subtotal", "max_subtotal", "subtotal"),
+    ):
+        if not found.failed(low, high):
+            found.run(inputs.limits, values[low], values[high], field=high, label=label)
+    if position not in (None, ""):
+        position = found.run(_position, position)
+    found.raise_any()
     return {
         **values,
         "name": name,
@@ -330,8 +348,12 @@ def _rate_values(
         "kind": kind,
         "bands": inputs.bands_to_json(band_list),
         "excluded_tags": sorted({tag.lower() for tag in inputs.items(excluded_tags)}),
-        **({} if position in (None, "") else {"position": max(0, int(position))}),
+        **({} if position in (None, "") else {"position": position}),
     }
+
+
+def _refuse(message: str, *, field: str) -> None:
+    raise DomainError(message, field=field)
 
 
 def _rate_snapshot(rate: Rate) -> dict:

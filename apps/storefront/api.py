@@ -36,7 +36,11 @@ def shipping_quote(request: HttpRequest) -> JsonResponse:
                 }
                 for option in quote.options
             ],
-            "excluded": [{"name": e.name, "reason": e.reason} for e in quote.excluded],
+            "excluded": [
+                {"name": e.name, "reason": e.reason}
+                for e in quote.excluded
+                if not e.is_turned_off  # a service the owner turned off is simply not offered
+            ],
         }
     )
 

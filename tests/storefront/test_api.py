@@ -295,3 +295,30 @@ def test_a_turned_off_method_is_not_shown_to_shoppers(api, store, owner, methods
     body = api.get(METHODS, {"country": "DE", "total": "20"}).json()
 
     assert "PayPal" not in json.dumps(body)
+
+
+def test_a_deeply_nested_body_is_a_400_in_the_error_shape(api, shipping_setup):
+    body = "[" * 30_000 + "]" * 30_000  # under the body bound, deeper than any parser goes
+
+    response = api.post(QUOTE, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {"non_field_errors": ["The body nests deeper than 32 levels."]},
+        "code": "parse_error",
+    }
+
+
+def test_a_turned_off_service_is_simply_not_offered(api, store, owner, shipping_setup):
+    from apps.shipping import services
+
+    express = shipping_setup["express"]
+    services.service_update(
+        store=store, actor=owner, service=express, name="Express", code="dhl-express",
+        days_min=1, days_max=1, is_active=False,
+    )  # fmt: skip
+
+    body = post(api, cart(("MUG-1", 1))).json()
+
+    assert [option["name"] for option in body["options"]] == ["Standard"]
+    assert body["excluded"] == []
