@@ -37,9 +37,9 @@ class DomainErrors(DomainError):
 class ErrorCollector:
     """Runs checks and keeps every ``DomainError`` they raise, so a save reports them all::
 
-        found = ErrorCollector()
-        price = found.run(rule, value, field="price")
-        found.raise_any()
+    found = ErrorCollector()
+    price = found.run(rule, value, field="price")
+    found.raise_any()
     """
 
     def __init__(self) -> None:

@@ -12,6 +12,7 @@ from apps.core.money import CENT, number_input
 HUNDRED = Decimal("100")
 MAX_SECRET_LENGTH = 500
 MAX_INSTRUCTIONS = 2000
+MAX_GATEWAY_LENGTH = 60
 
 
 def percent(value: Any, *, field: str = "fee_percent") -> Decimal:
@@ -42,5 +43,17 @@ def secret(value: Any, *, field: str = "gateway_secret") -> str:
     if len(text) > MAX_SECRET_LENGTH:
         raise DomainError(
             f"The credential is longer than {MAX_SECRET_LENGTH} characters.", field=field
+        )
+    return text
+
+
+def gateway(kind: str, value: Any, *, field: str = "gateway") -> str:
+    """The gateway's name: required for cards (``kind`` ``card``), at most 60 characters."""
+    text = " ".join(str(value or "").split())
+    if kind == "card" and not text:
+        raise DomainError("Name the card gateway, e.g. Stripe.", field=field)
+    if len(text) > MAX_GATEWAY_LENGTH:
+        raise DomainError(
+            f"The gateway name is longer than {MAX_GATEWAY_LENGTH} characters.", field=field
         )
     return text

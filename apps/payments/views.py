@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.exceptions import DomainError
@@ -16,7 +17,7 @@ from apps.payments import selectors, services
 from apps.payments.forms import PaymentMethodForm
 from apps.payments.models import MethodKind, PaymentMethod
 from apps.payments.permissions import MANAGE_PAYMENTS, VIEW_PAYMENTS
-from apps.shipping.selectors import service_list
+from apps.shipping.selectors import service_list, service_names
 
 COLUMNS = [
     Column("name", "Method", "display_name"),
@@ -54,7 +55,11 @@ def method_list(request: HttpRequest) -> HttpResponse:
         filters=FILTERS,
         default_sort="order",
     )
-    context = {"table": table, "can_edit": can(request, MANAGE_PAYMENTS)}
+    context = {
+        "table": table,
+        "can_edit": can(request, MANAGE_PAYMENTS),
+        "service_names": service_names(store=request.store),
+    }
     return render_page(request, "payments/method_list.html", context, partial="method-table")
 
 
@@ -64,19 +69,34 @@ def _initial(method: PaymentMethod) -> dict:
     return initial
 
 
+def _form(request, data=None, **kwargs) -> PaymentMethodForm:
+    return PaymentMethodForm(
+        data,
+        service_choices=_service_choices(request),
+        currency=request.store.currency,
+        **kwargs,
+    )
+
+
 def _page(request, form, method=None, status=200) -> HttpResponse:
+    """The method's form; read-only for a manager: every field disabled and the credential
+    field (for editors only: it says how to type new ones) left out."""
     can_edit = can(request, MANAGE_PAYMENTS)
     if not can_edit:
+        form.fields.pop("gateway_secret", None)
         for field in form.fields.values():
             field.disabled = True
     context = {"form": form, "method": method, "can_edit": can_edit}
-    return render_page(request, "payments/method_form.html", context, status=status)
+    response = render_page(request, "payments/method_form.html", context, status=status)
+    # a form sent back with errors holds the credential just typed: never kept by a cache
+    add_never_cache_headers(response)
+    return response
 
 
 def _save(request: HttpRequest, method: PaymentMethod | None) -> HttpResponse:
     if not can(request, MANAGE_PAYMENTS):
         raise PermissionDenied("Only the store's owner changes payment settings.")
-    form = PaymentMethodForm(request.POST, service_choices=_service_choices(request))
+    form = _form(request, request.POST)
     if form.is_valid():
         common = {"store": request.store, "actor": request.user}
         try:
@@ -90,6 +110,9 @@ def _save(request: HttpRequest, method: PaymentMethod | None) -> HttpResponse:
             form_error_apply(error, form)
         else:
             return redirect_with_message(request, payments_url("method-list", request), message)
+    # what the owner just typed comes back in the field, in this response only (sent without
+    # caching): nothing they typed is lost, and it is never stored, logged or shown on a GET
+    form.fields["gateway_secret"].widget.render_value = True
     return _page(request, form, method, status=400)
 
 
@@ -98,9 +121,8 @@ def _save(request: HttpRequest, method: PaymentMethod | None) -> HttpResponse:
 def method_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _save(request, None)
-    form = PaymentMethodForm(
-        initial={"is_enabled": True, "kind": request.GET.get("kind", MethodKind.CARD)},
-        service_choices=_service_choices(request),
+    form = _form(
+        request, initial={"is_enabled": True, "kind": request.GET.get("kind", MethodKind.CARD)}
     )
     return _page(request, form)
 
@@ -111,8 +133,7 @@ def method_update(request: HttpRequest, method_id: int) -> HttpResponse:
     method = selectors.method_get(store=request.store, method_id=method_id)
     if request.method == "POST":
         return _save(request, method)
-    form = PaymentMethodForm(initial=_initial(method), service_choices=_service_choices(request))
-    return _page(request, form, method)
+    return _page(request, _form(request, initial=_initial(method)), method)
 
 
 @store_view(MANAGE_PAYMENTS)

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from apps.core.exceptions import DomainError
-from apps.core.money import MAX_AMOUNT, is_country, money_input, number_input
+from apps.core.money import MAX_AMOUNT, is_country, money_format, money_input, number_input
 from apps.shipping.engine import (
     FLAT,
     PER_ITEM,
@@ -21,6 +21,7 @@ from apps.shipping.engine import (
     Band,
     PostalRule,
     bands_overlap,
+    kg_text,
     postal_normalized,
 )
 
@@ -31,6 +32,16 @@ MAX_POSTAL_RULES = 500
 MAX_REGIONS = 200
 MAX_DAYS = 365
 TRACKING_PLACEHOLDER = "{tracking_number}"
+# a rate's amounts: field → (label, the most it may be: money or a weight in kg)
+RATE_AMOUNTS = {
+    "price": ("price", MAX_AMOUNT),
+    "free_over": ("free-shipping threshold", MAX_AMOUNT),
+    "min_weight": ("minimum weight", MAX_WEIGHT),
+    "max_weight": ("maximum weight", MAX_WEIGHT),
+    "min_subtotal": ("minimum subtotal", MAX_AMOUNT),
+    "max_subtotal": ("maximum subtotal", MAX_AMOUNT),
+    "handling_fee": ("handling fee", MAX_AMOUNT),
+}
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 REGION_PATTERN = re.compile(r"^[A-Z0-9]{1,10}$")
 POSTAL_PATTERN = re.compile(r"^[A-Z0-9]{1,16}$")
@@ -312,10 +323,26 @@ def delivery_days(days_min: Any, days_max: Any) -> tuple[int, int]:
     return values[0], values[1]
 
 
-def limits(lower: Decimal | None, upper: Decimal | None, *, field: str, label: str) -> None:
+def limits(
+    lower: Decimal | None,
+    upper: Decimal | None,
+    *,
+    field: str,
+    label: str,
+    currency: str | None = None,
+    kg: bool = False,
+) -> None:
+    """A maximum is not below its minimum; the message writes them in kg or in ``currency``."""
     if lower is not None and upper is not None and upper < lower:
+
+        def text(value: Decimal) -> str:
+            if kg:
+                return kg_text(value)
+            return money_format(value, currency) if currency else _plain(value)
+
         raise DomainError(
-            f"The maximum {label} ({upper}) is below the minimum ({lower}).", field=field
+            f"The maximum {label} ({text(upper)}) is below the minimum ({text(lower)}).",
+            field=field,
         )
 
 

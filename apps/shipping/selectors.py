@@ -50,6 +50,11 @@ def service_get(*, store: Store, service_id: int) -> CarrierService:
     )
 
 
+def service_names(*, store: Store) -> dict[str, str]:
+    """Each service's code → its name as shoppers and owners read it ("DHL Express")."""
+    return shipping_config(store=store).service_names
+
+
 def service_choices(*, store: Store) -> list[tuple[str, str]]:
     return [(str(s.pk), f"{s} ({s.code})") for s in service_list(store=store)]
 

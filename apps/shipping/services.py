@@ -275,16 +275,7 @@ def _categories(store: Store, value) -> list[Category]:
     return found
 
 
-# the rate's amounts: field → (label, the most it may be)
-RATE_AMOUNTS = {
-    "price": ("price", inputs.MAX_AMOUNT),
-    "free_over": ("free-shipping threshold", inputs.MAX_AMOUNT),
-    "min_weight": ("minimum weight", inputs.MAX_WEIGHT),
-    "max_weight": ("maximum weight", inputs.MAX_WEIGHT),
-    "min_subtotal": ("minimum subtotal", inputs.MAX_AMOUNT),
-    "max_subtotal": ("maximum subtotal", inputs.MAX_AMOUNT),
-    "handling_fee": ("handling fee", inputs.MAX_AMOUNT),
-}
+RATE_AMOUNTS = inputs.RATE_AMOUNTS
 
 
 def _rate_values(
@@ -332,12 +323,12 @@ def _rate_values(
     name = " ".join(str(name or "").split()) or (str(service.name) if service else "")
     if len(name) > 80:
         found.run(_refuse, "The name is longer than 80 characters.", field="name")
-    for low, high, label in (
-        ("min_weight", "max_weight", "weight"),
-        ("min_subtotal", "max_subtotal", "subtotal"),
+    for low, high, label, unit in (
+        ("min_weight", "max_weight", "weight", {"kg": True}),
+        ("min_subtotal", "max_subtotal", "subtotal", {"currency": currency}),
     ):
         if not found.failed(low, high):
-            found.run(inputs.limits, values[low], values[high], field=high, label=label)
+            found.run(inputs.limits, values[low], values[high], field=high, label=label, **unit)
     if position not in (None, ""):
         position = found.run(_position, position)
     found.raise_any()

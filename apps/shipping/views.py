@@ -139,6 +139,7 @@ def _rate_form(request: HttpRequest, data=None, initial=None) -> RateForm:
     return RateForm(
         data,
         initial=initial,
+        currency=request.store.currency,
         service_choices=selectors.service_choices(store=request.store),
         category_choices=category_choices(store=request.store),
     )
