@@ -52,6 +52,9 @@ class ErrorCollector:
             self.errors.extend(getattr(error, "errors", None) or [error])
             return None
 
+    def add(self, message: str, *, field: str) -> None:
+        self.errors.append(DomainError(message, field=field))
+
     def failed(self, *fields: str) -> bool:
         return any(error.field in fields for error in self.errors)
 

@@ -1,13 +1,16 @@
 import zoneinfo
+from collections.abc import Callable
 from functools import cache
 
 from django import forms
 from django.core.validators import URLValidator
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import lazy
 
 from apps.core.exceptions import DomainError
 from apps.core.handles import STORE_HANDLE_MAX_LENGTH, store_handle
+from apps.core.htmx import redirect_with_error, redirect_with_message
 from apps.core.models import (
     ABANDONMENT_WINDOW_MAX,
     ABANDONMENT_WINDOW_MESSAGE,
@@ -160,6 +163,30 @@ class StoreCreateForm(StoreFieldsMixin, forms.ModelForm):
     def validate_unique(self) -> None:
         """Whether the handle is taken is ``store_create``'s to say: it compares without regard
         to case, which the model's unique check does not."""
+
+
+def form_save(request: HttpRequest, form: forms.Form, save: Callable) -> HttpResponse | None:
+    """The end of a form's POST: when the form is valid, ``save(cleaned_data)`` writes through
+    a service and returns ``(url, message)``; a service's refusal lands on the form. The
+    redirect with the message, or None: render the form again, with every error."""
+    if not form.is_valid():
+        return None
+    try:
+        url, message = save(form.cleaned_data)
+    except DomainError as error:
+        form_error_apply(error, form)
+        return None
+    return redirect_with_message(request, url, message)
+
+
+def delete_and_return(request: HttpRequest, delete: Callable, url: str, message: str):
+    """The end of a delete's POST: ``delete()`` through a service, then back to ``url`` with
+    ``message``, or with the service's refusal as an error toast."""
+    try:
+        delete()
+    except DomainError as error:
+        return redirect_with_error(request, url, error)
+    return redirect_with_message(request, url, message)
 
 
 def form_error_apply(error: DomainError, form: forms.Form) -> None:

@@ -69,18 +69,17 @@ def _values(
 ) -> dict:
     found = ErrorCollector()
     if kind not in MethodKind.values:
-        found.run(_refuse, "Pick the kind of payment method.", field="kind")
+        found.add("Pick the kind of payment method.", field="kind")
     name = " ".join(str(display_name or "").split())
     if not name:
-        found.run(_refuse, "Enter the name shoppers see, e.g. Credit card.", field="display_name")
+        found.add("Enter the name shoppers see, e.g. Credit card.", field="display_name")
     elif len(name) > 80:
-        found.run(_refuse, "The name is longer than 80 characters.", field="display_name")
+        found.add("The name is longer than 80 characters.", field="display_name")
     known = set(service_list(store=store).values_list("code", flat=True))
     codes = sorted({str(c).strip().lower() for c in shipping_service_codes if str(c).strip()})
     unknown = [c for c in codes if c not in known]
     if unknown:
-        found.run(
-            _refuse,
+        found.add(
             f"There is no shipping service with the code {unknown[0]}.",
             field="shipping_service_codes",
         )
@@ -113,10 +112,6 @@ def _values(
         )
     found.raise_any()
     return values
-
-
-def _refuse(message: str, *, field: str) -> None:
-    raise DomainError(message, field=field)
 
 
 def _sort_order(value) -> int:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.core.exceptions import DomainError
-from apps.core.forms import form_error_apply
+from apps.core.forms import delete_and_return, form_save
 from apps.core.htmx import redirect_with_message, render_page
 from apps.core.tables import ChoiceFilter, Column, TableQuery
 from apps.core.tenancy import can, store_view
@@ -97,19 +98,18 @@ def _save(request: HttpRequest, method: PaymentMethod | None) -> HttpResponse:
     if not can(request, MANAGE_PAYMENTS):
         raise PermissionDenied("Only the store's owner changes payment settings.")
     form = _form(request, request.POST)
-    if form.is_valid():
-        common = {"store": request.store, "actor": request.user}
-        try:
-            if method is None:
-                method = services.method_create(**common, **form.cleaned_data)
-                message = f"Payment method “{method}” added."
-            else:
-                services.method_update(**common, method=method, **form.cleaned_data)
-                message = f"Payment method “{method}” saved."
-        except DomainError as error:
-            form_error_apply(error, form)
+    common = {"store": request.store, "actor": request.user}
+
+    def save(values):
+        if method is None:
+            saved, done = services.method_create(**common, **values), "added"
         else:
-            return redirect_with_message(request, payments_url("method-list", request), message)
+            saved, done = services.method_update(**common, method=method, **values), "saved"
+        return payments_url("method-list", request), f"Payment method “{saved}” {done}."
+
+    saved = form_save(request, form, save)
+    if saved:
+        return saved
     # what the owner just typed comes back in the field, in this response only (sent without
     # caching): nothing they typed is lost, and it is never stored, logged or shown on a GET
     form.fields["gateway_secret"].widget.render_value = True
@@ -152,7 +152,9 @@ def method_secret_clear(request: HttpRequest, method_id: int) -> HttpResponse:
 @require_POST
 def method_delete(request: HttpRequest, method_id: int) -> HttpResponse:
     method = selectors.method_get(store=request.store, method_id=method_id)
-    services.method_delete(store=request.store, actor=request.user, method=method)
-    return redirect_with_message(
-        request, payments_url("method-list", request), f"Payment method “{method}” deleted."
+    return delete_and_return(
+        request,
+        partial(services.method_delete, store=request.store, actor=request.user, method=method),
+        payments_url("method-list", request),
+        f"Payment method “{method}” deleted.",
     )

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from apps.audit.services import audit_record, changes_between
-from apps.catalog.models import Category
+from apps.catalog.selectors import category_list
 from apps.core.exceptions import DomainError, ErrorCollector, NotFound
 from apps.core.models import Store
 from apps.shipping import inputs
@@ -70,6 +70,13 @@ def _record(store, actor, action, obj, before: dict, fields) -> None:
         audit_record(store=store, actor=actor, action=action, target=obj, changes=changes)
 
 
+def _deleted(store: Store, actor, noun: str, obj, changes: dict) -> None:
+    """Audit the deletion (with what identified the object), delete it, forget the config."""
+    audit_record(store=store, actor=actor, action=f"{noun}.deleted", target=obj, changes=changes)
+    obj.delete()
+    _changed(store)
+
+
 def _own(store: Store, obj, label: str):
     if obj is None or obj.store_id != store.pk:
         raise NotFound(f"This {label} does not exist in this store.", field=label)
@@ -113,12 +120,7 @@ def carrier_delete(*, store: Store, actor, carrier: Carrier) -> None:
             "those rates first.",
             field="carrier",
         )
-    audit_record(
-        store=store, actor=actor, action="carrier.deleted", target=carrier,
-        changes={"name": [carrier.name, None]},
-    )  # fmt: skip
-    carrier.delete()
-    _changed(store)
+    _deleted(store, actor, "carrier", carrier, {"name": [carrier.name, None]})
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -177,12 +179,7 @@ def service_delete(*, store: Store, actor, service: CarrierService) -> None:
             "turn the service off instead.",
             field="service",
         )
-    audit_record(
-        store=store, actor=actor, action="service.deleted", target=service,
-        changes={"code": [service.code, None]},
-    )  # fmt: skip
-    service.delete()
-    _changed(store)
+    _deleted(store, actor, "service", service, {"code": [service.code, None]})
 
 
 # --- zones ------------------------------------------------------------------------------------
@@ -250,26 +247,21 @@ def zone_update(*, store: Store, actor, zone: Zone, **values) -> Zone:
 def zone_delete(*, store: Store, actor, zone: Zone) -> None:
     _own(store, zone, "zone")
     rate_count = zone.rates.count()
-    audit_record(
-        store=store, actor=actor, action="zone.deleted", target=zone,
-        changes={"name": [zone.name, None], "rates": [rate_count, 0]},
-    )  # fmt: skip
-    zone.delete()
-    _changed(store)
+    _deleted(store, actor, "zone", zone, {"name": [zone.name, None], "rates": [rate_count, 0]})
 
 
 # --- rates ------------------------------------------------------------------------------------
-def _categories(store: Store, value) -> list[Category]:
+def _categories(store: Store, value) -> list:
+    """The store's categories with these ids (or these categories), all of them or a refusal."""
     ids = []
     for item in value or ():
-        pk = item.pk if isinstance(item, Category) else item
         try:
-            ids.append(int(pk))
+            ids.append(int(getattr(item, "pk", item)))
         except (TypeError, ValueError):
             raise DomainError(
                 "Pick categories from the list.", field="excluded_categories"
             ) from None
-    found = list(Category.objects.for_store(store).filter(pk__in=ids))
+    found = list(category_list(store=store).filter(pk__in=ids))
     if len(found) != len(set(ids)):
         raise DomainError("Pick categories from the list.", field="excluded_categories")
     return found
@@ -294,10 +286,10 @@ def _rate_values(
         raise TypeError(f"unknown rate fields: {sorted(unknown)}")
     found = ErrorCollector()
     if not isinstance(service, CarrierService) or service.store_id != store.pk:
-        found.run(_refuse, "Pick a carrier service from the list.", field="service")
+        found.add("Pick a carrier service from the list.", field="service")
         service = None
     if kind not in RateKind.values:
-        found.run(_refuse, "Pick how the rate is priced.", field="kind")
+        found.add("Pick how the rate is priced.", field="kind")
         kind = RateKind.FLAT
     currency = store.currency
     values = {
@@ -322,7 +314,7 @@ def _rate_values(
         band_list = found.run(inputs.rate_bands, bands, kind=kind, currency=currency) or []
     name = " ".join(str(name or "").split()) or (str(service.name) if service else "")
     if len(name) > 80:
-        found.run(_refuse, "The name is longer than 80 characters.", field="name")
+        found.add("The name is longer than 80 characters.", field="name")
     for low, high, label, unit in (
         ("min_weight", "max_weight", "weight", {"kg": True}),
         ("min_subtotal", "max_subtotal", "subtotal", {"currency": currency}),
@@ -341,10 +333,6 @@ def _rate_values(
         "excluded_tags": sorted({tag.lower() for tag in inputs.items(excluded_tags)}),
         **({} if position in (None, "") else {"position": position}),
     }
-
-
-def _refuse(message: str, *, field: str) -> None:
-    raise DomainError(message, field=field)
 
 
 def _rate_snapshot(rate: Rate) -> dict:
@@ -395,9 +383,6 @@ def rate_update(*, store: Store, actor, rate: Rate, excluded_categories=(), **va
 @transaction.atomic
 def rate_delete(*, store: Store, actor, rate: Rate) -> None:
     _own(store, rate, "rate")
-    audit_record(
-        store=store, actor=actor, action="rate.deleted", target=rate,
-        changes={"name": [rate.name, None], "zone": [rate.zone.name, None]},
-    )  # fmt: skip
-    rate.delete()
-    _changed(store)
+    _deleted(
+        store, actor, "rate", rate, {"name": [rate.name, None], "zone": [rate.zone.name, None]}
+    )

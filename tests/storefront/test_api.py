@@ -280,7 +280,7 @@ def test_payment_methods_bad_query(api, methods):
     assert response.status_code == 400
     assert response.json()["errors"] == {
         "country": ["unknown country ZZ"],
-        "total": ["The order total is a number from 0 to 9,999,999,999.99."],
+        "total": ["The order total cannot be negative."],
         "currency": ["The store sells in EUR, not GBP."],
         "shipping_service": ["unknown shipping service x"],
     }
@@ -322,3 +322,29 @@ def test_a_turned_off_service_is_simply_not_offered(api, store, owner, shipping_
 
     assert [option["name"] for option in body["options"]] == ["Standard"]
     assert body["excluded"] == []
+
+
+def test_order_totals_follow_the_money_rule_of_the_stores_currency(api, store, methods):
+    response = api.get(METHODS, {"country": "DE", "total": "49.999"})
+    assert response.json()["errors"] == {
+        "total": ["The order total has more than two decimals; write it like 19.90."]
+    }
+
+    store.currency = "JPY"
+    store.save()
+    cache.clear()
+    response = api.get(METHODS, {"country": "DE", "total": "4990.5"})
+    assert response.json()["errors"] == {
+        "total": ["JPY prices have no decimals; write the order total like 4991."]
+    }
+    assert api.get(METHODS, {"country": "DE", "total": "4990"}).status_code == 200
+
+
+@pytest.mark.parametrize("currency", [5, ["EUR"], {"code": "EUR"}])
+def test_a_currency_that_is_not_text_is_named_plainly(api, shipping_setup, currency):
+    response = post(api, cart(("MUG-1", 1), currency=currency))
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "currency": ["Give the currency as a three-letter code, e.g. EUR."]
+    }
