@@ -48,7 +48,11 @@ def zone_list(request: HttpRequest) -> HttpResponse:
         search=_zone_search,
         default_sort="position",
     )
-    context = {"table": table, "coverage": selectors.coverage(store=request.store)}
+    context = {
+        "table": table,
+        "coverage": selectors.coverage(store=request.store),
+        "shadowed": selectors.shadowed_zones(store=request.store),
+    }
     return render_page(request, "shipping/zone_list.html", context, partial="zone-table")
 
 
@@ -108,7 +112,8 @@ def zone_detail(request: HttpRequest, zone_id: int) -> HttpResponse:
     context = {
         "zone": zone,
         "rates": rates,
-        "band_warnings": selectors.rate_band_warnings(rates),
+        "band_warnings": selectors.rate_band_warnings(rates, currency=request.store.currency),
+        "shadowed_by": selectors.shadowed_zones(store=request.store).get(zone.pk, ""),
         "band_text": {rate.pk: _bands_text(rate) for rate in rates},
     }
     return render_page(request, "shipping/zone_detail.html", context)
