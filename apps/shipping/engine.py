@@ -261,6 +261,15 @@ class ShippingQuote:
     def weight_text(self) -> str:
         return kg_text(self.weight_kg)
 
+    @property
+    def shopper_exclusions(self) -> tuple[Exclusion, ...]:
+        """What a shopper is told was left out: not the rates of turned-off services."""
+        return tuple(e for e in self.excluded if not e.is_turned_off)
+
+    @property
+    def turned_off(self) -> tuple[Exclusion, ...]:
+        return tuple(e for e in self.excluded if e.is_turned_off)
+
 
 # --- the rules --------------------------------------------------------------------------------
 def country_name(code: str) -> str:

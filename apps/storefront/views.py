@@ -82,7 +82,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
                 "postal_code": request.GET.get("postal_code", ""),
             },
         }
-        today = timezone.localdate()
+        today = timezone.localdate(timezone=store.tzinfo)  # the store's day, as the API
         quote, problems = checkout.shipping_quote(store, payload, today=today)
         errors = problems.errors
         if quote is not None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from apps.shipping import services
 from apps.shipping.models import Rate, Zone
 
 PAGES = [
@@ -180,3 +184,41 @@ def test_a_yen_store_refuses_decimals_in_the_rate_form(client_for, owner, store,
 
     assert response.status_code == 400
     assert "Line 2: JPY prices have no decimals; write the price like 5." in response.content.decode()
+
+
+def test_simulator_dates_count_from_the_stores_today(
+    client_for, owner, store, shipping_setup, monkeypatch
+):
+    store.timezone = "Asia/Tokyo"
+    store.save()
+    thursday_night_utc = datetime.datetime(2026, 12, 3, 23, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: thursday_night_utc)  # Friday in Tokyo
+
+    page = client_for(owner).get(
+        "/store/alpha/shipping/simulator/", {"sku": ["MUG-1"], "qty": ["1"], "country": "DE"}
+    ).content.decode()
+
+    assert "Arrives Mon 7 Dec (1–1 business days)" in page  # Express: Friday + 1 business day
+
+
+def test_simulator_shows_the_owner_a_turned_off_service_apart(
+    client_for, owner, store, shipping_setup
+):
+    services.service_update(
+        store=store, actor=owner, service=shipping_setup["express"], name="Express",
+        code="dhl-express", days_min=1, days_max=1, is_active=False,
+    )  # fmt: skip
+
+    page = client_for(owner).get(
+        "/store/alpha/shipping/simulator/", {"sku": ["MUG-1"], "qty": ["1"], "country": "DE"}
+    ).content.decode()
+
+    assert "Express: its service DHL Express is turned off" in page
+    assert "Turned off: shoppers are not offered these, and not told why." in page
+
+
+def test_simulator_says_what_it_does(client_for, owner, shipping_setup):
+    page = client_for(owner).get("/store/alpha/shipping/simulator/").content.decode()
+
+    assert "Save with an empty row" not in page
+    assert "Nothing is saved or ordered" in page
