@@ -318,6 +318,24 @@ def band_gaps(bands: Sequence[Band]) -> list[tuple[Decimal, Decimal]]:
     return gaps
 
 
+def bands_summary(bands: Sequence[Band], kind: str, currency: str, *, between: str = "; ") -> str:
+    """The bands in words: ``0–2 kg: €4.90; 2–5 kg: €6.90; 10 kg and more: €12.90`` (weight)
+    or ``€0.00–€20.00: €6.90; €20.00 and more: €0.00`` (subtotal)."""
+
+    def bound(value: Decimal) -> str:
+        return f"{value.normalize():f}" if kind == WEIGHT else _money(value, currency)
+
+    unit = " kg" if kind == WEIGHT else ""
+    parts = []
+    for band in sorted(bands, key=lambda band: band.lower):
+        if band.upper is None:
+            where = f"{bound(band.lower)}{unit} and more"
+        else:
+            where = f"{bound(band.lower)}–{bound(band.upper)}{unit}"
+        parts.append(f"{where}: {_money(band.price, currency)}")
+    return between.join(parts)
+
+
 def add_business_days(day: datetime.date, count: int) -> datetime.date:
     """``count`` working days (Monday to Friday) after ``day``."""
     while count > 0:

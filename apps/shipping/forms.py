@@ -68,8 +68,9 @@ class ZoneForm(RuleForm):
         label="Postal codes included",
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text="Optional: codes (10115), prefixes (SW1*) or ranges of digits (10000-19999), "
-        "separated by commas or lines. Only these codes fall into the zone.",
+        help_text="Optional: codes (10115; a code with a hyphen without it: 00-950 as 00950), "
+        "prefixes ending in one * (SW1*) or ranges of digits with ends of one length "
+        "(10000-19999), separated by commas or lines. Only these codes fall into the zone.",
     )
     postal_exclude = forms.CharField(
         label="Postal codes excluded",

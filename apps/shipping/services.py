@@ -14,7 +14,7 @@ from apps.audit.services import audit_record, changes_between
 from apps.catalog.selectors import category_list
 from apps.core.exceptions import DomainError, ErrorCollector, NotFound
 from apps.core.models import Store
-from apps.shipping import inputs
+from apps.shipping import engine, inputs
 from apps.shipping.models import Carrier, CarrierService, Rate, RateKind, Zone
 from apps.shipping.selectors import shipping_config_forget
 
@@ -335,9 +335,13 @@ def _rate_values(
     }
 
 
-def _rate_snapshot(rate: Rate) -> dict:
+def _rate_snapshot(rate: Rate, currency: str) -> dict:
+    """The rate as the audit log compares it: the service by name, the bands in words in the
+    store's currency ("0–2 kg: €4.90; 2–5 kg: €6.90"), the categories by name."""
     snapshot = _snapshot(rate, RATE_FIELDS)
     snapshot["service"] = str(rate.service)
+    bands = inputs.bands_from_json(rate.bands)
+    snapshot["bands"] = engine.bands_summary(bands, rate.kind, currency) if bands else ""
     snapshot["excluded_categories"] = sorted(c.name for c in rate.excluded_categories.all())
     return snapshot
 
@@ -359,7 +363,7 @@ def rate_create(*, store: Store, actor, zone: Zone, excluded_categories=(), **va
     rate.excluded_categories.set(categories)
     audit_record(
         store=store, actor=actor, action="rate.created", target=rate,
-        changes=changes_between({}, _rate_snapshot(rate)),
+        changes=changes_between({}, _rate_snapshot(rate, store.currency)),
     )  # fmt: skip
     _changed(store)
     return rate
@@ -368,12 +372,12 @@ def rate_create(*, store: Store, actor, zone: Zone, excluded_categories=(), **va
 @transaction.atomic
 def rate_update(*, store: Store, actor, rate: Rate, excluded_categories=(), **values) -> Rate:
     _own(store, rate, "rate")
-    before = _rate_snapshot(rate)
+    before = _rate_snapshot(rate, store.currency)
     for name, value in _rate_values(store, **values).items():
         setattr(rate, name, value)
     _save(rate, unique_message=_rate_name_taken(rate.name))
     rate.excluded_categories.set(_categories(store, excluded_categories))
-    changes = changes_between(before, _rate_snapshot(rate))
+    changes = changes_between(before, _rate_snapshot(rate, store.currency))
     if changes:
         audit_record(store=store, actor=actor, action="rate.updated", target=rate, changes=changes)
     _changed(store)

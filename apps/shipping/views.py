@@ -14,7 +14,7 @@ from apps.core.forms import delete_and_return, form_save
 from apps.core.htmx import render_page
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
-from apps.shipping import inputs, selectors, services
+from apps.shipping import engine, inputs, selectors, services
 from apps.shipping.forms import CarrierForm, RateForm, ServiceForm, ZoneForm
 from apps.shipping.models import Rate, Zone
 from apps.shipping.permissions import MANAGE_SHIPPING
@@ -114,7 +114,12 @@ def zone_detail(request: HttpRequest, zone_id: int) -> HttpResponse:
         "rates": rates,
         "band_warnings": selectors.rate_band_warnings(rates, currency=request.store.currency),
         "shadowed_by": selectors.shadowed_zones(store=request.store).get(zone.pk, ""),
-        "band_text": {rate.pk: _bands_text(rate) for rate in rates},
+        "band_text": {
+            rate.pk: engine.bands_summary(
+                inputs.bands_from_json(rate.bands), rate.kind, request.store.currency, between="\n"
+            )
+            for rate in rates
+        },
     }
     return render_page(request, "shipping/zone_detail.html", context)
 
