@@ -214,7 +214,7 @@ def test_simulator_shows_the_owner_a_turned_off_service_apart(
     ).content.decode()
 
     assert "Express: its service DHL Express is turned off" in page
-    assert "Turned off: shoppers are not offered these, and not told why." in page
+    assert "Shoppers are not offered these and are not told why; only you see them here." in page
 
 
 def test_simulator_says_what_it_does(client_for, owner, shipping_setup):
