@@ -176,9 +176,11 @@ def test_the_rate_page_warns_when_free_shipping_starts_past_the_bands(
         name="By subtotal", kind="subtotal", bands="0-20: 6.90\n20-40: 4.90", free_over="50",
     )  # fmt: skip
 
-    page = client_for(owner).get(
-        f"/store/alpha/shipping/zones/{shipping_setup['zone'].pk}/"
-    ).content.decode()
+    page = (
+        client_for(owner)
+        .get(f"/store/alpha/shipping/zones/{shipping_setup['zone'].pk}/")
+        .content.decode()
+    )
 
     assert (
         "By subtotal: free shipping starts at €50.00 but the subtotal bands stop at €40.00: "
@@ -192,7 +194,9 @@ def test_band_warnings_name_amounts_in_the_stores_currency(store):
         [_Row("Cheap", engine.SUBTOTAL, [["0", "20", "6.90"]], None)], currency="EUR"
     )
 
-    assert [w.text for w in rates] == ["Cheap: subtotals of €20.00 and more get no price from this rate."]
+    assert [w.text for w in rates] == [
+        "Cheap: subtotals of €20.00 and more get no price from this rate."
+    ]
 
 
 class _Row:

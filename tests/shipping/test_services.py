@@ -160,8 +160,9 @@ def test_band_and_order_changes_read_as_words_in_the_audit_log(
 ):
     standard = Rate.objects.get(name="Standard")
     services.rate_update(
-        store=store, actor=owner, rate=standard, name="Standard", service=shipping_setup["standard"],
-        kind="weight", bands="0-2: 4.90\n2-10: 8.90\n10-: 12.90", free_over="50", position="4",
+        store=store, actor=owner, rate=standard, name="Standard",
+        service=shipping_setup["standard"], kind="weight",
+        bands="0-2: 4.90\n2-10: 8.90\n10-: 12.90", free_over="50", position="4",
     )  # fmt: skip
     services.zone_update(
         store=store, actor=owner, zone=shipping_setup["zone"], name="Germany",

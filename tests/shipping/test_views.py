@@ -183,7 +183,8 @@ def test_a_yen_store_refuses_decimals_in_the_rate_form(client_for, owner, store,
     )  # fmt: skip
 
     assert response.status_code == 400
-    assert "Line 2: JPY prices have no decimals; write the price like 5." in response.content.decode()
+    page = response.content.decode()
+    assert "Line 2: JPY prices have no decimals; write the price like 5." in page
 
 
 def test_simulator_dates_count_from_the_stores_today(
@@ -194,9 +195,11 @@ def test_simulator_dates_count_from_the_stores_today(
     thursday_night_utc = datetime.datetime(2026, 12, 3, 23, 30, tzinfo=datetime.UTC)
     monkeypatch.setattr(timezone, "now", lambda: thursday_night_utc)  # Friday in Tokyo
 
-    page = client_for(owner).get(
-        "/store/alpha/shipping/simulator/", {"sku": ["MUG-1"], "qty": ["1"], "country": "DE"}
-    ).content.decode()
+    page = (
+        client_for(owner)
+        .get("/store/alpha/shipping/simulator/", {"sku": ["MUG-1"], "qty": ["1"], "country": "DE"})
+        .content.decode()
+    )
 
     assert "Arrives Mon 7 Dec (1–1 business days)" in page  # Express: Friday + 1 business day
 
@@ -209,9 +212,11 @@ def test_simulator_shows_the_owner_a_turned_off_service_apart(
         code="dhl-express", days_min=1, days_max=1, is_active=False,
     )  # fmt: skip
 
-    page = client_for(owner).get(
-        "/store/alpha/shipping/simulator/", {"sku": ["MUG-1"], "qty": ["1"], "country": "DE"}
-    ).content.decode()
+    page = (
+        client_for(owner)
+        .get("/store/alpha/shipping/simulator/", {"sku": ["MUG-1"], "qty": ["1"], "country": "DE"})
+        .content.decode()
+    )
 
     assert "Express: its service DHL Express is turned off" in page
     assert "Shoppers are not offered these and are not told why; only you see them here." in page
