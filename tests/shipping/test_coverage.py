@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -242,3 +243,26 @@ def test_a_shadowed_zone_never_holds_a_destination(zones):
     for destination in DESTINATIONS:
         chosen = engine.zone_for(shipping, destination)
         assert chosen is None or chosen.id not in shadowed
+
+
+RULES = [
+    "10115",
+    "101*",
+    "10*",
+    "1*",
+    "10000-10999",
+    "10100-10199",
+    "10115-10115",
+    "SW1*",
+    "SW1A1AA",
+]
+CODES = ["10115", "10100", "10199", "10999", "10000", "1015", "101", "11000", "SW1A1AA", "SW1P3BU"]
+
+
+@pytest.mark.parametrize("inner", RULES)
+@pytest.mark.parametrize("outer", RULES)
+def test_a_rule_within_another_never_matches_a_code_the_other_does_not(inner, outer):
+    inner_rule, outer_rule = inputs.postal_rule(inner), inputs.postal_rule(outer)
+
+    if engine.rule_within(inner_rule, outer_rule):
+        assert all(outer_rule.matches(code) for code in CODES if inner_rule.matches(code))
