@@ -18,6 +18,12 @@ from apps.catalog.selectors.categories import (
     category_list,
     category_tree,
 )
+from apps.catalog.selectors.checkout import (
+    CartVariant,
+    cart_variants,
+    category_ancestry,
+    sku_suggestions,
+)
 from apps.catalog.selectors.imports import (
     ImportProgress,
     export_job_get,
@@ -58,6 +64,10 @@ from apps.catalog.selectors.variants import (
 )
 
 __all__ = [
+    "CartVariant",
+    "cart_variants",
+    "category_ancestry",
+    "sku_suggestions",
     "CategoryNode",
     "ImportProgress",
     "PriceChange",
