@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from apps.catalog.rules import PRICE_MODES
 from apps.core.exceptions import DomainError
 from apps.core.handles import handle_normalized, handle_pattern
 from apps.core.money import currency_decimals, money_plain
@@ -205,6 +206,51 @@ def money(
             f"{currency} prices have {noun}; write the {label} like {rounded}.", field=field
         )
     return amount.quantize(CENT)
+
+
+PRICE_CHANGE_DIGITS = 10  # before the decimal point, as a price has
+
+
+def price_change(
+    value: Any, *, mode: str, currency: str | None = None, field: str = "value"
+) -> Decimal:
+    """A bulk price change: by ``percent`` (above -100 %, at most two decimals) or by an
+    ``amount`` in the store's ``currency``, with no more decimals than it has (a yen change is
+    whole, as a yen price is); not 0, at most ten digits before the decimal point."""
+    if mode not in PRICE_MODES:
+        raise DomainError("Choose to adjust by percent or by amount.", field="mode")
+    if _blank(value):
+        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field=field)
+    try:
+        change = Decimal(str(value).strip().replace(" ", ""))
+    except (InvalidOperation, ValueError):
+        change = None
+    if isinstance(value, bool) or change is None or not change.is_finite():
+        raise DomainError("Enter the price change as a number, e.g. 10 or -5.", field=field)
+    if change == 0:
+        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field=field)
+    if abs(change) >= Decimal(10) ** PRICE_CHANGE_DIGITS:
+        raise DomainError(
+            f"Enter a price change of at most {PRICE_CHANGE_DIGITS} digits before the decimal "
+            "point.",
+            field=field,
+        )
+    if mode == "percent":
+        if change != change.quantize(CENT):
+            raise DomainError(
+                "Write a percent change with at most 2 decimals, e.g. 2.5.", field=field
+            )
+        if change <= -100:
+            raise DomainError("A price cannot drop by 100 % or more.", field=field)
+        return change
+    decimals = min(currency_decimals(currency), 2) if currency else 2
+    unit = Decimal(1).scaleb(-decimals)
+    if change != change.quantize(unit):
+        rounded = change.quantize(unit, rounding=ROUND_HALF_UP)
+        noun = "no decimals" if decimals == 0 else f"at most {decimals} decimals"
+        prices = f"{currency} prices" if currency else "Prices"
+        raise DomainError(f"{prices} have {noun}; write the change like {rounded}.", field=field)
+    return change
 
 
 def compare_at_price_checked(
