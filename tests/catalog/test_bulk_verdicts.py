@@ -86,9 +86,7 @@ def test_a_whole_yen_amount_is_previewed_and_applied(store, owner, client_for):
     assert variant.price == Decimal("1700.00")
 
 
-def test_a_fractional_yen_amount_is_refused_naming_the_currencys_decimals(
-    store, owner, client_for
-):
+def test_a_fractional_yen_amount_is_refused_naming_the_currencys_decimals(store, owner, client_for):
     _yen_store(store)
     variant = VariantFactory(product__store=store, price="1500.00")
     options = BulkOptions(action="adjust_price", mode="amount", value=Decimal("100.5"))
