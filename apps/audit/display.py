@@ -15,11 +15,14 @@ from apps.audit.models import AuditEntry
 from apps.audit.registry import TargetKind, action_text, field_label, target_kind
 from apps.core.models import Store
 from apps.core.money import money_format
+from apps.core.origin import COMMAND, TASK, origin_parts
 
 API_KEY_PREFIX = "api-key:"
 NOTHING = "—"
-# entries written outside a request (audit.context: Celery jobs, commands) have no address
-NO_ADDRESS = "Background job"
+# entries written outside a request (audit.context) have no address: what wrote them instead
+BACKGROUND_JOB = "Background job"  # a Celery task
+COMMAND_TEXT = "Management command ({name})"
+NO_ADDRESS = "No address"  # neither a request, a task nor a command of the portal's
 AMOUNT = re.compile(r"\d+(\.\d+)?")  # a stored amount: "1234.50" (not a bulk "+10 %")
 
 
@@ -42,12 +45,23 @@ class AuditRow:
 
     @property
     def address(self) -> str:
-        """The client's address; an entry written outside a request came from a job."""
-        return self.entry.ip_address or NO_ADDRESS
+        """The client's address; outside a request, the background job or the command."""
+        return self.entry.ip_address or origin_text(self.entry.origin)
 
     @property
     def text(self) -> str:
         return f"{self.text_before}{self.target}{self.text_after}"
+
+
+def origin_text(origin: str) -> str:
+    """``"task:…"`` → "Background job"; ``"command:seed_demo"`` → "Management command
+    (seed_demo)"; anything else → "No address"."""
+    kind, name = origin_parts(origin)
+    if kind == TASK:
+        return BACKGROUND_JOB
+    if kind == COMMAND and name:
+        return COMMAND_TEXT.format(name=name)
+    return NO_ADDRESS
 
 
 def actor_name(entry: AuditEntry) -> str:
