@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 
 from tests.catalog.io_factories import csv_bytes, media_root, row  # noqa: F401
 from tests.e2e.conftest import login
+from tests.e2e.layout import BROKEN_WORDS
 from tests.factories import MembershipFactory, StoreFactory, UserFactory
 
 
@@ -49,22 +50,6 @@ def test_every_mapping_section_has_its_heading_inside_its_card(new_page, width):
     assert title.bounding_box()["y"] - card.bounding_box()["y"] >= 10
 
 
-# every word of an element's text (outside a .file-name) that the browser split over two lines
-BROKEN_WORDS = """(element) => {
-  const broken = [];
-  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest(".file-name")) continue;
-    for (const match of node.data.matchAll(/\\S+/g)) {
-      const range = document.createRange();
-      range.setStart(node, match.index);
-      range.setEnd(node, match.index + match[0].length);
-      const lines = new Set([...range.getClientRects()].map((box) => Math.round(box.top)));
-      if (lines.size > 1) broken.push(match[0]);
-    }
-  }
-  return broken;
-}"""
 LONG_FILE_NAME = "spring-collection-2026-final-version-supplier-export-with-prices.csv"
 
 
