@@ -21,7 +21,7 @@ from typing import Any
 
 from apps.catalog.rules import PRICE_MODES
 from apps.core.exceptions import DomainError
-from apps.core.handles import handle_normalized, handle_pattern
+from apps.core.handles import handle_normalized, handle_pattern, typed_excerpt
 from apps.core.money import currency_decimals, money_plain
 
 CENT = Decimal("0.01")
@@ -78,7 +78,7 @@ def handle(value: Any, *, field: str = "handle") -> str:
         raise DomainError(f"The handle is longer than {MAX_HANDLE_LENGTH} characters.", field=field)
     if not HANDLE_PATTERN.match(text):
         raise DomainError(
-            f"The handle “{text[:60]}” may only hold letters, digits, hyphens and "
+            f"The handle “{typed_excerpt(value)}” may only hold letters, digits, hyphens and "
             "underscores, e.g. linen-shirt.",
             field=field,
         )

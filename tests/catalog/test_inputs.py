@@ -249,3 +249,11 @@ def test_a_bulk_price_change_is_refused_in_plain_words(mode, value, currency, me
         message,
         "value",
     )
+
+
+@pytest.mark.parametrize("value", ["Linen Shirt", "Linen/Shirt", "LINEN SHIRT!"])
+def test_a_refused_product_handle_is_quoted_exactly_as_typed(value):
+    message, field = _refused(inputs.handle, value)
+
+    assert message.startswith(f"The handle “{value}” may only hold")
+    assert field == "handle"

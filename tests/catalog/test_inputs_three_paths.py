@@ -19,7 +19,7 @@ SIXTY_TAGS = [f"tag{number}" for number in range(60)]
 CASES = [
     pytest.param(
         {"handle": "Bad Handle!"},
-        "The handle “bad handle!” may only hold letters, digits, hyphens and underscores, "
+        "The handle “Bad Handle!” may only hold letters, digits, hyphens and underscores, "
         "e.g. linen-shirt.",
         id="bad-handle",
     ),
