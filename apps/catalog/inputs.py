@@ -20,7 +20,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from apps.catalog.rules import PRICE_MODES
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, too_long_message
 from apps.core.handles import handle_normalized, handle_pattern, typed_excerpt
 from apps.core.money import currency_decimals, money_plain
 
@@ -75,7 +75,9 @@ def handle(value: Any, *, field: str = "handle") -> str:
     if not text:
         raise DomainError("Enter a handle, e.g. linen-shirt.", field=field)
     if len(text) > MAX_HANDLE_LENGTH:
-        raise DomainError(f"The handle is longer than {MAX_HANDLE_LENGTH} characters.", field=field)
+        raise DomainError(
+            too_long_message("handle", limit=MAX_HANDLE_LENGTH, entered=len(text)), field=field
+        )
     if not HANDLE_PATTERN.match(text):
         raise DomainError(
             f"The handle “{typed_excerpt(value)}” may only hold letters, digits, hyphens and "
@@ -90,7 +92,9 @@ def sku(value: Any, *, field: str = "sku") -> str:
     if not text:
         raise DomainError("Enter a SKU.", field=field)
     if len(text) > MAX_SKU_LENGTH:
-        raise DomainError(f"The SKU is longer than {MAX_SKU_LENGTH} characters.", field=field)
+        raise DomainError(
+            too_long_message("SKU", limit=MAX_SKU_LENGTH, entered=len(text)), field=field
+        )
     return text
 
 
@@ -343,7 +347,7 @@ def barcode(value: Any, *, field: str = "barcode") -> str:
         return text
     if len(text) > MAX_BARCODE_LENGTH:
         raise DomainError(
-            f"The barcode is longer than {MAX_BARCODE_LENGTH} characters.", field=field
+            too_long_message("barcode", limit=MAX_BARCODE_LENGTH, entered=len(text)), field=field
         )
     if not INTERNAL_CODE_PATTERN.match(text):
         raise DomainError(
@@ -371,7 +375,7 @@ def line(
         raise DomainError(required_message or f"Enter the {label}.", field=field)
     limit = TEXT_LIMITS[limit_key or field]
     if len(text) > limit:
-        raise DomainError(f"The {label} is longer than {limit} characters.", field=field)
+        raise DomainError(too_long_message(label, limit=limit, entered=len(text)), field=field)
     return text
 
 

@@ -1,3 +1,4 @@
+import copy
 import zoneinfo
 from functools import cache
 
@@ -25,11 +26,26 @@ def uses_help(subject: str, before: str = "") -> str:
     return lazy(lambda: f"{before} {uses_sentences(subject)}".strip(), str)()
 
 
+class PortalBoundField(forms.BoundField):
+    """A field as every portal form renders it: without the browser's ``maxlength``, which
+    would cut a longer text (a pasted one, silently) before the server could say what the limit
+    is and how much was entered. The field still checks its length on the server."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        if "maxlength" in widget.attrs:  # a field's max_length, or set by hand on the widget
+            widget = copy.copy(widget)
+            widget.attrs = {k: v for k, v in widget.attrs.items() if k != "maxlength"}
+        return super().as_widget(widget, attrs, only_initial)
+
+
 class PortalFormRenderer(TemplatesSetting):
-    """Every form renders fields the same way: label above, help under, errors inline."""
+    """Every form renders fields the same way: label above, help under, errors inline, and no
+    input with a ``maxlength`` (``PortalBoundField``)."""
 
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"
+    bound_field_class = PortalBoundField
 
 
 @cache

@@ -287,7 +287,7 @@ def test_an_import_waiting_for_a_worker_says_so_and_polls(
     page = client_for(owner).get(url("import-detail", store, job_id=job.pk)).content.decode()
     history = client_for(owner).get(url("import-list", store)).content.decode()
 
-    assert f"<h1>{heading} products.csv</h1>" in page
+    assert f'<h1>{heading} <span class="file-name">products.csv</span></h1>' in page
     assert "Waiting for a worker to start…" in page
     assert 'hx-trigger="every 1s"' in page
     assert url("import-cancel", store, job_id=job.pk) in page

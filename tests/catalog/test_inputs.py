@@ -136,7 +136,7 @@ def test_valid_gtins_and_internal_codes_are_accepted(code):
             "ABC 123",
             "Barcode “ABC 123” may only hold letters, digits and . / _ - (a GTIN is digits only).",
         ),
-        ("X" * 65, "The barcode is longer than 64 characters."),
+        ("X" * 65, "The barcode can be at most 64 characters; you entered 65."),
     ],
 )
 def test_bad_barcodes_are_refused_plainly(code, message):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import template
 
-from apps.catalog import inputs
 from apps.core.templatetags.portal import money as portal_money
 
 register = template.Library()
@@ -24,9 +23,3 @@ def option_label(option_values) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
-
-
-@register.simple_tag
-def text_limit(key: str) -> int:
-    """``{% text_limit "category_name" %}``: the field's longest text, for an input's maxlength."""
-    return inputs.TEXT_LIMITS[key]
