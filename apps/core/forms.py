@@ -131,24 +131,34 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
             self.initial["allowed_origins"] = "\n".join(self.instance.allowed_origins)
 
     def clean_allowed_origins(self):
-        origins = []
+        """One origin a line; every bad one is named (with its line when there are several),
+        not only the first."""
+        origins, problems = [], []
         validate = URLValidator(schemes=["http", "https"])
-        for line in self.cleaned_data["allowed_origins"].splitlines():
-            origin = line.strip().rstrip("/")
-            if not origin:
-                continue
+        lines = [
+            (number, line.strip().rstrip("/"))
+            for number, line in enumerate(self.cleaned_data["allowed_origins"].splitlines(), 1)
+            if line.strip().rstrip("/")
+        ]
+        for number, origin in lines:
+            where = f"Line {number}: " if len(lines) > 1 else ""
             if len(origin) > ORIGIN_MAX_LENGTH:
-                raise forms.ValidationError(
-                    f"An origin has at most {ORIGIN_MAX_LENGTH} characters; "
+                an = "an" if where else "An"
+                problems.append(
+                    f"{where}{an} origin has at most {ORIGIN_MAX_LENGTH} characters; "
                     f"this one has {len(origin)}."
                 )
+                continue
             try:
                 validate(origin)
-            except forms.ValidationError as error:
-                raise forms.ValidationError(
-                    f"{origin} is not an origin; write it like https://shop.example."
-                ) from error
+            except forms.ValidationError:
+                problems.append(
+                    f"{where}{origin} is not an origin; write it like https://shop.example."
+                )
+                continue
             origins.append(origin)
+        if problems:
+            raise forms.ValidationError(problems)
         return origins
 
 
