@@ -23,3 +23,11 @@ def option_label(option_values) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def low_stock_label(count, suffix: str = "") -> str:
+    """``172`` → ``Low stock: 172``; with ``"left"``, ``Low stock: 3 left``: the words of a
+    low-stock badge, which need no mark beside them."""
+    words = f"Low stock: {int(count):,}"
+    return f"{words} {suffix}" if suffix else words
