@@ -19,19 +19,10 @@ EMAIL_TOO_LONG = {
 }
 
 
-class EmailAddressField(forms.EmailField):
-    """An email with its length checked by the server only: a ``maxlength`` on the input would
-    let the browser cut a longer address short (a pasted one silently), which then reads as
-    "not a valid address" instead of saying it is too long and what the limit is."""
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
-
-
 def email_field(**kwargs) -> forms.EmailField:
-    return EmailAddressField(max_length=EMAIL_MAX_LENGTH, error_messages=EMAIL_TOO_LONG, **kwargs)
+    """An email, its length checked by the server (no input of the portal has a browser
+    ``maxlength``: ``apps.core.forms.PortalBoundField``)."""
+    return forms.EmailField(max_length=EMAIL_MAX_LENGTH, error_messages=EMAIL_TOO_LONG, **kwargs)
 
 
 class LoginForm(AuthenticationForm):
@@ -46,11 +37,6 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": "This account is disabled. Ask your store owner.",
     }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Django's form puts the user model's ``maxlength`` back on the input: see EmailAddressField
-        self.fields["username"].widget.attrs.pop("maxlength", None)
 
     def clean_username(self):
         return self.cleaned_data["username"].lower()

@@ -129,8 +129,8 @@ register_action("store.created", "created the store “{target}”", label="Stor
 register_action(
     "store.updated", "changed the store settings “{target}”", label="Store settings changed"
 )
-register_action("staff.invited", "invited “{target}”", label="Staff invited")
-register_action("staff.joined", "joined the store as {role}", label="Staff joined")
+register_action("staff.invited", "invited “{target}”", label="Staff invited", creates=True)
+register_action("staff.joined", "joined the store as {role}", label="Staff joined", creates=True)
 register_action(
     "staff.invitation_revoked", "revoked the invitation of “{target}”", label="Invitation revoked"
 )

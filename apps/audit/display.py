@@ -15,11 +15,14 @@ from apps.audit.models import AuditEntry
 from apps.audit.registry import TargetKind, action_text, field_label, target_kind
 from apps.core.models import Store
 from apps.core.money import money_format
+from apps.core.origin import COMMAND, TASK, origin_parts
 
 API_KEY_PREFIX = "api-key:"
 NOTHING = "—"
-# entries written outside a request (audit.context: Celery jobs, commands) have no address
-NO_ADDRESS = "Background job"
+# entries written outside a request (audit.context) have no address: what wrote them instead
+BACKGROUND_JOB = "Background job"  # a Celery task
+COMMAND_TEXT = "Management command ({name})"
+NO_ADDRESS = "No address"  # neither a request, a task nor a command of the portal's
 AMOUNT = re.compile(r"\d+(\.\d+)?")  # a stored amount: "1234.50" (not a bulk "+10 %")
 
 
@@ -42,12 +45,23 @@ class AuditRow:
 
     @property
     def address(self) -> str:
-        """The client's address; an entry written outside a request came from a job."""
-        return self.entry.ip_address or NO_ADDRESS
+        """The client's address; outside a request, the background job or the command."""
+        return self.entry.ip_address or origin_text(self.entry.origin)
 
     @property
     def text(self) -> str:
         return f"{self.text_before}{self.target}{self.text_after}"
+
+
+def origin_text(origin: str) -> str:
+    """``"task:…"`` → "Background job"; ``"command:seed_demo"`` → "Management command
+    (seed_demo)"; anything else → "No address"."""
+    kind, name = origin_parts(origin)
+    if kind == TASK:
+        return BACKGROUND_JOB
+    if kind == COMMAND and name:
+        return COMMAND_TEXT.format(name=name)
+    return NO_ADDRESS
 
 
 def actor_name(entry: AuditEntry) -> str:
@@ -93,18 +107,27 @@ def _pair(pair: Any) -> tuple[Any, Any]:
     return tuple((list(pair) + [None, None])[:2]) if isinstance(pair, list) else (None, pair)
 
 
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
 def change_lines(
-    kind: TargetKind, changes: dict[str, list], *, currency: str = ""
+    kind: TargetKind, changes: dict[str, list], *, currency: str = "", creation: bool = False
 ) -> list[ChangeLine]:
     """``{"option_values": [{"Size": "M"}, {"Size": "L"}]}`` → ``Size: M → L``; other fields
     by their label, in the order of the fields' names (the database keeps no order). Internal
     fields are left out, amounts written in ``currency``, and a field the app words itself
-    (a tag added) says what happened instead of before → after."""
+    (a tag added) says what happened instead of before → after. A ``creation`` lists only the
+    fields given a value, each as ``label: value`` (nothing was there before: no arrow)."""
     lines = []
     for name, pair in sorted((changes or {}).items()):
         if name in kind.hidden_fields:
             continue
         before, after = _pair(pair)
+        if creation:
+            if _is_empty(after):
+                continue
+            before = None
         if name in kind.change_words:
             words = kind.change_words[name](before, after, currency=currency, changes=changes)
             lines.extend(ChangeLine(label, None, text) for label, text in words)
@@ -112,11 +135,13 @@ def change_lines(
         if isinstance(before, dict | None) and isinstance(after, dict | None) and (before or after):
             before, after = before or {}, after or {}
             for key in dict.fromkeys([*before, *after]):
+                if creation and _is_empty(after.get(key)):
+                    continue
                 if before.get(key) != after.get(key):
                     lines.append(
                         ChangeLine(
                             str(key),
-                            _value(kind, name, before.get(key), currency),
+                            None if creation else _value(kind, name, before.get(key), currency),
                             _value(kind, name, after.get(key), currency),
                         )
                     )
@@ -124,7 +149,7 @@ def change_lines(
         lines.append(
             ChangeLine(
                 field_label(kind, name),
-                _value(kind, name, before, currency),
+                None if creation else _value(kind, name, before, currency),
                 _value(kind, name, after, currency),
             )
         )
@@ -196,7 +221,12 @@ def audit_rows(*, store: Store, entries: Sequence[AuditEntry]) -> list[AuditRow]
                 target=target,
                 text_after=after,
                 url=_url(store, kind, entry.target_id) if is_there and has_target else None,
-                changes=change_lines(kind, entry.changes, currency=store.currency),
+                changes=change_lines(
+                    kind,
+                    entry.changes,
+                    currency=store.currency,
+                    creation=action_text(entry.action).creates,
+                ),
             )
         )
     return rows

@@ -20,6 +20,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     # the client's address when a request made the change; None for tasks and commands
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # outside a request, what wrote it: "task:<task name>" or "command:<command name>"
+    # (apps.core.origin); empty for a request, or where neither was known
+    origin = models.CharField(max_length=120, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -29,6 +29,8 @@ class ActionText:
     action: str
     sentence: str  # after the person's name, e.g. "revoked the API key “{target}”"
     label: str  # the kind of change in the filter, e.g. "API key revoked"
+    # the entry records an object made: its changes list the values it was given (no before)
+    creates: bool = False
 
     @property
     def fields(self) -> list[str]:
@@ -64,10 +66,18 @@ _actions: dict[str, ActionText] = {}
 _targets: dict[str, TargetKind] = {}
 
 
-def register_action(action: str, sentence: str, *, label: str) -> ActionText:
+CREATED_SUFFIX = ".created"
+
+
+def register_action(
+    action: str, sentence: str, *, label: str, creates: bool | None = None
+) -> ActionText:
+    """``creates``: the action makes its object (by default, an action named ``….created``)."""
     if action in _actions:
         raise ValueError(f"{action} is registered already")
-    text = ActionText(action, sentence, label)
+    if creates is None:
+        creates = action.endswith(CREATED_SUFFIX)
+    text = ActionText(action, sentence, label, creates)
     if "{target}" not in sentence and not text.fields:
         raise ValueError(f"the sentence of {action} names neither its {{target}} nor a field")
     _actions[action] = text
@@ -108,7 +118,8 @@ def action_text(action: str) -> ActionText:
     if action in _actions:
         return _actions[action]
     words = _words(action)
-    return ActionText(action, f": {words} “{{target}}”", words[:1].upper() + words[1:])
+    label = words[:1].upper() + words[1:]
+    return ActionText(action, f": {words} “{{target}}”", label, action.endswith(CREATED_SUFFIX))
 
 
 def target_kind(target_type: str) -> TargetKind:

@@ -14,6 +14,7 @@ from django.db import models
 
 from apps.audit.context import client_address
 from apps.audit.models import AuditEntry
+from apps.core.origin import run_origin
 
 SECRET_FIELDS = {"password", "key_hash", "token_hash"}
 
@@ -80,6 +81,7 @@ def audit_record(
         target_repr=str(target)[:200],
         changes=_masked(changes),
         ip_address=ip_address or client_address.get(),
+        origin=run_origin.get()[:120],
     )
 
 
@@ -103,6 +105,7 @@ def audit_record_many(
         "target_type": model._meta.label_lower,
         "changes": _masked(changes),
         "ip_address": ip_address or client_address.get(),
+        "origin": run_origin.get()[:120],
     }
 
     def entry(pk, text, own: dict | None = None) -> AuditEntry:

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from apps.catalog.rules import PRICE_MODES
 from apps.core import inputs as core_inputs
-from apps.core.exceptions import DomainError
-from apps.core.handles import handle_normalized, handle_pattern
+from apps.core.exceptions import DomainError, too_long_message
+from apps.core.handles import handle_normalized, handle_pattern, typed_excerpt
+from apps.core.inputs import CENT
 from apps.core.inputs import blank as _blank
 from apps.core.inputs import decimal_number as _decimal
-from apps.core.money import money_plain
+from apps.core.money import currency_decimals, money_plain
 
 MAX_WEIGHT = Decimal("9999999.999")
 MAX_TAGS = 50
@@ -69,10 +71,12 @@ def handle(value: Any, *, field: str = "handle") -> str:
     if not text:
         raise DomainError("Enter a handle, e.g. linen-shirt.", field=field)
     if len(text) > MAX_HANDLE_LENGTH:
-        raise DomainError(f"The handle is longer than {MAX_HANDLE_LENGTH} characters.", field=field)
+        raise DomainError(
+            too_long_message("handle", limit=MAX_HANDLE_LENGTH, entered=len(text)), field=field
+        )
     if not HANDLE_PATTERN.match(text):
         raise DomainError(
-            f"The handle “{text[:60]}” may only hold letters, digits, hyphens and "
+            f"The handle “{typed_excerpt(value)}” may only hold letters, digits, hyphens and "
             "underscores, e.g. linen-shirt.",
             field=field,
         )
@@ -84,7 +88,9 @@ def sku(value: Any, *, field: str = "sku") -> str:
     if not text:
         raise DomainError("Enter a SKU.", field=field)
     if len(text) > MAX_SKU_LENGTH:
-        raise DomainError(f"The SKU is longer than {MAX_SKU_LENGTH} characters.", field=field)
+        raise DomainError(
+            too_long_message("SKU", limit=MAX_SKU_LENGTH, entered=len(text)), field=field
+        )
     return text
 
 
@@ -153,6 +159,51 @@ money = core_inputs.money
 count = core_inputs.count
 
 
+PRICE_CHANGE_DIGITS = 10  # before the decimal point, as a price has
+
+
+def price_change(
+    value: Any, *, mode: str, currency: str | None = None, field: str = "value"
+) -> Decimal:
+    """A bulk price change: by ``percent`` (above -100 %, at most two decimals) or by an
+    ``amount`` in the store's ``currency``, with no more decimals than it has (a yen change is
+    whole, as a yen price is); not 0, at most ten digits before the decimal point."""
+    if mode not in PRICE_MODES:
+        raise DomainError("Choose to adjust by percent or by amount.", field="mode")
+    if _blank(value):
+        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field=field)
+    try:
+        change = Decimal(str(value).strip().replace(" ", ""))
+    except (InvalidOperation, ValueError):
+        change = None
+    if isinstance(value, bool) or change is None or not change.is_finite():
+        raise DomainError("Enter the price change as a number, e.g. 10 or -5.", field=field)
+    if change == 0:
+        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field=field)
+    if abs(change) >= Decimal(10) ** PRICE_CHANGE_DIGITS:
+        raise DomainError(
+            f"Enter a price change of at most {PRICE_CHANGE_DIGITS} digits before the decimal "
+            "point.",
+            field=field,
+        )
+    if mode == "percent":
+        if change != change.quantize(CENT):
+            raise DomainError(
+                "Write a percent change with at most 2 decimals, e.g. 2.5.", field=field
+            )
+        if change <= -100:
+            raise DomainError("A price cannot drop by 100 % or more.", field=field)
+        return change
+    decimals = min(currency_decimals(currency), 2) if currency else 2
+    unit = Decimal(1).scaleb(-decimals)
+    if change != change.quantize(unit):
+        rounded = change.quantize(unit, rounding=ROUND_HALF_UP)
+        noun = "no decimals" if decimals == 0 else f"at most {decimals} decimals"
+        prices = f"{currency} prices" if currency else "Prices"
+        raise DomainError(f"{prices} have {noun}; write the change like {rounded}.", field=field)
+    return change
+
+
 def compare_at_price_checked(
     *,
     price: Decimal | None,
@@ -218,7 +269,7 @@ def barcode(value: Any, *, field: str = "barcode") -> str:
         return text
     if len(text) > MAX_BARCODE_LENGTH:
         raise DomainError(
-            f"The barcode is longer than {MAX_BARCODE_LENGTH} characters.", field=field
+            too_long_message("barcode", limit=MAX_BARCODE_LENGTH, entered=len(text)), field=field
         )
     if not INTERNAL_CODE_PATTERN.match(text):
         raise DomainError(
@@ -246,7 +297,7 @@ def line(
         raise DomainError(required_message or f"Enter the {label}.", field=field)
     limit = TEXT_LIMITS[limit_key or field]
     if len(text) > limit:
-        raise DomainError(f"The {label} is longer than {limit} characters.", field=field)
+        raise DomainError(too_long_message(label, limit=limit, entered=len(text)), field=field)
     return text
 
 

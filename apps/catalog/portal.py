@@ -159,7 +159,10 @@ register_action("product.created", "added the product “{target}”", label="Pr
 register_action("product.updated", "changed the product “{target}”", label="Product changed")
 register_action("product.deleted", "deleted the product “{target}”", label="Product deleted")
 register_action(
-    "product.image_added", "added an image to the product “{target}”", label="Image added"
+    "product.image_added",
+    "added an image to the product “{target}”",
+    label="Image added",
+    creates=True,
 )
 register_action(
     "product.image_updated", "changed an image of the product “{target}”", label="Image changed"
@@ -192,7 +195,7 @@ register_action("category.created", "added the category “{target}”", label="
 register_action("category.updated", "changed the category “{target}”", label="Category changed")
 register_action("category.moved", "moved the category “{target}”", label="Category moved")
 register_action("category.deleted", "deleted the category “{target}”", label="Category deleted")
-register_action("catalog.imported", "imported “{target}”", label="Catalog imported")
+register_action("catalog.imported", "imported “{target}”", label="Catalog imported", creates=True)
 
 # the catalog's background jobs, cancelled from their progress pages (services.jobs)
 register_target("catalog.bulkjob", url_name="catalog:bulk-job-detail", id_kwarg="bulk_job_id")

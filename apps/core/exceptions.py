@@ -16,6 +16,12 @@ class DomainError(Exception):
             self.code = code
 
 
+def too_long_message(label: str, *, limit: int, entered: int) -> str:
+    """The one wording of a text over its limit: the limit and how much was entered (inputs
+    carry no browser ``maxlength``, so a pasted text reaches the server whole)."""
+    return f"The {label} can be at most {limit:,} characters; you entered {entered:,}."
+
+
 class NotFound(DomainError):
     code = "not_found"
 

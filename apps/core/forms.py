@@ -1,3 +1,4 @@
+import copy
 import zoneinfo
 from collections.abc import Callable
 from functools import cache
@@ -28,11 +29,26 @@ def uses_help(subject: str, before: str = "") -> str:
     return lazy(lambda: f"{before} {uses_sentences(subject)}".strip(), str)()
 
 
+class PortalBoundField(forms.BoundField):
+    """A field as every portal form renders it: without the browser's ``maxlength``, which
+    would cut a longer text (a pasted one, silently) before the server could say what the limit
+    is and how much was entered. The field still checks its length on the server."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        widget = widget or self.field.widget
+        if "maxlength" in widget.attrs:  # a field's max_length, or set by hand on the widget
+            widget = copy.copy(widget)
+            widget.attrs = {k: v for k, v in widget.attrs.items() if k != "maxlength"}
+        return super().as_widget(widget, attrs, only_initial)
+
+
 class PortalFormRenderer(TemplatesSetting):
-    """Every form renders fields the same way: label above, help under, errors inline."""
+    """Every form renders fields the same way: label above, help under, errors inline, and no
+    input with a ``maxlength`` (``PortalBoundField``)."""
 
     form_template_name = "components/form.html"
     field_template_name = "components/field.html"
+    bound_field_class = PortalBoundField
 
 
 @cache
@@ -118,24 +134,34 @@ class StoreSettingsForm(StoreFieldsMixin, forms.ModelForm):
             self.initial["allowed_origins"] = "\n".join(self.instance.allowed_origins)
 
     def clean_allowed_origins(self):
-        origins = []
+        """One origin a line; every bad one is named (with its line when there are several),
+        not only the first."""
+        origins, problems = [], []
         validate = URLValidator(schemes=["http", "https"])
-        for line in self.cleaned_data["allowed_origins"].splitlines():
-            origin = line.strip().rstrip("/")
-            if not origin:
-                continue
+        lines = [
+            (number, line.strip().rstrip("/"))
+            for number, line in enumerate(self.cleaned_data["allowed_origins"].splitlines(), 1)
+            if line.strip().rstrip("/")
+        ]
+        for number, origin in lines:
+            where = f"Line {number}: " if len(lines) > 1 else ""
             if len(origin) > ORIGIN_MAX_LENGTH:
-                raise forms.ValidationError(
-                    f"An origin has at most {ORIGIN_MAX_LENGTH} characters; "
+                an = "an" if where else "An"
+                problems.append(
+                    f"{where}{an} origin has at most {ORIGIN_MAX_LENGTH} characters; "
                     f"this one has {len(origin)}."
                 )
+                continue
             try:
                 validate(origin)
-            except forms.ValidationError as error:
-                raise forms.ValidationError(
-                    f"{origin} is not an origin; write it like https://shop.example."
-                ) from error
+            except forms.ValidationError:
+                problems.append(
+                    f"{where}{origin} is not an origin; write it like https://shop.example."
+                )
+                continue
             origins.append(origin)
+        if problems:
+            raise forms.ValidationError(problems)
         return origins
 
 

@@ -30,6 +30,13 @@ def handle_normalized(value: Any) -> str:
     return str(value or "").strip().lower()
 
 
+def typed_excerpt(value: Any, limit: int = 60) -> str:
+    """What the person typed, to quote back in a message: as typed (its case kept), without
+    the spaces around it, at most ``limit`` characters."""
+    text = str(value or "").strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def store_handle(value: Any, *, field: str = "handle") -> str:
     """A new store's handle, lowercased; ``DomainError`` naming the rule when it breaks it.
 
@@ -41,7 +48,7 @@ def store_handle(value: Any, *, field: str = "handle") -> str:
     length_ok = STORE_HANDLE_MIN_LENGTH <= len(text) <= STORE_HANDLE_MAX_LENGTH
     if not (length_ok and STORE_HANDLE_PATTERN.match(text)):
         raise DomainError(
-            f"“{text[:60]}” cannot be a store handle: use {STORE_HANDLE_MIN_LENGTH} to "
+            f"“{typed_excerpt(value)}” cannot be a store handle: use {STORE_HANDLE_MIN_LENGTH} to "
             f"{STORE_HANDLE_MAX_LENGTH} lowercase letters, digits and hyphens, starting and "
             "ending with a letter or digit, with no two hyphens in a row, e.g. acme-shop.",
             field=field,

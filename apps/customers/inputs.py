@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, too_long_message
 from apps.core.money import is_country
 
 MAX_EMAIL_LENGTH = 254
@@ -88,7 +88,7 @@ def line(value: Any, *, field: str, label: str, limit_key: str | None = None) ->
     text = " ".join(_text(value).split())
     limit = TEXT_LIMITS[limit_key or field]
     if len(text) > limit:
-        raise DomainError(f"The {label} is longer than {limit} characters.", field=field)
+        raise DomainError(too_long_message(label, limit=limit, entered=len(text)), field=field)
     return text
 
 

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.catalog import inputs as catalog_inputs
 from apps.core import inputs as core_inputs
-from apps.core.exceptions import DomainError
+from apps.core.exceptions import DomainError, too_long_message
 from apps.core.money import is_currency
 from apps.customers import inputs as customer_inputs
 from apps.orders import rules
@@ -66,7 +66,7 @@ def text(value: Any, *, field: str, label: str, limit_key: str, required: bool =
         raise DomainError(f"Enter the {label}.", field=field)
     limit = TEXT_LIMITS[limit_key]
     if len(cleaned) > limit:
-        raise DomainError(f"The {label} is longer than {limit} characters.", field=field)
+        raise DomainError(too_long_message(label, limit=limit, entered=len(cleaned)), field=field)
     return cleaned
 
 

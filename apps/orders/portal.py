@@ -85,12 +85,18 @@ register_action(
     label="Tracking number changed",
 )
 register_action(
-    "order.note_added", "added a note to the order “{target}”", label="Order note added"
+    "order.note_added",
+    "added a note to the order “{target}”",
+    label="Order note added",
+    creates=True,
 )
 register_action("customer.created", "added the customer “{target}”", label="Customer added")
 register_action("customer.updated", "changed the customer “{target}”", label="Customer changed")
 register_action(
-    "customer.note_added", "added a note to the customer “{target}”", label="Customer note added"
+    "customer.note_added",
+    "added a note to the customer “{target}”",
+    label="Customer note added",
+    creates=True,
 )
 register_action(
     "customer.merged", "merged a duplicate into the customer “{target}”", label="Customers merged"

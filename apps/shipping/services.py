@@ -12,7 +12,7 @@ from django.db.models import Max
 
 from apps.audit.services import audit_record, changes_between
 from apps.catalog.selectors import category_list
-from apps.core.exceptions import DomainError, ErrorCollector, NotFound
+from apps.core.exceptions import DomainError, ErrorCollector, NotFound, too_long_message
 from apps.core.models import Store
 from apps.shipping import engine, inputs
 from apps.shipping.models import Carrier, CarrierService, Rate, RateKind, Zone
@@ -52,7 +52,7 @@ def _line(value: Any, *, field: str, label: str, limit: int = 80) -> str:
     if not text:
         raise DomainError(f"Enter a {label}.", field=field)
     if len(text) > limit:
-        raise DomainError(f"The {label} is longer than {limit} characters.", field=field)
+        raise DomainError(too_long_message(label, limit=limit, entered=len(text)), field=field)
     return text
 
 

@@ -137,3 +137,25 @@ def test_create_store_name_of_121_characters_is_refused(owner, client_for):
     assert response.status_code in (200, 400)
     assert b"at most 120 characters (it has 121)" in response.content
     assert not Store.objects.filter(handle="charlie").exists()
+
+
+def test_store_settings_name_every_bad_origin_and_keep_what_was_typed(store, owner, client_for):
+    long_origin = "https://" + "o" * 200 + ".example"
+    typed = "\n".join(
+        ["https://shop.example", "shop.example", "ftp://files.example", long_origin, "nope"]
+    )
+
+    response = client_for(owner).post(
+        "/store/alpha/settings/", {**SETTINGS, "allowed_origins": typed}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["allowed_origins"] == [
+        "Line 2: shop.example is not an origin; write it like https://shop.example.",
+        "Line 3: ftp://files.example is not an origin; write it like https://shop.example.",
+        f"Line 4: an origin has at most 200 characters; this one has {len(long_origin)}.",
+        "Line 5: nope is not an origin; write it like https://shop.example.",
+    ]
+    assert typed in response.content.decode()
+    store.refresh_from_db()
+    assert store.allowed_origins == []

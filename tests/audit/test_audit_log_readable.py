@@ -15,6 +15,7 @@ from apps.audit.registry import action_text, register_action, unregister_action
 from apps.audit.services import audit_record
 from apps.catalog import services as catalog_services
 from apps.catalog.models import Product
+from apps.core.origin import TASK, running_as
 from tests.catalog.factories import ProductFactory, VariantFactory
 
 
@@ -275,12 +276,13 @@ def test_audit_record_takes_an_explicit_address_and_none_outside_a_request(store
     assert outside.ip_address is None
 
 
-def test_audit_log_says_background_job_where_no_request_gave_an_address(store, olivia, client_for):
-    audit_record(store=store, actor=olivia, action="store.updated", target=store)
+def test_audit_log_says_background_job_where_a_task_wrote_the_entry(store, olivia, client_for):
+    with running_as(TASK, "apps.catalog.tasks.some_task"):
+        audit_record(store=store, actor=olivia, action="store.updated", target=store)
 
     page = client_for(olivia).get("/store/alpha/audit/").content.decode()
 
-    cell = page[page.index('<td data-label="Address">') :]
+    cell = page[page.index('<td data-label="Address"') :]
     cell = cell[: cell.index("</td>")]
     assert "Background job" in cell
     assert "—" not in cell
@@ -371,7 +373,7 @@ def test_audit_log_hides_internal_fields_like_the_position(store, olivia, client
 
     (row,) = _rows(client_for(olivia).get("/store/alpha/audit/"))
 
-    assert _lines(row) == [("SKU", "—", "TEE-M")]
+    assert _lines(row) == [("SKU", None, "TEE-M")]  # a creation: no "before"
 
 
 def test_audit_log_writes_prices_in_the_stores_currency(store, olivia, client_for):
@@ -500,3 +502,46 @@ def test_audit_log_says_the_role_someone_joined_as(store, olivia, client_for):
     joined, _invited = _rows(client_for(olivia).get("/store/alpha/audit/"))
 
     assert joined.text == "Rita Reviewer joined the store as manager"
+
+
+def test_a_creation_lists_only_the_fields_it_was_given_without_arrows(store, olivia, client_for):
+    product = ProductFactory(store=store, title="Mug")
+    audit_record(
+        store=store,
+        actor=olivia,
+        action="product.created",
+        target=product,
+        changes={
+            "title": [None, "Mug"],
+            "vendor": [None, ""],
+            "option_names": [None, []],
+            "tags": [None, None],
+            "status": [None, "active"],
+        },
+    )
+
+    response = client_for(olivia).get("/store/alpha/audit/")
+
+    (row,) = _rows(response)
+    assert [(c.label, c.before, c.after) for c in row.changes] == [
+        ("Status", None, "Active"),
+        ("Title", None, "Mug"),
+    ]
+    changes = response.content.decode().split('data-label="Changes"')[1].split("</td>")[0]
+    assert "→" not in changes and "—" not in changes
+    assert "<strong>Title</strong>: Mug" in changes
+
+
+def test_an_update_keeps_before_and_after_even_from_nothing(store, olivia, client_for):
+    product = ProductFactory(store=store, title="Mug")
+    audit_record(
+        store=store,
+        actor=olivia,
+        action="product.updated",
+        target=product,
+        changes={"vendor": [None, "Kiln Co."]},
+    )
+
+    (row,) = _rows(client_for(olivia).get("/store/alpha/audit/"))
+
+    assert [(c.label, c.before, c.after) for c in row.changes] == [("Vendor", "—", "Kiln Co.")]

@@ -1,6 +1,7 @@
 """The bulk bar's verdicts come from the bulk service: the form only parses, so the page, the
 job and a direct call refuse the same options with the same words."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -55,3 +56,66 @@ def test_the_bulk_bar_shows_the_services_verdict(store, owner, client_for, poste
     assert f'role="alert">{expected}</p>' in bar[: bar.index("</form>")]
     product.refresh_from_db()
     assert product.tags == [] and product.variants.get().price == Decimal("10.00")
+
+
+def _yen_store(store):
+    store.currency = "JPY"
+    store.save(update_fields=["currency"])
+    return store
+
+
+def test_a_whole_yen_amount_is_previewed_and_applied(store, owner, client_for):
+    _yen_store(store)
+    variant = VariantFactory(product__store=store, price="1500.00")
+    client = client_for(owner)
+    posted = {
+        "scope": "selected",
+        "ids": [variant.product_id],
+        "action": "adjust_price",
+        "mode": "amount",
+        "value": "200",
+    }
+
+    preview = client.post(BASE + "products/bulk/", posted)
+    token = re.search(r'name="confirmation" value="([^"]+)"', preview.text).group(1)
+    applied = client.post(BASE + "products/bulk/", {**posted, "confirmation": token})
+
+    assert "+¥200 on 1 variant of 1 product" in preview.text
+    assert applied.status_code == 302
+    variant.refresh_from_db()
+    assert variant.price == Decimal("1700.00")
+
+
+def test_a_fractional_yen_amount_is_refused_naming_the_currencys_decimals(store, owner, client_for):
+    _yen_store(store)
+    variant = VariantFactory(product__store=store, price="1500.00")
+    options = BulkOptions(action="adjust_price", mode="amount", value=Decimal("100.5"))
+    expected = "JPY prices have no decimals; write the change like 101."
+    assert _service_message(store, owner, options) == expected
+
+    response = client_for(owner).post(
+        BASE + "products/bulk/",
+        {
+            "scope": "selected",
+            "ids": [variant.product_id],
+            "action": "adjust_price",
+            "mode": "amount",
+            "value": "100.5",
+        },
+        follow=True,
+    )
+
+    bar = response.text[response.text.index('id="bulk-form"') :]
+    assert f'role="alert">{expected}</p>' in bar[: bar.index("</form>")]
+    assert 'value="100.5"' in bar  # what was typed stays
+    variant.refresh_from_db()
+    assert variant.price == Decimal("1500.00")
+
+
+def test_the_bulk_change_input_lets_the_server_judge_its_decimals(store, owner, client_for):
+    _yen_store(store)
+    VariantFactory(product__store=store)
+
+    page = client_for(owner).get(BASE).text
+
+    assert re.search(r'<input type="number" step="any" name="value" id="bulk-value"', page)

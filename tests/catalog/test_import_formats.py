@@ -492,3 +492,21 @@ def test_woocommerce_short_description_comes_before_the_description(store, owner
     hoodie = Product.objects.for_store(store).get(handle="hoodie")
     assert hoodie.description == "Warm hoodie\n\nA warm hoodie."
     assert "Short description" not in job.summary["ignored_columns"]
+
+
+def test_warnings_and_errors_name_the_shopify_files_own_columns(store, owner, client_for):
+    job = shopify_file(
+        store,
+        owner,
+        [
+            "mug,Mug,,,Title,Default Title,MUG,15.00,12.00,active",
+            "pan,Pan,,,Title,Default Title,PAN,abc,,active",
+        ],
+    )
+
+    page = client_for(owner).get(f"/store/{store.handle}/catalog/imports/{job.pk}/").text
+
+    columns = re.findall(r'<td data-label="Column">([^<]*)</td>', page)
+    assert "Variant Compare At Price" in columns  # the compare-at warning of “mug”
+    assert "Variant Price" in columns  # the error of “pan”
+    assert not {"compare_at_price", "price"} & set(columns)

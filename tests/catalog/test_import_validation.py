@@ -238,7 +238,7 @@ def test_blank_optional_cells_take_the_defaults():
         ),
         (
             {"seo_title": "x" * 71},
-            ("seo_title", "The SEO title is longer than 70 characters."),
+            ("seo_title", "The SEO title can be at most 70 characters; you entered 71."),
         ),
     ],
 )

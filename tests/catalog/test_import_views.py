@@ -287,7 +287,7 @@ def test_an_import_waiting_for_a_worker_says_so_and_polls(
     page = client_for(owner).get(url("import-detail", store, job_id=job.pk)).content.decode()
     history = client_for(owner).get(url("import-list", store)).content.decode()
 
-    assert f"<h1>{heading} products.csv</h1>" in page
+    assert f'<h1>{heading} <span class="file-name">products.csv</span></h1>' in page
     assert "Waiting for a worker to start…" in page
     assert 'hx-trigger="every 1s"' in page
     assert url("import-cancel", store, job_id=job.pk) in page
@@ -307,3 +307,55 @@ def test_the_mapping_page_of_an_import_being_checked_shows_its_progress(store, o
         assert response["Location"] == url("import-detail", store, job_id=job.pk)
     job.refresh_from_db()
     assert (job.status, job.mode) == (ImportStatus.VALIDATING, "skip")
+
+
+def _errors_table(page: str) -> list[tuple[str, str]]:
+    """(column, problem) of each row of the "Rows with errors" table."""
+    import re
+
+    start = page.index('id="errors-title"')
+    table = page[start : page.index("</table>", start)]
+    cells = re.findall(
+        r'<td data-label="Column">(.*?)</td><td data-label="Problem">(.*?)</td>', table
+    )
+    return [(re.sub(r"<[^>]+>", "", column), problem) for column, problem in cells]
+
+
+def test_error_rows_name_the_files_own_columns_in_the_table_and_the_csv(store, owner, client_for):
+    # the merchant's own headers, matched by hand on the mapping page
+    header = ["Product URL", "Name", "Article number", "Selling price", "Stock on hand"]
+    rows = [
+        {"Product URL": "mug", "Name": "Mug", "Article number": "MUG-1", "Selling price": "9"},
+        {
+            "Product URL": "cup",
+            "Name": "Cup",
+            "Article number": "CUP-1",
+            "Selling price": "-1",
+            "Stock on hand": "lots",
+        },
+    ]
+    client = client_for(owner)
+    post_file(client, store, csv_bytes(rows, header))
+    job = ImportJob.objects.for_store(store).get()
+    mapping = {
+        "column_0": "handle",
+        "column_1": "title",
+        "column_2": "sku",
+        "column_3": "price",
+        "column_4": "stock_quantity",
+    }
+    client.post(url("import-mapping", store, job_id=job.pk), {**mapping, "mode": "skip"})
+
+    preview = client.get(url("import-detail", store, job_id=job.pk)).content.decode()
+    download = client.get(url("import-errors", store, job_id=job.pk))
+
+    assert _errors_table(preview) == [
+        ("Selling price", "The price cannot be negative."),
+        ("Stock on hand", "The stock must be a number like 12."),
+    ]
+    body = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert body[0] == "row,errors,Product URL,Name,Article number,Selling price,Stock on hand"
+    assert body[1] == (
+        "3,Selling price: The price cannot be negative.; "
+        "Stock on hand: The stock must be a number like 12.,cup,Cup,CUP-1,-1,lots"
+    )

@@ -136,7 +136,7 @@ def test_valid_gtins_and_internal_codes_are_accepted(code):
             "ABC 123",
             "Barcode “ABC 123” may only hold letters, digits and . / _ - (a GTIN is digits only).",
         ),
-        ("X" * 65, "The barcode is longer than 64 characters."),
+        ("X" * 65, "The barcode can be at most 64 characters; you entered 65."),
     ],
 )
 def test_bad_barcodes_are_refused_plainly(code, message):
@@ -206,3 +206,54 @@ def test_a_yen_compare_at_price_below_the_price_is_said_without_decimals():
         compare_at_price=Decimal("1200.00"),
         currency="JPY",
     )[0] == ("The compare-at price (1200) must be at least the price (1500), or left empty.")
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "currency", "expected"),
+    [
+        ("amount", "1500", "JPY", Decimal("1500")),
+        ("amount", "-200", "JPY", Decimal("-200")),
+        ("percent", "2.5", "JPY", Decimal("2.5")),
+        ("amount", "-0.05", "EUR", Decimal("-0.05")),
+    ],
+)
+def test_a_bulk_price_change_takes_the_currencys_decimals(mode, value, currency, expected):
+    assert inputs.price_change(value, mode=mode, currency=currency) == expected
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "currency", "message"),
+    [
+        ("amount", "100.5", "JPY", "JPY prices have no decimals; write the change like 101."),
+        ("amount", "-100.5", "JPY", "JPY prices have no decimals; write the change like -101."),
+        (
+            "amount",
+            "0.005",
+            "EUR",
+            "EUR prices have at most 2 decimals; write the change like 0.01.",
+        ),
+        ("percent", "2.555", "JPY", "Write a percent change with at most 2 decimals, e.g. 2.5."),
+        ("amount", "0", "EUR", "Enter a change other than 0, e.g. 10 or -5."),
+        ("amount", "abc", "EUR", "Enter the price change as a number, e.g. 10 or -5."),
+        ("percent", "-100", "EUR", "A price cannot drop by 100 % or more."),
+        (
+            "amount",
+            "99999999999",
+            "EUR",
+            "Enter a price change of at most 10 digits before the decimal point.",
+        ),
+    ],
+)
+def test_a_bulk_price_change_is_refused_in_plain_words(mode, value, currency, message):
+    assert _refused(inputs.price_change, value, mode=mode, currency=currency) == (
+        message,
+        "value",
+    )
+
+
+@pytest.mark.parametrize("value", ["Linen Shirt", "Linen/Shirt", "LINEN SHIRT!"])
+def test_a_refused_product_handle_is_quoted_exactly_as_typed(value):
+    message, field = _refused(inputs.handle, value)
+
+    assert message.startswith(f"The handle “{value}” may only hold")
+    assert field == "handle"

@@ -19,7 +19,7 @@ SIXTY_TAGS = [f"tag{number}" for number in range(60)]
 CASES = [
     pytest.param(
         {"handle": "Bad Handle!"},
-        "The handle “bad handle!” may only hold letters, digits, hyphens and underscores, "
+        "The handle “Bad Handle!” may only hold letters, digits, hyphens and underscores, "
         "e.g. linen-shirt.",
         id="bad-handle",
     ),
@@ -60,10 +60,14 @@ CASES = [
     pytest.param({"barcode": "INT-0042"}, None, id="internal-code"),
     pytest.param({"price": "19.90", "stock_quantity": "12"}, None, id="plain-values"),
     pytest.param(
-        {"seo_title": "S" * 71}, "The SEO title is longer than 70 characters.", id="seo-title-long"
+        {"seo_title": "S" * 71},
+        "The SEO title can be at most 70 characters; you entered 71.",
+        id="seo-title-long",
     ),
     pytest.param(
-        {"vendor": "V" * 121}, "The vendor is longer than 120 characters.", id="vendor-long"
+        {"vendor": "V" * 121},
+        "The vendor can be at most 120 characters; you entered 121.",
+        id="vendor-long",
     ),
 ]
 

@@ -46,7 +46,7 @@ CASES = [
     ("19.90", None, "percent", "10", "EUR"),
     ("19.99", "24.99", "percent", "-12.5", "EUR"),
     ("0.05", "0.10", "percent", "-50", "EUR"),  # 0.025 → 0.03: half away from zero
-    ("10.00", "12.00", "amount", "-3.335", "EUR"),
+    ("10.00", "12.00", "percent", "-33.35", "EUR"),  # 6.665 → 6.67 (an amount has cents only)
     ("75.00", "95.00", "percent", "10", "JPY"),  # ¥82.5 → ¥83, compare-at ¥104.5 → ¥105
     ("70.00", "71.00", "amount", "-5", "JPY"),
     ("10.00", "10.50", "percent", "33.33", "EUR"),  # compare-at would end below: kept at price

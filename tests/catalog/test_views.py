@@ -1024,3 +1024,34 @@ def test_confirming_all_without_a_filter_says_the_whole_catalog(store, owner, cl
     assert _scope_line(asked) == "Every product in your catalog (no filter is set)."
     crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', asked.text, re.S).group(0)
     assert '<li aria-current="page">Confirm bulk action</li>' in crumbs
+
+
+def _stock_cell(page: str, handle: str) -> str:
+    row = page[page.index(f'<tr data-product="{handle}">') :]
+    cell = row[row.index('<td data-label="Stock"') :]
+    return cell[: cell.index("</td>")]
+
+
+def test_a_low_stock_product_reads_low_stock_and_its_count_in_words(store, owner, client_for):
+    product = ProductFactory(store=store, handle="mug", low_stock_threshold=5)
+    VariantFactory(product=product, stock_quantity=2, track_inventory=True)
+    VariantFactory(product=product, stock_quantity=170, track_inventory=True)
+
+    page = client_for(owner).get(BASE).text
+
+    cell = _stock_cell(page, "mug")
+    assert " ".join(re.sub(r"<[^>]+>", " ", cell).split()) == "Low stock: 172"
+    assert "badge-mark" not in cell  # no bare "!" before the words
+    assert 'class="badge badge-warning"' in cell
+
+
+def test_the_low_stock_list_says_how_many_are_left_without_a_bare_mark(store, owner, client_for):
+    product = ProductFactory(store=store, handle="mug", title="Mug", low_stock_threshold=5)
+    VariantFactory(product=product, sku="MUG-1", stock_quantity=3, track_inventory=True)
+
+    page = client_for(owner).get(BASE + "low-stock/").text
+
+    cell = page[page.index('<td data-label="Stock"') :]
+    cell = cell[: cell.index("</td>")]
+    assert " ".join(re.sub(r"<[^>]+>", " ", cell).split()) == "Low stock: 3 left"
+    assert "badge-mark" not in cell

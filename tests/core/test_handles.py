@@ -38,7 +38,7 @@ def test_store_handle_refuses_anything_else_naming_the_rule(value):
         handles.store_handle(value)
 
     assert caught.value.field == "handle"
-    assert caught.value.message == f"“{value.strip().lower()}” cannot be a store handle: {RULE}"
+    assert caught.value.message == f"“{value.strip()}” cannot be a store handle: {RULE}"
 
 
 def test_store_handle_asks_for_one_when_empty():
@@ -53,3 +53,11 @@ def test_product_handles_share_the_pattern_with_underscores_allowed_too():
     assert handles.handle_pattern("-").match("linen-shirt-2")
     assert not handles.handle_pattern("-").match("linen_shirt")
     assert not handles.handle_pattern("-_").match("-linen")
+
+
+@pytest.mark.parametrize("value", ["My Shop", "ACME_Shop", "Café-Berlin", "x"])
+def test_a_refused_store_handle_is_quoted_exactly_as_typed(value):
+    with pytest.raises(DomainError) as caught:
+        handles.store_handle(value)
+
+    assert caught.value.message.startswith(f"“{value}” cannot be a store handle")

@@ -2,13 +2,14 @@
 Apply, the confirmation, and the result on the next page."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from apps.catalog import services
 from apps.catalog.models import Product
-from tests.catalog.factories import CategoryFactory, ProductFactory
+from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 from tests.e2e.conftest import login
 from tests.factories import MembershipFactory, StoreFactory, UserFactory
 
@@ -137,3 +138,37 @@ def test_archive_all_matching_a_category_filter_names_and_archives_only_those(ac
         "Enamel mug": "active",
         "Travel mug": "active",
     }
+
+
+def test_a_yen_store_raises_prices_by_a_whole_amount_and_is_told_about_a_fraction(
+    acme, browser_page
+):
+    store, owner = acme
+    store.currency = "JPY"
+    store.save(update_fields=["currency"])
+    variant = VariantFactory(product__store=store, product__title="Tea bowl", price="1500.00")
+    page = browser_page
+    login(page, owner.email)
+    page.goto("/store/acme/catalog/")
+
+    page.get_by_label("Select Tea bowl").check()
+    page.get_by_label("Bulk action").select_option("adjust_price")
+    page.get_by_label("Adjust by").select_option("amount")
+    page.get_by_label("Change").fill("100.5")
+    page.get_by_role("button", name="Preview").click()
+
+    expect(page.locator("#bulk-error")).to_have_text(
+        "JPY prices have no decimals; write the change like 101."
+    )
+    expect(page.get_by_label("Change")).to_have_value("100.5")
+    expect(page.get_by_label("Select Tea bowl")).to_be_checked()
+
+    page.get_by_label("Change").fill("200")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#summary-title")).to_have_text("+¥200 on 1 variant of 1 product")
+    page.get_by_role("button", name="Apply to 1 variant").click()
+
+    expect(page.locator(".toast")).to_contain_text("Prices adjusted on 1 product.")
+    expect(_row(page, "Tea bowl")).to_contain_text("¥1,700")
+    variant.refresh_from_db()
+    assert variant.price == Decimal("1700.00")

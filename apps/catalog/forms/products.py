@@ -74,7 +74,6 @@ class ProductForm(forms.Form):
         partial(inputs.line, field="title", label="title"),
         required=True,
         error_messages={"required": "Enter a title for the product."},
-        widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["title"]}),
     )
     handle = RuleField(
         _optional_handle,
@@ -93,7 +92,6 @@ class ProductForm(forms.Form):
     )
     vendor = RuleField(
         partial(inputs.line, field="vendor", label="vendor"),
-        widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["vendor"]}),
     )
     tags = forms.CharField(
         required=False, help_text="Separate tags with commas, e.g. summer, linen, bestseller."
@@ -120,15 +118,12 @@ class ProductForm(forms.Form):
     seo_title = RuleField(
         partial(inputs.line, field="seo_title", label="SEO title"),
         label="SEO title",
-        widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["seo_title"]}),
         help_text="Shown in search results; up to 70 characters. The title is used when empty.",
     )
     seo_description = RuleField(
         partial(inputs.line, field="seo_description", label="SEO description"),
         label="SEO description",
-        widget=forms.Textarea(
-            attrs={"rows": 2, "maxlength": inputs.TEXT_LIMITS["seo_description"]}
-        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Up to 320 characters.",
     )
 
@@ -350,7 +345,6 @@ class ImageUploadForm(forms.Form):
     alt_text = RuleField(
         partial(inputs.line, field="alt_text", label="alt text"),
         label="Alt text",
-        widget=forms.TextInput(attrs={"maxlength": inputs.TEXT_LIMITS["alt_text"]}),
         help_text="Describes the image for people using screen readers.",
     )
 
@@ -380,19 +374,12 @@ class BulkActionForm(forms.Form):
     category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     tag = forms.CharField(max_length=inputs.MAX_TAG_LENGTH, required=False)
     mode = forms.ChoiceField(choices=list(PRICE_MODES.items()), required=False)
+    # parsed only: how many decimals and digits a change may have is the bulk service's
+    # verdict (``inputs.price_change``: a yen amount is whole), so no limit here
     value = forms.DecimalField(
         required=False,
-        max_digits=12,
-        decimal_places=2,
         label="Change",
-        error_messages={
-            "invalid": "Enter the price change as a number, e.g. 10 or -5.",
-            "max_digits": "Enter a price change of at most 10 digits before the decimal point.",
-            "max_whole_digits": (
-                "Enter a price change of at most 10 digits before the decimal point."
-            ),
-            "max_decimal_places": "Enter a price change with at most 2 decimal places.",
-        },
+        error_messages={"invalid": "Enter the price change as a number, e.g. 10 or -5."},
     )
     # issued by the server on the confirmation step (a signed summary of what will change);
     # nothing a link or a crafted POST can make up

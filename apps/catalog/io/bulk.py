@@ -475,11 +475,12 @@ class BulkImport:
             return cursor.rowcount
 
     # --- errors, row by row ----------------------------------------------------------------
-    def error_rows(self) -> Iterator[tuple[int, str]]:
-        """``(row number, "column: message; …")`` in row order, read with a server-side cursor."""
+    def error_rows(self) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+        """``(row number, [(column, message), …])`` in row order, read with a server-side
+        cursor."""
         with transaction.atomic(), connection.chunked_cursor() as cursor:
             cursor.execute(
-                "SELECT row_number, string_agg(column_name || ': ' || message, '; ' "
+                "SELECT row_number, json_agg(json_build_array(column_name, message) "
                 "ORDER BY column_name) FROM import_errors GROUP BY row_number ORDER BY row_number"
             )
             while batch := cursor.fetchmany(2000):

@@ -246,5 +246,21 @@ def missing_required(mapping: dict[str, str], source: str = "portal") -> list[st
     return [name for name in REQUIRED_COLUMNS if name not in mapped and name not in optional]
 
 
+# columns an import fills from another one the file gives (a Shopify file's weight comes from
+# its grams): a problem with the first is the second's file column when the first has none
+DERIVED_FROM: dict[str, tuple[str, ...]] = {"weight": ("weight_grams",)}
+
+
+def column_header(column: str, mapping: dict[str, str]) -> str:
+    """What the merchant calls ``column``: the header of the file column they matched to it
+    (``"Selling price"`` for ``price``), else the catalog column's label, else ``column``."""
+    headers = {name: header for header, name in mapping.items() if name}
+    for name in (column, *DERIVED_FROM.get(column, ())):
+        if name in headers:
+            return headers[name]
+    found = MAPPABLE_BY_NAME.get(column)
+    return found.label if found else column
+
+
 def ignored_headers(headers: list[str], mapping: dict[str, str]) -> list[str]:
     return [header for header in headers if not mapping.get(header)]

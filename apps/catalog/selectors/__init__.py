@@ -31,6 +31,7 @@ from apps.catalog.selectors.imports import (
     import_job_get,
     import_job_list,
     import_progress,
+    import_summary,
 )
 from apps.catalog.selectors.products import (
     SEARCH_MIN_LENGTH,
@@ -96,6 +97,7 @@ __all__ = [
     "import_job_get",
     "import_job_list",
     "import_progress",
+    "import_summary",
     "low_stock_variants",
     "product_detail_queryset",
     "product_filter",

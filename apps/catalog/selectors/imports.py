@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from django.db.models import QuerySet
 
+from apps.catalog.io.columns import column_header
 from apps.catalog.models import ExportJob, ImageFetchJob, ImportJob, ImportStatus
 from apps.core.progress import JobProgress, job_progress
 from apps.core.selectors import object_get
@@ -32,6 +33,27 @@ def image_fetch_job_get(*, store, import_job_id: int) -> ImageFetchJob:
         not_found="This import has no images to fetch.",
         import_job_id=import_job_id,
     )
+
+
+SUMMARY_PROBLEM_LISTS = ("errors", "warnings", "skipped_warnings")
+
+
+def import_summary(job: ImportJob) -> dict:
+    """The job's summary as its pages show it: each error's and warning's column named as the
+    uploaded file names it (the header the merchant matched to it), not by the catalog's
+    internal column name, which stays under ``field``."""
+    summary = dict(job.summary)
+    for key in SUMMARY_PROBLEM_LISTS:
+        if key in summary:
+            summary[key] = [
+                {
+                    **item,
+                    "field": item.get("column", ""),
+                    "column": column_header(item.get("column", ""), job.mapping),
+                }
+                for item in summary[key]
+            ]
+    return summary
 
 
 @dataclass(frozen=True)

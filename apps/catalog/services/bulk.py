@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core import signing
@@ -22,13 +22,13 @@ from django.db.models.functions import Greatest, Round
 from django.utils import timezone
 
 from apps.audit.services import audit_record_many
+from apps.catalog import inputs
 from apps.catalog.models import (
     BulkJob,
     Product,
     ProductStatus,
     Variant,
 )
-from apps.catalog.rules import PRICE_MODES
 from apps.catalog.selectors import product_filter
 from apps.catalog.services.common import MAX_TAGS, _category_for, clean_tags
 from apps.core.exceptions import DomainError
@@ -91,31 +91,11 @@ class BulkResult:
     changed: int
 
 
-def _price_value(mode: str, value: Any) -> Decimal:
-    if mode not in PRICE_MODES:
-        raise DomainError("Choose to adjust by percent or by amount.", field="mode")
-    if value in (None, ""):
-        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field="value")
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise DomainError(
-            "Enter the price change as a number, e.g. 10 or -5.", field="value"
-        ) from None
-    if not amount.is_finite():
-        raise DomainError("Enter the price change as a number, e.g. 10 or -5.", field="value")
-    if amount == 0:
-        raise DomainError("Enter a change other than 0, e.g. 10 or -5.", field="value")
-    if mode == "percent" and amount <= -100:
-        raise DomainError("A price cannot drop by 100 % or more.", field="value")
-    return amount
-
-
-def bulk_options_check(options: BulkOptions) -> BulkOptions:
+def bulk_options_check(options: BulkOptions, *, store: Store) -> BulkOptions:
     """The verdict on a bulk action's options, the same for the page, a job and any caller:
     raises ``DomainError`` naming the option at fault; returns them with the tag and the price
-    change in their clean form. (Whether a price would go below 0 depends on the products:
-    ``bulk_price_check``.)"""
+    change in their clean form (an amount in the store's currency's decimals). (Whether a price
+    would go below 0 depends on the products: ``bulk_price_check``.)"""
     action = options.action
     if action not in BULK_ACTIONS:
         raise DomainError("Choose an action.", field="action")
@@ -125,7 +105,8 @@ def bulk_options_check(options: BulkOptions) -> BulkOptions:
             raise DomainError("Enter a tag.", field="tag")
         return replace(options, tag=tags[0])
     if action == "adjust_price":
-        return replace(options, value=_price_value(options.mode, options.value))
+        change = inputs.price_change(options.value, mode=options.mode, currency=store.currency)
+        return replace(options, value=change)
     return options
 
 
@@ -133,7 +114,7 @@ def bulk_price_check(
     *, store: Store, products: QuerySet[Product], mode: str, value: Any
 ) -> Decimal:
     """Validate a price adjustment over ``products``; raises if any price would go below 0."""
-    amount = _price_value(mode, value)
+    amount = inputs.price_change(value, mode=mode, currency=store.currency)
     if mode == "amount" and amount < 0:
         lowest = (
             Variant.objects.for_store(store)
@@ -195,7 +176,7 @@ def products_bulk_update(
     Each changed product gets an audit entry. ``products`` stays a subquery throughout, so
     "all 100,000 matching the filter" never travels as a list of ids.
     """
-    options = bulk_options_check(options)
+    options = bulk_options_check(options, store=store)
     action, category, tag = options.action, options.category, options.tag
     mode, value = options.mode, options.value
     # at most a job's chunk (BULK_CHUNK) or BULK_INLINE_MAX products come here: their ids, read
@@ -298,7 +279,7 @@ def bulk_job_create(
     options: BulkOptions,
 ) -> BulkJob:
     """Queue ``action`` over ``products`` (fixed now) for a worker; bad options fail here."""
-    options = bulk_options_check(options)
+    options = bulk_options_check(options, store=store)
     action, mode, value = options.action, options.mode, options.value
     ids = list(
         Product.objects.for_store(store)
@@ -439,7 +420,7 @@ def bulk_start(
     answer is a ``BulkConfirm`` to show. Then more than ``BULK_INLINE_MAX`` products become a
     ``BulkJob``; fewer change at once (``BulkResult``). Refusals are ``DomainError``.
     """
-    options = bulk_options_check(options)
+    options = bulk_options_check(options, store=store)
     if scope == "all":
         products = product_filter(store=store, params=params)
     elif scope == "selected":

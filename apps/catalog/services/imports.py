@@ -25,6 +25,7 @@ from apps.catalog.io.columns import (
     COLUMNS_BY_NAME,
     MAPPABLE_BY_NAME,
     auto_map,
+    column_header,
     detect_source,
     ignored_headers,
     missing_required,
@@ -418,7 +419,8 @@ def _job_finish(job: ImportJob, summary: ImportSummary) -> None:
 
 
 def _write_error_rows(job: ImportJob, bulk: BulkImport) -> str:
-    """The rows that were refused, as they were in the file, with an ``errors`` column first."""
+    """The rows that were refused, as they were in the file, with an ``errors`` column first
+    that names each problem's column as the file does (the header matched to it)."""
     handle, path = tempfile.mkstemp(suffix=".csv")
     catalog_file, stream = _job_rows(job)
     with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out, stream, catalog_file:
@@ -430,7 +432,10 @@ def _write_error_rows(job: ImportJob, bulk: BulkImport) -> str:
             while current is not None and current[0] < row_number:
                 current = next(source, None)
             cells = current[1] if current is not None and current[0] == row_number else []
-            writer.writerow([row_number, messages, *cells])
+            problems = "; ".join(
+                f"{column_header(column, job.mapping)}: {message}" for column, message in messages
+            )
+            writer.writerow([row_number, problems, *cells])
     return path
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import template
 
-from apps.catalog import inputs
 from apps.core.templatetags.portal import money as portal_money
 
 register = template.Library()
@@ -26,7 +25,9 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-@register.simple_tag
-def text_limit(key: str) -> int:
-    """``{% text_limit "category_name" %}``: the field's longest text, for an input's maxlength."""
-    return inputs.TEXT_LIMITS[key]
+@register.filter
+def low_stock_label(count, suffix: str = "") -> str:
+    """``172`` → ``Low stock: 172``; with ``"left"``, ``Low stock: 3 left``: the words of a
+    low-stock badge, which need no mark beside them."""
+    words = f"Low stock: {int(count):,}"
+    return f"{words} {suffix}" if suffix else words

@@ -152,7 +152,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     if request.htmx and not in_progress:
         # the progress bar polled past the end: load the preview or the result page
         return HttpResponseClientRedirect(_job_url(request, job))
-    context = {"job": job, "summary": job.summary}
+    context = {"job": job, "summary": io_selectors.import_summary(job)}
     if in_progress:
         context["progress"] = io_selectors.import_progress(job)
         return render_page(
@@ -173,7 +173,12 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
     try:
         io_services.import_job_start(store=request.store, job=job, actor=request.user)
     except DomainError as error:
-        context = {"job": job, "summary": job.summary, "can_run": False, "error": error.message}
+        context = {
+            "job": job,
+            "summary": io_selectors.import_summary(job),
+            "can_run": False,
+            "error": error.message,
+        }
         return render_page(request, "catalog/import_preview.html", context, status=400)
     return redirect(_job_url(request, job))
 
@@ -229,7 +234,7 @@ def import_images(request: HttpRequest, job_id: int) -> HttpResponse:
         return redirect(_job_url(request, fetch.import_job))
     context = {
         "job": fetch.import_job,
-        "summary": fetch.import_job.summary,
+        "summary": io_selectors.import_summary(fetch.import_job),
         "fetch": fetch,
         "fetch_progress": job_progress_of(fetch),
     }

@@ -17,10 +17,10 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 
 from apps.core import embedded
 from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_loaded
+from apps.core.management.base import PortalCommand
 
 COLOURS = {"web": "36", "worker": "35", "beat": "33", "redis": "31"}
 
@@ -38,7 +38,7 @@ def child_environment(*, host: str, port: int, environ: dict) -> dict:
     return env
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = "Start PostgreSQL/Redis (embedded unless configured), migrate, seed, and run everything."
 
     def add_arguments(self, parser):

@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD, SCALES, Progress, demo_loaded, seed_all
 from apps.core.files import private_files_delete_of_store
+from apps.core.management.base import PortalCommand
 from apps.core.models import Store
 
 
-class Command(BaseCommand):
+class Command(PortalCommand):
     help = "Create the demo stores with staff (one login per role) and history in every area."
 
     def add_arguments(self, parser):
