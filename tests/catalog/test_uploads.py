@@ -16,7 +16,7 @@ from PIL import Image
 from apps.accounts import services as account_services
 from apps.catalog import services
 from apps.catalog.io.columns import COLUMN_NAMES
-from apps.catalog.io.readers import ImportFileError, check_xlsx_archive, estimate_rows
+from apps.core.tabular import ImportFileError, check_xlsx_archive, estimate_rows
 from apps.catalog.models import ImportJob, ProductImage
 from apps.core.exceptions import DomainError
 from tests.catalog.factories import ProductFactory

@@ -29,13 +29,13 @@ from apps.catalog.io.columns import (
     ignored_headers,
     missing_required,
 )
-from apps.catalog.io.readers import (
+from apps.core.tabular import (
     ImportFileError,
     check_csv_encoding,
     check_size,
     detect_format,
     estimate_rows,
-    open_catalog_file,
+    open_tabular_file,
 )
 from apps.catalog.models import ImportJob, ImportMode, ImportStatus
 from apps.catalog.services import import_sources
@@ -75,7 +75,7 @@ def import_job_create(*, store, actor, upload: UploadedFile) -> ImportJob:
         file_format = detect_format(upload.name, upload.read(8))
         if file_format == "csv":
             check_csv_encoding(upload)
-        with open_catalog_file(upload, file_format) as catalog_file:
+        with open_tabular_file(upload, file_format) as catalog_file:
             headers = catalog_file.headers
             first = next(catalog_file.rows(), None)
             sample = [cell[:80] for cell in first[1]] if first else []
@@ -193,7 +193,7 @@ def _job_rows(job: ImportJob):
         )
     stream = job.file.storage.open(job.file.name, "rb")
     try:
-        return open_catalog_file(stream, job.file_format), stream
+        return open_tabular_file(stream, job.file_format), stream
     except ImportFileError:
         stream.close()
         raise
