@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from apps.catalog.io.columns import auto_map, ignored_headers, missing_required
+from apps.catalog.io.validation import STAGE_COLUMNS, RowValidator, category_key
 from apps.core.tabular import (
     MAX_COLUMNS,
     ImportFileError,
@@ -18,7 +19,6 @@ from apps.core.tabular import (
     estimate_rows,
     open_tabular_file,
 )
-from apps.catalog.io.validation import STAGE_COLUMNS, RowValidator, category_key
 from apps.core.uploads import human_size
 from tests.catalog.io_factories import HEADER, cells, csv_bytes, row
 

@@ -29,6 +29,12 @@ from apps.catalog.io.columns import (
     ignored_headers,
     missing_required,
 )
+from apps.catalog.models import ImportJob, ImportMode, ImportStatus
+from apps.catalog.services import import_sources
+from apps.core.csv import guarded_writer
+from apps.core.exceptions import DomainError
+from apps.core.files import private_file_delete_on_commit, private_storage
+from apps.core.jobs import job_enqueue, job_progress_save, job_run_inline
 from apps.core.tabular import (
     ImportFileError,
     check_csv_encoding,
@@ -37,12 +43,6 @@ from apps.core.tabular import (
     estimate_rows,
     open_tabular_file,
 )
-from apps.catalog.models import ImportJob, ImportMode, ImportStatus
-from apps.catalog.services import import_sources
-from apps.core.csv import guarded_writer
-from apps.core.exceptions import DomainError
-from apps.core.files import private_file_delete_on_commit, private_storage
-from apps.core.jobs import job_enqueue, job_progress_save, job_run_inline
 
 # a new mapping (and its check) is taken in these statuses only: never while a check or the
 # import waits or runs, never after the import ran

@@ -21,8 +21,8 @@ from apps.core.files import private_file_response
 from apps.core.htmx import redirect_with_message, render_page
 from apps.core.jobs import job_progress_of
 from apps.core.tables import Column, TableQuery
-from apps.core.tenancy import store_view
 from apps.core.tabular import upload_size_refusal
+from apps.core.tenancy import store_view
 
 HISTORY_COLUMNS = [
     Column("file", "File", "original_name"),
