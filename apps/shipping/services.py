@@ -388,3 +388,8 @@ def rate_delete(*, store: Store, actor, rate: Rate) -> None:
     )  # fmt: skip
     rate.delete()
     _changed(store)
+
+
+# the checks of a zone's and a rate's values, by the name the CSV import (apps/shipping/io) calls
+zone_values_check = _zone_values
+rate_values_check = _rate_values
