@@ -29,7 +29,7 @@ FILE_TYPES = {
 
 
 def _job_url(request: HttpRequest, job: ShippingImportJob, name: str = "import-detail") -> str:
-    return reverse(f"shipping:{name}", kwargs={"handle": request.store.handle, "job_id": job.pk})
+    return reverse(f"shipping:{name}", kwargs={"handle": request.store.handle, "import_id": job.pk})
 
 
 @store_view(MANAGE_SHIPPING)
@@ -94,8 +94,8 @@ def _detail_page(request, job: ShippingImportJob, *, error: str = "", status=200
 
 
 @store_view(MANAGE_SHIPPING)
-def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = io_selectors.shipping_import_get(store=request.store, job_id=job_id)
+def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    job = io_selectors.shipping_import_get(store=request.store, job_id=import_id)
     if request.htmx and not job.is_active:
         # the progress bar polled past the end: load the check or the result page
         return HttpResponseClientRedirect(_job_url(request, job))
@@ -104,8 +104,8 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @store_view(MANAGE_SHIPPING)
 @require_POST
-def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = io_selectors.shipping_import_get(store=request.store, job_id=job_id)
+def import_run(request: HttpRequest, import_id: int) -> HttpResponse:
+    job = io_selectors.shipping_import_get(store=request.store, job_id=import_id)
     try:
         imports.shipping_import_start(store=request.store, job=job, actor=request.user)
     except DomainError as error:
@@ -115,8 +115,8 @@ def import_run(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @store_view(MANAGE_SHIPPING)
 @require_POST
-def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = io_selectors.shipping_import_get(store=request.store, job_id=job_id)
+def import_cancel(request: HttpRequest, import_id: int) -> HttpResponse:
+    job = io_selectors.shipping_import_get(store=request.store, job_id=import_id)
     try:
         imports.shipping_import_cancel(store=request.store, actor=request.user, job=job)
     except DomainError as error:
@@ -127,9 +127,9 @@ def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @store_view(MANAGE_SHIPPING)
-def import_file(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_file(request: HttpRequest, import_id: int) -> HttpResponse:
     """The file as it was uploaded (kept for the import retention period)."""
-    job = io_selectors.shipping_import_get(store=request.store, job_id=job_id)
+    job = io_selectors.shipping_import_get(store=request.store, job_id=import_id)
     return private_file_response(
         job.file,
         filename=job.original_name,

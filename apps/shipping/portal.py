@@ -109,7 +109,7 @@ for noun, label in (
 register_target(
     "shipping.shippingimportjob",
     url_name="shipping:import-detail",
-    id_kwarg="job_id",
+    id_kwarg="import_id",
     name=lambda text: text.removeprefix("Import "),
     field_labels={
         "rows": "Rows",

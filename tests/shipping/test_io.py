@@ -194,6 +194,12 @@ def test_unknown_service_bad_kind_and_a_bad_band_line_are_explained(store, shipp
     assert plan.errors[2]["message"].startswith("Band 2: ")
 
 
+def test_a_bad_kind_still_gets_its_bands_checked(store, shipping_setup):
+    plan = plan_of(store, [rate_row(kind="by truck", bands="0-5: 4; 4-8: 6")])
+
+    assert [(e["row"], e["column"]) for e in plan.errors] == [(2, "kind"), (2, "bands")]
+
+
 def test_a_zone_written_differently_on_two_rows_is_refused(store, shipping_setup):
     plan = plan_of(
         store,
@@ -321,7 +327,6 @@ def test_columns_left_out_of_the_file_keep_their_values(store, owner, shipping_s
 
 
 def test_the_import_writes_one_audit_entry_with_its_counts(store, owner, shipping_setup):
-    before = AuditEntry.objects.count()
     upload = csv_file(
         [
             rate_row(bands="0-2: 5.50; 2-10: 7.90"),
@@ -331,17 +336,21 @@ def test_the_import_writes_one_audit_entry_with_its_counts(store, owner, shippin
     )
     job = imports.shipping_import_create(store=store, actor=owner, upload=upload, mode=MERGE)
 
+    before = AuditEntry.objects.count()
+
     imports.shipping_import_start(store=store, job=job, actor=owner)
 
-    entries = AuditEntry.objects.all()[: AuditEntry.objects.count() - before]
-    assert [e.action for e in AuditEntry.objects.order_by("-pk")[:1]] == ["shipping.imported"]
     assert AuditEntry.objects.count() == before + 1
     entry = AuditEntry.objects.order_by("-pk").first()
+    assert (entry.action, entry.target_type, entry.target_id) == (
+        "shipping.imported",
+        "shipping.shippingimportjob",
+        str(job.pk),
+    )
     assert entry.changes["zones_created"] == [None, 2]
     assert entry.changes["rates_created"] == [None, 2]
     assert entry.changes["rates_updated"] == [None, 1]
-    assert entry.target_id == str(job.pk)
-    assert len(entries) == 1
+    assert entry.actor_id == owner.pk
 
 
 def test_a_new_import_forgets_the_cached_shipping_config(store, owner, shipping_setup):
@@ -462,7 +471,7 @@ def post_upload(client, data: SimpleUploadedFile, mode=MERGE, handle="alpha"):
 def test_export_and_import_pages_by_role(client_for, make_member, store, role, status):
     client = client_for(make_member(store, role))
 
-    assert client.get("/store/alpha/shipping/zones/export/").status_code == status
+    assert client.get("/store/alpha/shipping/zones/export.csv").status_code == status
     assert client.get("/store/alpha/shipping/imports/new/").status_code == status
 
 
@@ -474,7 +483,7 @@ def test_support_cannot_upload(client_for, support, store):
 
 
 def test_export_download_is_a_csv_attachment(client_for, manager, shipping_setup):
-    response = client_for(manager).get("/store/alpha/shipping/zones/export/")
+    response = client_for(manager).get("/store/alpha/shipping/zones/export.csv")
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="alpha-shipping-zones')
@@ -545,12 +554,37 @@ def test_an_upload_over_the_limit_is_refused(client_for, owner, store, monkeypat
     assert not ShippingImportJob.objects.exists()
 
 
+def test_the_progress_page_polls_and_cancel_stops_the_job(
+    client_for, manager, shipping_setup, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(imports, "INLINE_MAX_ROWS", 5)
+    client = client_for(manager)
+    with django_capture_on_commit_callbacks():
+        post_upload(client, big_file(8))
+    job = ShippingImportJob.objects.get()
+    url = f"/store/alpha/shipping/imports/{job.pk}/"
+
+    page = client.get(url).content.decode()
+    polled = client.get(url, headers={"HX-Request": "true"})
+    cancelled = client.post(f"{url}cancel/", follow=True)
+    after = client.get(url, headers={"HX-Request": "true"})
+
+    assert "Checking zones.csv" in page
+    assert "Waiting for a worker to start" in page
+    assert 'id="import-progress"' in polled.content.decode()
+    assert "<html" not in polled.content.decode()
+    assert "Import of zones.csv cancelled; nothing was written." in cancelled.content.decode()
+    assert after["HX-Redirect"] == url
+    job.refresh_from_db()
+    assert job.status == ShippingImportStatus.CANCELLED
+
+
 def test_another_stores_import_is_404(client_for, owner, other_store, make_member, store):
     post_upload(client_for(owner), csv_file([{"zone": "France", "countries": "FR"}]))
     job = ShippingImportJob.objects.get()
     outsider = client_for(make_member(other_store, "owner"))
 
-    for path in ("", "file/"):
+    for path in ("", "file"):
         assert outsider.get(f"/store/bravo/shipping/imports/{job.pk}/{path}").status_code == 404
         assert outsider.get(f"/store/alpha/shipping/imports/{job.pk}/{path}").status_code == 404
     for path in ("run/", "cancel/"):
@@ -561,7 +595,7 @@ def test_another_stores_import_is_404(client_for, owner, other_store, make_membe
 def test_the_uploaded_file_is_private(client, client_for, owner, support, store):
     post_upload(client_for(owner), csv_file([{"zone": "France", "countries": "FR"}]))
     job = ShippingImportJob.objects.get()
-    path = f"/store/alpha/shipping/imports/{job.pk}/file/"
+    path = f"/store/alpha/shipping/imports/{job.pk}/file"
 
     anonymous = client.get(path)
     assert anonymous.status_code == 302

@@ -162,8 +162,10 @@ class ImportPlan:
         }
 
     def summary(self) -> dict:
+        counts = self.counts()
         return {
-            **self.counts(),
+            **counts,
+            "unchanged": counts["zones_unchanged"] + counts["rates_unchanged"],
             "mode": self.mode,
             "errors": sorted(self.errors, key=lambda e: e["row"]),
             "ignored_columns": self.ignored,
@@ -225,7 +227,8 @@ def _checked(
             if name not in values:
                 break
             seen.add(name)
-            values[name] = ""
+            # check the rest as for the likeliest kind: banded when it has bands
+            values[name] = "" if name != "kind" else _likely_kind(values)
         except ValueError:  # a rate's position that is no whole number
             if "position" in seen:
                 break
@@ -236,6 +239,10 @@ def _checked(
         else:
             return (None if problems else cleaned), problems
     return None, problems
+
+
+def _likely_kind(values: dict[str, Any]) -> str:
+    return RateKind.WEIGHT if str(values.get("bands") or "").strip() else RateKind.FLAT
 
 
 def _zone_check(cells: dict[str, str]) -> tuple[dict | None, list[tuple[str, str]]]:
