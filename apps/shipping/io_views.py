@@ -82,7 +82,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def _detail_page(request, job: ShippingImportJob, *, error: str = "", status=200):
     context = {"job": job, "summary": job.summary}
     if job.is_active:
-        context["progress"] = io_selectors.shipping_import_progress(job)
+        progress = io_selectors.shipping_import_progress(job)
+        # every row read again: the run is writing them in its one transaction
+        writing = job.is_run_step and progress.done >= progress.total > 1
+        context.update({"progress": progress, "writing": writing})
         return render_page(
             request, "shipping/import_progress.html", context, partial="import-progress"
         )

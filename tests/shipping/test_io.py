@@ -245,6 +245,9 @@ def test_merge_adds_and_updates_and_keeps_what_the_file_does_not_name(store, own
 
     job.refresh_from_db()
     assert job.status == ShippingImportStatus.DONE
+    counts = ("zones_created", "zones_updated", "rates_created", "rates_updated", "unchanged")
+    assert [job.summary[key] for key in counts] == [1, 0, 1, 1, 1]  # as the check said
+    assert job.summary["applied"] is True
     standard = Rate.objects.get(zone__name="Germany", name="Standard")
     assert standard.bands[0] == ["0", "2", "5.50"]
     assert Rate.objects.filter(zone__name="Germany", name="Express").exists()  # kept
@@ -351,6 +354,18 @@ def test_the_import_writes_one_audit_entry_with_its_counts(store, owner, shippin
     assert entry.changes["rates_created"] == [None, 2]
     assert entry.changes["rates_updated"] == [None, 1]
     assert entry.actor_id == owner.pk
+
+
+def test_the_audit_log_words_the_import(client_for, owner, shipping_setup):
+    upload = csv_file([{"zone": "France", "countries": "FR"}])
+    job = imports.shipping_import_create(store=owner.memberships.get().store, actor=owner,
+                                         upload=upload, mode=MERGE)  # fmt: skip
+    imports.shipping_import_start(store=job.store, job=job, actor=owner)
+
+    page = client_for(owner).get("/store/alpha/audit/").content.decode()
+
+    link = f'<a href="/store/alpha/shipping/imports/{job.pk}/">zones.csv</a>'
+    assert f"Ada Owner imported the zones and rates of “{link}”" in page
 
 
 def test_a_new_import_forgets_the_cached_shipping_config(store, owner, shipping_setup):
@@ -473,6 +488,19 @@ def test_export_and_import_pages_by_role(client_for, make_member, store, role, s
 
     assert client.get("/store/alpha/shipping/zones/export.csv").status_code == status
     assert client.get("/store/alpha/shipping/imports/new/").status_code == status
+
+
+def test_support_gets_403_on_every_import_page(client_for, owner, support, store):
+    post_upload(client_for(owner), csv_file([{"zone": "France", "countries": "FR"}]))
+    job = ShippingImportJob.objects.get()
+    client = client_for(support)
+    base = f"/store/alpha/shipping/imports/{job.pk}/"
+
+    assert client.get(base).status_code == 403
+    assert client.get(f"{base}file").status_code == 403
+    assert client.post(f"{base}run/").status_code == 403
+    assert client.post(f"{base}cancel/").status_code == 403
+    assert not Zone.objects.filter(name="France").exists()
 
 
 def test_support_cannot_upload(client_for, support, store):

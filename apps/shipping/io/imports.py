@@ -200,8 +200,8 @@ def shipping_import_run(*, job: ShippingImportJob) -> ShippingImportJob:
             locked = ShippingImportJob.objects.select_for_update().get(pk=job.pk)
             if locked.status != ShippingImportStatus.RUNNING:
                 return locked  # cancelled meanwhile: nothing written
-            plan_apply(plan, store=store)
             summary = {**job.summary, **plan.summary(), "applied": True}
+            plan_apply(plan, store=store)
             finished = timezone.now()
             ShippingImportJob.objects.filter(pk=job.pk).update(
                 status=ShippingImportStatus.DONE,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Max, Prefetch
@@ -33,6 +34,9 @@ MERGE, REPLACE = "merge", "replace"
 MAX_ROWS = 20_000
 MAX_ERRORS_KEPT = 1_000
 PROGRESS_EVERY = 500
+CREATE_BATCH = 500
+# bulk_update writes one CASE per column over its batch: small batches keep that cheap
+UPDATE_BATCH = 100
 KIND_WORDS = {
     **{value: value for value in RateKind.values},
     **{str(label).lower(): value for value, label in RateKind.choices},
@@ -82,7 +86,7 @@ class ZonePlan:
     values: dict[str, Any] | None  # None: its cells have errors
     existing: Zone | None
 
-    @property
+    @cached_property
     def changed(self) -> bool:
         if self.existing is None or self.values is None:
             return True
@@ -103,7 +107,7 @@ class RatePlan:
     def name(self) -> str:
         return self.values["name"] if self.values else ""
 
-    @property
+    @cached_property
     def changed(self) -> bool:
         rate = self.existing
         if rate is None or self.values is None:
@@ -483,7 +487,8 @@ def _kept_names_check(plan: ImportPlan, tables: ShippingTables) -> None:
 
 # --- applying it --------------------------------------------------------------------------------
 def plan_apply(plan: ImportPlan, *, store: Store) -> None:
-    """Write the plan (the caller holds the transaction); only a plan with no bad row."""
+    """Write the plan (the caller holds the transaction); only a plan with no bad row. Read
+    its counts and summary first: the zones and rates it updates change as it writes."""
     if plan.error_count:
         raise ValueError("a plan with errors is never applied")
     Rate.objects.filter(pk__in=[rate.pk for rate in plan.rates_deleted]).delete()
@@ -510,8 +515,8 @@ def _zones_write(plan: ImportPlan, store: Store) -> dict[str, Zone]:
                 setattr(zone, key, value)
             changed.append(zone)
         written[zone_plan.name] = zone
-    Zone.objects.bulk_update(changed, services.ZONE_FIELDS, batch_size=500)
-    Zone.objects.bulk_create(created, batch_size=500)
+    Zone.objects.bulk_update(changed, services.ZONE_FIELDS, batch_size=UPDATE_BATCH)
+    Zone.objects.bulk_create(created, batch_size=CREATE_BATCH)
     return written
 
 
@@ -527,11 +532,13 @@ def _rates_write(plan: ImportPlan, store: Store, zones: dict[str, Zone]) -> None
     renamed = [r.existing for r in changed if r.existing.name != r.values["name"]]
     for rate in renamed:
         rate.name = f"\u2060import {rate.pk}"
-    Rate.objects.bulk_update(renamed, ["name"], batch_size=500)
+    Rate.objects.bulk_update(renamed, ["name"], batch_size=UPDATE_BATCH)
     for rate_plan in changed:
         for key, value in rate_plan.values.items():
             setattr(rate_plan.existing, key, value)
-    Rate.objects.bulk_update([r.existing for r in changed], RATE_WRITE_FIELDS, batch_size=500)
+    Rate.objects.bulk_update(
+        [r.existing for r in changed], RATE_WRITE_FIELDS, batch_size=UPDATE_BATCH
+    )
     last_positions = dict(
         Rate.objects.filter(zone__in=[zone.pk for zone in zones.values()])
         .values_list("zone")
@@ -546,16 +553,18 @@ def _rates_write(plan: ImportPlan, store: Store, zones: dict[str, Zone]) -> None
         if "position" not in values:
             values["position"] = last + 1
         last_positions[zone.pk] = max(last, values["position"])
-        rate_plan.existing = Rate(store=store, zone=zone, **values)
-        new_rates.append(rate_plan.existing)
-    Rate.objects.bulk_create(new_rates, batch_size=500)
+        new_rates.append(Rate(store=store, zone=zone, **values))
+    Rate.objects.bulk_create(new_rates, batch_size=CREATE_BATCH)
     through = Rate.excluded_categories.through
     through.objects.filter(rate_id__in=[r.existing.pk for r in changed]).delete()
+    written = [(r.existing, r.categories) for r in changed] + [
+        (rate, r.categories) for rate, r in zip(new_rates, created, strict=True)
+    ]
     through.objects.bulk_create(
         [
-            through(rate_id=rate_plan.existing.pk, category_id=category.pk)
-            for rate_plan in changed + created
-            for category in rate_plan.categories
+            through(rate_id=rate.pk, category_id=category.pk)
+            for rate, categories in written
+            for category in categories
         ],
         batch_size=1000,
     )
