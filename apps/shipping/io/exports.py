@@ -21,10 +21,10 @@ def shipping_export_rows(*, store: Store) -> list[list[str]]:
     rows = [list(fmt.COLUMN_NAMES)]
     for zone in zones:
         zone_cells = fmt.zone_cells(zone)
-        rates = sorted(zone.rates.all(), key=lambda rate: (rate.position, rate.name))
+        rates = sorted(tables.zone_rates(zone.name), key=lambda rate: (rate.position, rate.name))
         for rate in rates or [None]:
             rate_cells = (
-                fmt.rate_cells(rate, currency=tables.currency, paths=tables.paths)
+                fmt.rate_cells(rate, currency=tables.currency, categories=tables.rate_paths(rate))
                 if rate is not None
                 else fmt.EMPTY_RATE
             )

@@ -140,8 +140,8 @@ def zone_cells(zone: Zone) -> dict[str, str]:
     }
 
 
-def rate_cells(rate: Rate, *, currency: str, paths: dict[int, str]) -> dict[str, str]:
-    """The rate's cells; ``paths``: category id → its path (``Home > Kitchen``)."""
+def rate_cells(rate: Rate, *, currency: str, categories: list[str]) -> dict[str, str]:
+    """The rate's cells; ``categories``: the paths of those it excludes (``Home > Kitchen``)."""
     banded = rate.kind in (RateKind.WEIGHT, RateKind.SUBTOTAL)
     return {
         "service": rate.service.code,
@@ -156,9 +156,7 @@ def rate_cells(rate: Rate, *, currency: str, paths: dict[int, str]) -> dict[str,
         "min_subtotal": _money(rate.min_subtotal, currency),
         "max_subtotal": _money(rate.max_subtotal, currency),
         "excluded_tags": ", ".join(rate.excluded_tags),
-        "excluded_categories": "; ".join(
-            sorted(paths[category.pk] for category in rate.excluded_categories.all())
-        ),
+        "excluded_categories": "; ".join(categories),
         "rate_position": str(rate.position),
     }
 

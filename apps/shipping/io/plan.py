@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 
 from apps.catalog.models import Category
 from apps.catalog.selectors import category_choices
@@ -51,26 +51,40 @@ BAND_LINE = re.compile(r"^Line (\d+):")
 @dataclass
 class ShippingTables:
     currency: str
-    zones: dict[str, Zone]  # by name, each with its rates (service, categories) prefetched
+    zones: dict[str, Zone]  # by name
+    rates: dict[int, list[Rate]]  # zone id → its rates (with their service)
+    rate_categories: dict[int, list[int]]  # rate id → the ids of the categories it excludes
     services: dict[str, CarrierService]  # by code
     categories: dict[str, Category]  # by path key (``home › kitchen``)
     paths: dict[int, str]  # category id → path
 
     def zone_rates(self, name: str) -> list[Rate]:
         zone = self.zones.get(name)
-        return list(zone.rates.all()) if zone else []
+        return self.rates.get(zone.pk, []) if zone else []
+
+    def rate_paths(self, rate: Rate) -> list[str]:
+        """The paths of the categories the rate excludes (``Home > Kitchen``)."""
+        return sorted(self.paths[pk] for pk in self.rate_categories.get(rate.pk, ()))
 
 
 def shipping_tables_load(*, store: Store) -> ShippingTables:
-    """The store's zones, rates, services and categories (five queries)."""
-    rates = Rate.objects.select_related("service").prefetch_related("excluded_categories")
-    zones = Zone.objects.for_store(store).prefetch_related(Prefetch("rates", queryset=rates))
+    """The store's zones, rates, services and categories: a few queries by store, whatever
+    their number (no list of ids sent back)."""
+    rates: dict[int, list[Rate]] = {}
+    for rate in Rate.objects.for_store(store).select_related("service"):
+        rates.setdefault(rate.zone_id, []).append(rate)
+    rate_categories: dict[int, list[int]] = {}
+    links = Rate.excluded_categories.through.objects.filter(rate__store=store)
+    for rate_id, category_id in links.values_list("rate_id", "category_id"):
+        rate_categories.setdefault(rate_id, []).append(category_id)
     categories = {c.pk: c for c in Category.objects.for_store(store)}
     # the catalog export's way of writing a path: "Home > Kitchen"
     paths = {int(pk): path.replace(" › ", " > ") for pk, path in category_choices(store=store)}
     return ShippingTables(
         currency=store.currency,
-        zones={zone.name: zone for zone in zones},
+        zones={zone.name: zone for zone in Zone.objects.for_store(store)},
+        rates=rates,
+        rate_categories=rate_categories,
         services={s.code: s for s in CarrierService.objects.for_store(store)},
         categories={fmt.category_path_key(path): categories[pk] for pk, path in paths.items()},
         paths=paths,
@@ -100,6 +114,7 @@ class RatePlan:
     service: CarrierService
     cells: dict[str, str]  # the rate's cells the file has
     existing: Rate | None = None
+    existing_categories: frozenset[int] = frozenset()
     values: dict[str, Any] | None = None
     categories: list[Category] = field(default_factory=list)
 
@@ -121,8 +136,7 @@ class RatePlan:
                     return True
             elif getattr(rate, key) != value:
                 return True
-        old = {c.pk for c in rate.excluded_categories.all()}
-        return old != {c.pk for c in self.categories}
+        return self.existing_categories != {c.pk for c in self.categories}
 
 
 @dataclass
@@ -138,6 +152,7 @@ class ImportPlan:
     rates: list[RatePlan] = field(default_factory=list)
     zones_deleted: list[Zone] = field(default_factory=list)
     rates_deleted: list[Rate] = field(default_factory=list)  # of the zones the file keeps
+    rates_of_deleted_zones: int = 0
 
     def error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
@@ -148,7 +163,6 @@ class ImportPlan:
 
     def counts(self) -> dict[str, int]:
         zones = list(self.zones.values())
-        rates_of_deleted = sum(len(zone.rates.all()) for zone in self.zones_deleted)
         return {
             "rows": self.rows,
             "zones_created": sum(1 for z in zones if z.existing is None),
@@ -160,7 +174,7 @@ class ImportPlan:
             "rates_unchanged": sum(
                 1 for r in self.rates if r.existing is not None and not r.changed
             ),
-            "rates_deleted": len(self.rates_deleted) + rates_of_deleted,
+            "rates_deleted": len(self.rates_deleted) + self.rates_of_deleted_zones,
             "error_rows": len(self.error_rows),
             "error_count": self.error_count,
         }
@@ -323,8 +337,9 @@ def plan_build(
         for name, zone in tables.zones.items():
             if name not in plan.zones:
                 plan.zones_deleted.append(zone)
+                plan.rates_of_deleted_zones += len(tables.zone_rates(name))
             else:
-                plan.rates_deleted.extend(r for r in zone.rates.all() if r.pk not in kept)
+                plan.rates_deleted.extend(r for r in tables.zone_rates(name) if r.pk not in kept)
     if progress:
         progress(plan.rows)
     return plan
@@ -412,16 +427,22 @@ def _rates_match(plan: ImportPlan, tables: ShippingTables, pending: list[RatePla
         candidates = [r for r in tables.zone_rates(zone) if r.service_id == service_id]
         if len(rows) == 1 and len(candidates) == 1:
             rows[0].existing = candidates[0]
-            continue
-        by_name = {rate.name: rate for rate in candidates}
+        else:
+            by_name = {rate.name: rate for rate in candidates}
+            for rate in rows:
+                name = " ".join(rate.cells.get("rate", "").split()) or rate.service.name
+                rate.existing = by_name.pop(name, None)
         for rate in rows:
-            name = " ".join(rate.cells.get("rate", "").split()) or rate.service.name
-            rate.existing = by_name.pop(name, None)
+            if rate.existing is not None:
+                ids = tables.rate_categories.get(rate.existing.pk, ())
+                rate.existing_categories = frozenset(ids)
 
 
 def _rate_values(plan: ImportPlan, store: Store, tables: ShippingTables, rate: RatePlan) -> None:
     fallback = (
-        fmt.rate_cells(rate.existing, currency=tables.currency, paths=tables.paths)
+        fmt.rate_cells(
+            rate.existing, currency=tables.currency, categories=tables.rate_paths(rate.existing)
+        )
         if rate.existing is not None
         else fmt.EMPTY_RATE
     )
@@ -540,7 +561,7 @@ def _rates_write(plan: ImportPlan, store: Store, zones: dict[str, Zone]) -> None
         [r.existing for r in changed], RATE_WRITE_FIELDS, batch_size=UPDATE_BATCH
     )
     last_positions = dict(
-        Rate.objects.filter(zone__in=[zone.pk for zone in zones.values()])
+        Rate.objects.for_store(store)
         .values_list("zone")
         .annotate(last=Max("position"))
         .values_list("zone", "last")
