@@ -34,7 +34,11 @@ def _product_added(store: Store) -> bool:
 
 
 register_nav(NavItem("Catalog", "catalog:product-list", VIEW_CATALOG, order=40, icon="catalog"))
-register_search(SearchProvider("Products", VIEW_CATALOG, product_hits, order=40))
+register_search(
+    SearchProvider(
+        "Products", VIEW_CATALOG, product_hits, order=40, more_url_name="catalog:product-list"
+    )
+)
 register_setup_step(
     SetupStep(
         key="products",

@@ -1,13 +1,16 @@
 import zoneinfo
+from collections.abc import Callable
 from functools import cache
 
 from django import forms
 from django.core.validators import URLValidator
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest, HttpResponse
 from django.utils.functional import lazy
 
 from apps.core.exceptions import DomainError
 from apps.core.handles import STORE_HANDLE_MAX_LENGTH, store_handle
+from apps.core.htmx import redirect_with_error, redirect_with_message
 from apps.core.models import (
     ABANDONMENT_WINDOW_MAX,
     ABANDONMENT_WINDOW_MESSAGE,
@@ -162,27 +165,81 @@ class StoreCreateForm(StoreFieldsMixin, forms.ModelForm):
         to case, which the model's unique check does not."""
 
 
+def form_save(request: HttpRequest, form: forms.Form, save: Callable) -> HttpResponse | None:
+    """The end of a form's POST: when the form is valid, ``save(cleaned_data)`` writes through
+    a service and returns ``(url, message)``; a service's refusal lands on the form. The
+    redirect with the message, or None: render the form again, with every error."""
+    if not form.is_valid():
+        return None
+    try:
+        url, message = save(form.cleaned_data)
+    except DomainError as error:
+        form_error_apply(error, form)
+        return None
+    return redirect_with_message(request, url, message)
+
+
+def delete_and_return(request: HttpRequest, delete: Callable, url: str, message: str):
+    """The end of a delete's POST: ``delete()`` through a service, then back to ``url`` with
+    ``message``, or with the service's refusal as an error toast."""
+    try:
+        delete()
+    except DomainError as error:
+        return redirect_with_error(request, url, error)
+    return redirect_with_message(request, url, message)
+
+
 def form_error_apply(error: DomainError, form: forms.Form) -> None:
     """A service's refusal shown on the field it names (the form's top when it names none or
-    a field the form does not have)."""
-    field = error.field or None
-    form.add_error(field if field in form.fields else None, error.message)
+    a field the form does not have); each of a ``DomainErrors``' refusals, a message the form
+    shows already left out."""
+    for one in getattr(error, "errors", None) or [error]:
+        field = one.field if one.field in form.fields else None
+        shown = form.errors.get(field or "__all__", [])
+        if one.message not in shown:
+            form.add_error(field, one.message)
 
 
 class RuleForm(forms.Form):
-    """A form whose fields are checked by an area's pure input rules (``rules``: field →
-    function raising ``DomainError``), every field at once; the service checks them again
-    (and the rules between fields) when it writes."""
+    """A form whose fields are checked by an area's pure input rules, every problem of a save
+    at once: ``rules`` (field → function raising ``DomainError``) check each field, then
+    ``checks`` (``((field, …), function)``) the rules between fields, given the fields' checked
+    values, for every check whose fields are all fine. The service checks them all again when
+    it writes. A form whose rules need the store's currency reads ``self.currency``."""
 
     rules: dict = {}
+    checks: tuple = ()
+
+    def __init__(self, *args, currency: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def get_rules(self) -> dict:
+        return self.rules
+
+    def get_checks(self) -> tuple:
+        return self.checks
+
+    def _refused(self, error: DomainError, default: str | None) -> None:
+        for one in getattr(error, "errors", None) or [error]:
+            field = one.field if one.field in self.fields else default
+            self.add_error(field, one.message)
 
     def clean(self):
         cleaned = super().clean()
-        for name, rule in self.rules.items():
+        values = dict(cleaned)
+        for name, rule in self.get_rules().items():
             if name in self.errors or name not in cleaned:
                 continue
             try:
-                rule(cleaned[name])
+                values[name] = rule(cleaned[name])
             except DomainError as error:
                 self.add_error(name, error.message)
+        for names, check in self.get_checks():
+            if any(name in self.errors or name not in cleaned for name in names):
+                continue
+            try:
+                check(*(values[name] for name in names))
+            except DomainError as error:
+                self._refused(error, names[-1])
         return cleaned

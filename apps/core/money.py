@@ -6,6 +6,11 @@ portal's locale, rounding half up. An amount a file or a message writes as a bar
 export's cell, "at least the price (1500)") goes through ``money_plain``: the same decimals.
 Currencies come from Babel's CLDR data (those legal tender somewhere today), countries from
 django-countries.
+
+An amount a person types goes through ``apps.core.inputs.money``: the one rule of what a valid
+amount is (not negative, at most 9,999,999,999.99, at most two decimals, and no more decimals
+than the store's currency has: a yen amount is whole). The catalog, orders, shipping and
+payments call it from their forms, APIs and imports.
 """
 
 from __future__ import annotations

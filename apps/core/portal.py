@@ -68,6 +68,8 @@ class SearchProvider:
     perm: str  # a Perm of core or a permission an app registered
     search: SearchFunction
     order: int = 0
+    # the list page that searches the same words (``?q=``), linked when the group is capped
+    more_url_name: str = ""
 
     @property
     def key(self) -> str:

@@ -114,6 +114,30 @@ def note(value: Any, *, field: str = "body") -> str:
     return text
 
 
+def contact(data: dict, *, prefix: str = "customer") -> dict[str, str]:
+    """A customer's contact fields (``email``, ``phone``, ``first_name``, ``last_name``), at
+    least an email or a phone; errors name ``<prefix>.email``… The order ingest, the API and
+    the customer page's contact form all call this."""
+    cleaned = {
+        "email": email(data.get("email"), field=f"{prefix}.email"),
+        "phone": phone(data.get("phone"), field=f"{prefix}.phone"),
+        "first_name": line(
+            data.get("first_name"), field=f"{prefix}.first_name", label="first name",
+            limit_key="first_name",
+        ),
+        "last_name": line(
+            data.get("last_name"), field=f"{prefix}.last_name", label="last name",
+            limit_key="last_name",
+        ),
+    }  # fmt: skip
+    if not cleaned["email"] and not cleaned["phone"]:
+        raise DomainError(
+            "Give the customer's email or phone, so the order can be matched to them.",
+            field=f"{prefix}.email",
+        )
+    return cleaned
+
+
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
 ADDRESS_LABELS = {
     "name": "name",

@@ -50,6 +50,12 @@ class Customer(StoreOwnedModel):
         return self.full_name or self.email or self.phone or f"Customer {self.pk}"
 
     @property
+    def since(self):
+        """When the person became a customer: their first order, else when the record was
+        made (a customer imported with old orders is a customer since the first of them)."""
+        return self.first_order_at or self.created_at
+
+    @property
     def average_order_value(self) -> Decimal | None:
         if not self.order_count:
             return None
@@ -97,3 +103,29 @@ class CustomerNote(StoreOwnedModel):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class AliasKind(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+
+
+class CustomerAlias(StoreOwnedModel):
+    """Another email or phone of the customer, kept from a merged duplicate: a new order with
+    it is matched to this customer (``customer_match``) instead of splitting them again."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField(max_length=5, choices=AliasKind.choices)
+    value = models.CharField(max_length=inputs.MAX_EMAIL_LENGTH)  # cleaned like the customer's
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "kind", "value"], name="customer_alias_unique_store_value"
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "kind"], name="customer_alias_customer")]
+
+    def __str__(self) -> str:
+        return self.value

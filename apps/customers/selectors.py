@@ -6,7 +6,13 @@ from django.db.models import QuerySet
 
 from apps.core.models import Store
 from apps.core.selectors import object_get
-from apps.customers.models import Customer, CustomerAddress, CustomerNote
+from apps.customers.models import (
+    AliasKind,
+    Customer,
+    CustomerAddress,
+    CustomerAlias,
+    CustomerNote,
+)
 
 
 def customer_get(*, store: Store, customer_id: int) -> Customer:
@@ -16,15 +22,28 @@ def customer_get(*, store: Store, customer_id: int) -> Customer:
 
 
 def customer_match(*, store: Store, email: str, phone: str) -> Customer | None:
-    """The store's customer with this (cleaned) email, else with this phone, else None."""
+    """The store's customer with this (cleaned) email, else with this phone, else None; an
+    email or phone kept from a merged duplicate (``CustomerAlias``) counts as the customer's."""
     customers = Customer.objects.for_store(store)
-    if email:
-        found = customers.filter(email=email).first()
+    for kind, value in ((AliasKind.EMAIL, email), (AliasKind.PHONE, phone)):
+        if not value:
+            continue
+        found = customers.filter(**{kind: value}).order_by("id").first()
         if found is not None:
             return found
-    if phone:
-        return customers.filter(phone=phone).order_by("id").first()
+        alias = (
+            CustomerAlias.objects.for_store(store)
+            .filter(kind=kind, value=value)
+            .select_related("customer")
+            .first()
+        )
+        if alias is not None:
+            return alias.customer
     return None
+
+
+def customer_aliases(*, store: Store, customer: Customer) -> QuerySet[CustomerAlias]:
+    return CustomerAlias.objects.for_store(store).filter(customer=customer)
 
 
 def customer_addresses(*, store: Store, customer: Customer) -> QuerySet[CustomerAddress]:

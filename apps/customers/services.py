@@ -33,30 +33,8 @@ def _full_name(first: str, last: str) -> str:
     return " ".join(part for part in (first, last) if part)
 
 
-def customer_clean(data: Mapping[str, Any], *, prefix: str = "customer") -> dict[str, str]:
-    """A customer's contact fields checked by ``inputs`` (errors name ``customer.email``…)."""
-    cleaned = {
-        "email": inputs.email(data.get("email"), field=f"{prefix}.email"),
-        "phone": inputs.phone(data.get("phone"), field=f"{prefix}.phone"),
-        "first_name": inputs.line(
-            data.get("first_name"), field=f"{prefix}.first_name", label="first name",
-            limit_key="first_name",
-        ),
-        "last_name": inputs.line(
-            data.get("last_name"), field=f"{prefix}.last_name", label="last name",
-            limit_key="last_name",
-        ),
-    }  # fmt: skip
-    if not cleaned["email"] and not cleaned["phone"]:
-        raise DomainError(
-            "Give the customer's email or phone, so the order can be matched to them.",
-            field=f"{prefix}.email",
-        )
-    return cleaned
-
-
 def customer_for_order(*, store: Store, actor, data: Mapping[str, str]) -> Customer:
-    """The customer an order belongs to (``data`` cleaned by ``customer_clean``): the store's
+    """The customer an order belongs to (``data`` cleaned by ``inputs.contact``): the store's
     customer with that email, else with that phone, else a new one. Missing contact details
     and names are filled in from the order; existing ones are never overwritten."""
     customer = customer_match(store=store, email=data["email"], phone=data["phone"])
@@ -87,7 +65,12 @@ def customer_for_order(*, store: Store, actor, data: Mapping[str, str]) -> Custo
     changed = []
     for name in ("email", "phone", "first_name", "last_name"):
         if data[name] and not getattr(customer, name):
-            if name == "email" and customer_match(store=store, email=data["email"], phone=""):
+            owner = (
+                customer_match(store=store, email=data["email"], phone="")
+                if name == "email"
+                else None
+            )
+            if owner is not None and owner.pk != customer.pk:
                 continue  # another customer has that email: support can merge the two
             setattr(customer, name, data[name])
             changed.append(name)
@@ -125,13 +108,9 @@ def customer_update(*, store: Store, actor, customer: Customer, **fields: Any) -
         "first_name": fields.get("first_name", customer.first_name),
         "last_name": fields.get("last_name", customer.last_name),
     }
-    cleaned = customer_clean(data, prefix="customer")
-    if cleaned["email"] and (
-        Customer.objects.for_store(store)
-        .filter(email=cleaned["email"])
-        .exclude(pk=customer.pk)
-        .exists()
-    ):
+    cleaned = inputs.contact(data, prefix="customer")
+    owner = customer_match(store=store, email=cleaned["email"], phone="")
+    if cleaned["email"] and owner is not None and owner.pk != customer.pk:
         raise DomainError(
             "Another customer has this email; merge the two instead.", field="customer.email"
         )

@@ -1,24 +1,39 @@
-"""The order and customer pages' forms: validation of the shape only; the rules (what status
-may follow, how much may be refunded) are the services' and come back as ``DomainError``
-placed on the field they name (``apply_domain_error``)."""
+"""The order and customer pages' forms: they only carry what was typed. Every check is the
+rules' (``apps.core.inputs``, ``apps.customers.inputs``, ``apps.orders.rules``), run by the
+services the API calls too, so a value gets the same verdict and message on a page as in the
+API; a refusal comes back as ``DomainError`` placed on the field it names
+(``apply_domain_error``). ``maxlength`` on an input is only the browser's hint."""
 
 from __future__ import annotations
 
 from django import forms
 
 from apps.core.exceptions import DomainError
+from apps.customers.inputs import MAX_EMAIL_LENGTH, MAX_PHONE_LENGTH
 from apps.customers.inputs import TEXT_LIMITS as CUSTOMER_LIMITS
 from apps.orders import rules
 from apps.orders.inputs import TEXT_LIMITS
 from apps.orders.models import Order
 
 
+def text_field(label: str, *, limit: int | None = None, **kwargs) -> forms.CharField:
+    """A text input the rules check (never required here: the rule says what is missing)."""
+    widget = kwargs.pop("widget", forms.TextInput())
+    if limit:
+        widget.attrs.setdefault("maxlength", str(limit))
+    return forms.CharField(label=label, required=False, widget=widget, **kwargs)
+
+
+def number_field(label: str) -> forms.CharField:
+    """An amount or count as typed ("1,5" stays "1,5"); ``apps.core.inputs`` reads it."""
+    return forms.CharField(label=label, required=False, strip=True)
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label="New status", choices=[])
-    tracking_number = forms.CharField(
-        label="Tracking number",
-        required=False,
-        max_length=rules.MAX_TRACKING_LENGTH,
+    tracking_number = text_field(
+        "Tracking number",
+        limit=rules.MAX_TRACKING_LENGTH,
         help_text="Needed to ship; the customer's tracking link is made from it.",
     )
 
@@ -33,15 +48,13 @@ class StatusForm(forms.Form):
 
 
 class TrackingForm(forms.Form):
-    tracking_number = forms.CharField(
-        label="New tracking number", max_length=rules.MAX_TRACKING_LENGTH
-    )
+    tracking_number = text_field("New tracking number", limit=rules.MAX_TRACKING_LENGTH)
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(
-        label="Internal note",
-        max_length=CUSTOMER_LIMITS["note"],
+    body = text_field(
+        "Internal note",
+        limit=CUSTOMER_LIMITS["note"],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Only staff see notes.",
     )
@@ -50,10 +63,8 @@ class NoteForm(forms.Form):
 class RefundForm(forms.Form):
     """Per line: the amount refunded and the items returned; plus shipping and a reason."""
 
-    shipping_amount = forms.DecimalField(
-        label="Shipping refund", required=False, min_value=0, max_digits=14, decimal_places=2
-    )
-    reason = forms.CharField(label="Reason", required=False, max_length=TEXT_LIMITS["reason"])
+    shipping_amount = number_field("Shipping refund")
+    reason = text_field("Reason", limit=TEXT_LIMITS["reason"])
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,16 +73,8 @@ class RefundForm(forms.Form):
         for line in order.lines.all():
             amount = f"line_{line.pk}_amount"
             quantity = f"line_{line.pk}_quantity"
-            self.fields[amount] = forms.DecimalField(
-                label=f"Refund for {line.sku}",
-                required=False,
-                min_value=0,
-                max_digits=14,
-                decimal_places=2,
-            )
-            self.fields[quantity] = forms.IntegerField(
-                label=f"Returned items of {line.sku}", required=False, min_value=0
-            )
+            self.fields[amount] = number_field(f"Refund for {line.sku}")
+            self.fields[quantity] = number_field(f"Returned items of {line.sku}")
             self.line_fields.append((line, self[amount], self[quantity]))
 
     def line_rows(self) -> list[dict]:
@@ -97,18 +100,18 @@ class RefundForm(forms.Form):
 class ContactForm(forms.Form):
     """A customer's contact details; ``apps.customers.inputs`` checks them in the service."""
 
-    first_name = forms.CharField(
-        label="First name", required=False, max_length=CUSTOMER_LIMITS["first_name"]
-    )
-    last_name = forms.CharField(
-        label="Last name", required=False, max_length=CUSTOMER_LIMITS["last_name"]
-    )
-    email = forms.CharField(label="Email", required=False, max_length=254)
-    phone = forms.CharField(
-        label="Phone", required=False, max_length=32, help_text="e.g. +49 30 1234567"
+    first_name = text_field("First name", limit=CUSTOMER_LIMITS["first_name"])
+    last_name = text_field("Last name", limit=CUSTOMER_LIMITS["last_name"])
+    email = text_field("Email", widget=forms.EmailInput(attrs={"maxlength": MAX_EMAIL_LENGTH}))
+    phone = text_field(
+        "Phone",
+        widget=forms.TextInput(attrs={"maxlength": MAX_PHONE_LENGTH * 2, "inputmode": "tel"}),
+        help_text="e.g. +49 30 1234567",
     )
 
-    FIELD_NAMES = {"customer.email": "email", "customer.phone": "phone"}
+    FIELD_NAMES = {
+        f"customer.{name}": name for name in ("email", "phone", "first_name", "last_name")
+    }
 
 
 def apply_domain_error(form: forms.Form, error: DomainError, field: str | None = None) -> None:

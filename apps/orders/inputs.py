@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.utils.dateparse import parse_datetime
 
 from apps.catalog import inputs as catalog_inputs
+from apps.core import inputs as core_inputs
 from apps.core.exceptions import DomainError
 from apps.core.money import is_currency
 from apps.customers import inputs as customer_inputs
@@ -72,7 +74,7 @@ def amount(value: Any, *, field: str, label: str, currency: str, required: bool 
     """An amount as a normalised decimal string (``"19.90"``); the currency's decimals."""
     if isinstance(value, dict | list):
         raise DomainError(f'Send the {label} as a decimal string, e.g. "19.90".', field=field)
-    number = catalog_inputs.money(
+    number = core_inputs.money(
         value, field=field, label=label, required=required, currency=currency
     )
     return f"{(number or Decimal('0')).quantize(Decimal('0.01'))}"
@@ -81,7 +83,7 @@ def amount(value: Any, *, field: str, label: str, currency: str, required: bool 
 def quantity(value: Any, *, field: str) -> int:
     if isinstance(value, bool | dict | list):
         raise DomainError("The quantity must be a whole number like 2.", field=field)
-    number = catalog_inputs.count(value, field=field, label="quantity", minimum=None)
+    number = core_inputs.count(value, field=field, label="quantity", minimum=None)
     if number < 1:
         raise DomainError("The quantity must be at least 1.", field=field)
     if number > MAX_QUANTITY:
@@ -115,6 +117,21 @@ def placed_at(value: Any, *, field: str = "placed_at") -> datetime.datetime | No
     return parsed.astimezone(datetime.UTC)
 
 
+def web_address(value: Any, *, field: str, label: str, limit_key: str) -> str:
+    """An http(s) address with a host, or empty: never ``javascript:``, ``data:`` or a relative
+    address (the pages link and load it)."""
+    address = text(value, field=field, label=label, limit_key=limit_key)
+    if not address:
+        return ""
+    parts = urlsplit(address)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise DomainError(
+            f"The {label} must be an http(s) address, e.g. https://cdn.example.com/mug.jpg.",
+            field=field,
+        )
+    return address
+
+
 def _object(value: Any, *, field: str, keys: set[str], required: bool = False) -> dict:
     if value is None:
         if required:
@@ -130,6 +147,13 @@ def _object(value: Any, *, field: str, keys: set[str], required: bool = False) -
 
 def _line(value: Any, *, index: int, currency: str) -> dict:
     field = f"lines[{index}]"
+    if not isinstance(value, Mapping):
+        what = "empty" if value is None else "not an object"
+        raise DomainError(
+            f"Line {index + 1} is {what}; send each line as an object with sku, quantity and "
+            'unit_price, e.g. {"sku": "MUG-1", "quantity": 1, "unit_price": "12.50"}.',
+            field=field,
+        )
     data = _object(value, field=field, keys=LINE_KEYS, required=True)
     try:
         sku = catalog_inputs.sku(data.get("sku"), field=f"{field}.sku")
@@ -145,8 +169,10 @@ def _line(value: Any, *, index: int, currency: str) -> dict:
         **{
             key: text(data.get(key), field=f"{field}.{key}", label=key.replace("_", " "),
                       limit_key=key)
-            for key in ("product_name", "variant_title", "image_url")
+            for key in ("product_name", "variant_title")
         },
+        "image_url": web_address(data.get("image_url"), field=f"{field}.image_url",
+                                 label="image address", limit_key="image_url"),
     }  # fmt: skip
 
 
@@ -163,6 +189,12 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
         raise DomainError(
             f"“{currency[:10]}” is not an ISO 4217 currency code, e.g. EUR.", field="currency"
         )
+    if currency != store_currency:
+        raise DomainError(
+            f"This store sells in {store_currency}, not {currency}: send the order in "
+            f"{store_currency} or leave the currency out.",
+            field="currency",
+        )
     status = str(data.get("status") or "paid").strip().lower()
     if status not in INITIAL_STATUSES:
         raise DomainError(
@@ -171,7 +203,13 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
         )
     customer = _object(data.get("customer"), field="customer", keys=CUSTOMER_KEYS, required=True)
     lines = data.get("lines")
-    if not isinstance(lines, list) or not lines:
+    if lines is not None and not isinstance(lines, list):
+        raise DomainError(
+            "Send the lines as a list of objects, e.g. "
+            '[{"sku": "MUG-1", "quantity": 1, "unit_price": "12.50"}], even for one line.',
+            field="lines",
+        )
+    if not lines:
         raise DomainError("An order needs at least one line.", field="lines")
     if len(lines) > MAX_LINES:
         raise DomainError(f"An order holds at most {MAX_LINES} lines.", field="lines")
@@ -189,7 +227,7 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
         "status": status,
         "placed_at": placed.isoformat() if placed else None,
         "currency": currency,
-        "customer": _customer(customer),
+        "customer": customer_inputs.contact(customer, prefix="customer"),
         "shipping_address": customer_inputs.address(
             data.get("shipping_address"), field="shipping_address"
         ),
@@ -232,28 +270,6 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
             field="discount_total",
         )
     return cleaned
-
-
-def _customer(data: dict) -> dict:
-    email = customer_inputs.email(data.get("email"), field="customer.email")
-    phone = customer_inputs.phone(data.get("phone"), field="customer.phone")
-    if not email and not phone:
-        raise DomainError(
-            "Give the customer's email or phone, so the order can be matched to them.",
-            field="customer.email",
-        )
-    return {
-        "email": email,
-        "phone": phone,
-        "first_name": customer_inputs.line(
-            data.get("first_name"), field="customer.first_name", label="first name",
-            limit_key="first_name",
-        ),
-        "last_name": customer_inputs.line(
-            data.get("last_name"), field="customer.last_name", label="last name",
-            limit_key="last_name",
-        ),
-    }  # fmt: skip
 
 
 def _tracking_template(value: Any) -> str:

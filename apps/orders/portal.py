@@ -26,10 +26,17 @@ register_nav(NavItem("Orders", "orders:order-list", VIEW_ORDERS, order=20, icon=
 register_nav(
     NavItem("Customers", "customers:customer-list", VIEW_CUSTOMERS, order=30, icon="customers")
 )
-register_search(SearchProvider("Orders", VIEW_ORDERS, order_hits, order=20))
+register_search(
+    SearchProvider("Orders", VIEW_ORDERS, order_hits, order=20, more_url_name="orders:order-list")
+)
 register_api_urls("apps.orders.api_urls", order=20)
 register_use("api", "orders", order=20)
-register_search(SearchProvider("Customers", VIEW_CUSTOMERS, customer_hits, order=30))
+register_search(
+    SearchProvider(
+        "Customers", VIEW_CUSTOMERS, customer_hits, order=30,
+        more_url_name="customers:customer-list",
+    )
+)  # fmt: skip
 register_demo_seeder(DemoSeeder("orders", demo.seed, order=60))
 register_demo_seeder(DemoSeeder("orders-bulk", demo_bulk.seed, order=61))
 register_role_description(Role.OWNER, "orders and customers", order=20)
@@ -51,10 +58,13 @@ register_target(
     "customers.customer",
     url_name="customers:customer-detail",
     id_kwarg="customer_id",
-    field_labels={"merged": "Merged customer"},
+    field_labels={"merged": "Merged customer", "aliases": "Also known by"},
 )
 register_target(
-    "orders.orderexportjob", url_name="orders:export-detail", id_kwarg="order_export_id"
+    "orders.orderexportjob",
+    url_name="orders:export-detail",
+    id_kwarg="order_export_id",
+    field_labels={"filter": "Filter"},
 )
 register_action("order.created", "received the order “{target}”", label="Order received")
 for status, label in rules.STATUS_LABELS.items():

@@ -29,6 +29,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from apps.core.exceptions import DomainError
+from apps.core.money import money_format
 
 ZERO = Decimal("0")
 
@@ -65,6 +66,8 @@ ACTION_LABELS = {
     "cancelled": "Cancel order",
 }
 TRACKING_PLACEHOLDER = "{tracking_number}"
+# the statuses an order has a tracking number in: shipping sets it, later ones may correct it
+TRACKED_STATUSES = ("shipped", "delivered", "returned")
 MAX_TRACKING_LENGTH = 100
 
 
@@ -90,7 +93,8 @@ def tracking_number(value: object, *, field: str = "tracking_number") -> str:
 
 def transition_check(*, current: str, target: str, tracking: str = "") -> None:
     """Raise ``DomainError`` (field ``status`` or ``tracking_number``) unless ``current`` may
-    move to ``target``; shipping needs a tracking number."""
+    move to ``target``; shipping needs a tracking number, and a tracking number goes only with
+    a status that has one (``TRACKED_STATUSES``: delivered or returned may correct it)."""
     if target not in STATUS_LABELS:
         raise DomainError(
             f"“{str(target)[:30]}” is not an order status; use {_names(SETTABLE)}.", field="status"
@@ -110,6 +114,12 @@ def transition_check(*, current: str, target: str, tracking: str = "") -> None:
         )
     if target == "shipped" and not tracking:
         raise DomainError("Enter the tracking number to ship the order.", field="tracking_number")
+    if tracking and target not in TRACKED_STATUSES:
+        raise DomainError(
+            f"A {STATUS_LABELS[target].lower()} order has no tracking number; send one only "
+            f"with {_names(TRACKED_STATUSES)}.",
+            field="tracking_number",
+        )
 
 
 def tracking_url(template: str, number: str) -> str:
@@ -145,6 +155,7 @@ class OrderMoney:
     refunded: Decimal
     shipping_price: Decimal
     shipping_refunded: Decimal
+    currency: str = ""  # the messages write amounts in it ("€25.00"); bare without
 
 
 @dataclass(frozen=True)
@@ -168,6 +179,10 @@ def refund_check(
     ``lines[<index>].amount`` / ``lines[<index>].quantity`` / ``shipping_amount`` / ``amount``
     (the index is the request's position)."""
     by_id = {line.line_id: line for line in lines}
+
+    def shown(value: Decimal) -> str:
+        return money_format(value, order.currency) if order.currency else str(value)
+
     if order.status in ("placed", "cancelled") and order.paid <= ZERO:
         raise DomainError("Nothing was paid for this order, so nothing can be refunded.",
                           field="amount")  # fmt: skip
@@ -191,8 +206,8 @@ def refund_check(
         left = line.total - line.refunded
         if request.amount > left:
             raise DomainError(
-                f"At most {left} can be refunded on {line.label} (its total {line.total}, "
-                f"{line.refunded} refunded before).",
+                f"At most {shown(left)} can be refunded on {line.label} (its total "
+                f"{shown(line.total)}, {shown(line.refunded)} refunded before).",
                 field=f"lines[{index}].amount",
                 code="refund_too_large",
             )
@@ -210,7 +225,7 @@ def refund_check(
     shipping_left = order.shipping_price - order.shipping_refunded
     if shipping_amount > shipping_left:
         raise DomainError(
-            f"At most {shipping_left} of the shipping can be refunded.",
+            f"At most {shown(shipping_left)} of the shipping can be refunded.",
             field="shipping_amount",
             code="refund_too_large",
         )
@@ -220,7 +235,8 @@ def refund_check(
     left = order.paid - order.refunded
     if total > left:
         raise DomainError(
-            f"The refund of {total} is more than what is left of the payment ({left}).",
+            f"The refund of {shown(total)} is more than what is left of the payment "
+            f"({shown(left)}).",
             field="amount",
             code="refund_too_large",
         )

@@ -71,6 +71,15 @@ class PaymentAnswer:
     methods: tuple[PaymentOption, ...]
     excluded: tuple[PaymentExclusion, ...]
 
+    @property
+    def shopper_exclusions(self) -> tuple[PaymentExclusion, ...]:
+        """What a shopper is told was left out: not the methods the owner turned off."""
+        return tuple(e for e in self.excluded if not e.is_turned_off)
+
+    @property
+    def turned_off(self) -> tuple[PaymentExclusion, ...]:
+        return tuple(e for e in self.excluded if e.is_turned_off)
+
 
 def method_fee(method: MethodSpec, total: Decimal, currency: str) -> Decimal:
     fee = method.fee_fixed + total * method.fee_percent / HUNDRED

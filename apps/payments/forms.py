@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 
 from apps.core.forms import RuleForm
+from apps.core.inputs import money as money_input
 from apps.payments import inputs
 from apps.payments.models import MethodKind
 from apps.shipping import inputs as shipping_inputs
@@ -12,8 +15,12 @@ from apps.shipping import inputs as shipping_inputs
 DECIMAL = forms.TextInput(attrs={"inputmode": "decimal"})
 
 
-def _amount(label: str, field: str):
-    return lambda value: shipping_inputs.amount(value, field=field, label=label)
+AMOUNTS = {
+    "fee_fixed": "fixed fee",
+    "fee_cap": "fee cap",
+    "min_total": "minimum order total",
+    "max_total": "maximum order total",
+}
 
 
 class PaymentMethodForm(RuleForm):
@@ -73,13 +80,27 @@ class PaymentMethodForm(RuleForm):
     )  # fmt: skip
     rules = {
         "code": shipping_inputs.code,
-        "fee_fixed": _amount("fixed fee", "fee_fixed"),
         "fee_percent": inputs.percent,
-        "fee_cap": _amount("fee cap", "fee_cap"),
-        "min_total": _amount("minimum order total", "min_total"),
-        "max_total": _amount("maximum order total", "max_total"),
         "countries": shipping_inputs.country_list,
+        "instructions": inputs.instructions,
     }
+    checks = ((("kind", "gateway"), inputs.gateway),)
+
+    def get_rules(self) -> dict:
+        """The amounts in the store's currency (``self.currency``)."""
+        amounts = {
+            field: partial(
+                money_input, field=field, label=label, required=False, currency=self.currency
+            )
+            for field, label in AMOUNTS.items()
+        }
+        return {**self.rules, **amounts}
+
+    def get_checks(self) -> tuple:
+        totals = partial(
+            shipping_inputs.limits, field="max_total", label="order total", currency=self.currency
+        )
+        return (*self.checks, (("min_total", "max_total"), totals))
 
     def __init__(self, *args, service_choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from apps.audit.registry import register_action, register_target
 from apps.core.models import Store
+from apps.core.money import country_choices
 from apps.core.portal import (
     DemoSeeder,
     NavItem,
@@ -56,7 +57,7 @@ register_target(
         "shipping_service_codes": "Shipping services",
         "gateway_secret": "Gateway credentials",
     },
-    value_labels={"kind": dict(MethodKind.choices)},
+    value_labels={"kind": dict(MethodKind.choices), "countries": dict(country_choices())},
     money_fields=frozenset({"fee_fixed", "fee_cap", "min_total", "max_total"}),
     hidden_fields=frozenset({"sort_order"}),
 )

@@ -4,12 +4,14 @@ as "changed"), and the store's cached config forgotten."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from apps.audit.services import audit_record, changes_between
-from apps.core.exceptions import DomainError, NotFound
+from apps.core.exceptions import DomainError, ErrorCollector, NotFound
+from apps.core.inputs import money as money_input
 from apps.core.models import Store
 from apps.payments import inputs
 from apps.payments.models import MethodKind, PaymentMethod
@@ -65,48 +67,58 @@ def _values(
     sort_order=0,
     test_mode=False,
 ) -> dict:
+    found = ErrorCollector()
     if kind not in MethodKind.values:
-        raise DomainError("Pick the kind of payment method.", field="kind")
+        found.add("Pick the kind of payment method.", field="kind")
     name = " ".join(str(display_name or "").split())
     if not name:
-        raise DomainError("Enter the name shoppers see, e.g. Credit card.", field="display_name")
-    if len(name) > 80:
-        raise DomainError("The name is longer than 80 characters.", field="display_name")
-    gateway = " ".join(str(gateway or "").split())
-    if kind == MethodKind.CARD and not gateway:
-        raise DomainError("Name the card gateway, e.g. Stripe.", field="gateway")
-    if len(gateway) > 60:
-        raise DomainError("The gateway name is longer than 60 characters.", field="gateway")
+        found.add("Enter the name shoppers see, e.g. Credit card.", field="display_name")
+    elif len(name) > 80:
+        found.add("The name is longer than 80 characters.", field="display_name")
     known = set(service_list(store=store).values_list("code", flat=True))
     codes = sorted({str(c).strip().lower() for c in shipping_service_codes if str(c).strip()})
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise DomainError(
+        found.add(
             f"There is no shipping service with the code {unknown[0]}.",
             field="shipping_service_codes",
         )
-    amount = shipping_inputs.amount
+    amount = partial(found.run, money_input, required=False, currency=store.currency)
     values = {
         "kind": kind,
-        "code": shipping_inputs.code(code),
+        "code": found.run(shipping_inputs.code, code),
         "display_name": name,
-        "gateway": gateway,
-        "instructions": inputs.instructions(instructions),
+        "gateway": found.run(inputs.gateway, kind, gateway),
+        "instructions": found.run(inputs.instructions, instructions),
         "is_enabled": bool(is_enabled),
         "fee_fixed": amount(fee_fixed, field="fee_fixed", label="fixed fee") or Decimal("0.00"),
-        "fee_percent": inputs.percent(fee_percent),
+        "fee_percent": found.run(inputs.percent, fee_percent),
         "fee_cap": amount(fee_cap, field="fee_cap", label="fee cap"),
         "min_total": amount(min_total, field="min_total", label="minimum order total"),
         "max_total": amount(max_total, field="max_total", label="maximum order total"),
-        "countries": shipping_inputs.country_list(countries),
+        "countries": found.run(shipping_inputs.country_list, countries),
         "shipping_service_codes": codes,
-        "sort_order": int(sort_order or 0),
+        "sort_order": found.run(_sort_order, sort_order),
         "test_mode": bool(test_mode),
     }
-    shipping_inputs.limits(
-        values["min_total"], values["max_total"], field="max_total", label="order total"
-    )
+    if not found.failed("min_total", "max_total"):
+        found.run(
+            shipping_inputs.limits,
+            values["min_total"],
+            values["max_total"],
+            field="max_total",
+            label="order total",
+            currency=store.currency,
+        )
+    found.raise_any()
     return values
+
+
+def _sort_order(value) -> int:
+    try:
+        return max(0, int(str(value or 0).strip()))
+    except ValueError:
+        raise DomainError("The sort order is a whole number, e.g. 0.", field="sort_order") from None
 
 
 def _save(method: PaymentMethod) -> None:

@@ -3,7 +3,7 @@ from a Berlin postal area to the rest of the world, and rates of every kind."""
 
 from __future__ import annotations
 
-from apps.catalog.models import Category
+from apps.catalog.selectors import category_list
 from apps.core.demo import DemoContext
 from apps.shipping import services
 
@@ -45,7 +45,7 @@ def seed(context: DemoContext) -> None:
                 store=store, actor=owner, carrier=carrier, name=name, code=code,
                 days_min=low, days_max=high, tracking_url_template=tracking,
             )  # fmt: skip
-    home = Category.objects.for_store(store).filter(name="Home").first()
+    home = category_list(store=store).filter(name="Home").first()
 
     def zone(name, **values):
         return services.zone_create(store=store, actor=owner, name=name, **values)

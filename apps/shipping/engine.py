@@ -242,6 +242,9 @@ class ShippingOption:
 class Exclusion:
     name: str
     reason: str
+    # its service is turned off: the owner's choice, not a reason a shopper is shown (the
+    # storefront API leaves these out; the simulator shows them to the owner)
+    is_turned_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,15 @@ class ShippingQuote:
     @property
     def weight_text(self) -> str:
         return kg_text(self.weight_kg)
+
+    @property
+    def shopper_exclusions(self) -> tuple[Exclusion, ...]:
+        """What a shopper is told was left out: not the rates of turned-off services."""
+        return tuple(e for e in self.excluded if not e.is_turned_off)
+
+    @property
+    def turned_off(self) -> tuple[Exclusion, ...]:
+        return tuple(e for e in self.excluded if e.is_turned_off)
 
 
 # --- the rules --------------------------------------------------------------------------------
@@ -306,6 +318,24 @@ def band_gaps(bands: Sequence[Band]) -> list[tuple[Decimal, Decimal]]:
     return gaps
 
 
+def bands_summary(bands: Sequence[Band], kind: str, currency: str, *, between: str = "; ") -> str:
+    """The bands in words: ``0–2 kg: €4.90; 2–5 kg: €6.90; 10 kg and more: €12.90`` (weight)
+    or ``€0.00–€20.00: €6.90; €20.00 and more: €0.00`` (subtotal)."""
+
+    def bound(value: Decimal) -> str:
+        return f"{value.normalize():f}" if kind == WEIGHT else _money(value, currency)
+
+    unit = " kg" if kind == WEIGHT else ""
+    parts = []
+    for band in sorted(bands, key=lambda band: band.lower):
+        if band.upper is None:
+            where = f"{bound(band.lower)}{unit} and more"
+        else:
+            where = f"{bound(band.lower)}–{bound(band.upper)}{unit}"
+        parts.append(f"{where}: {_money(band.price, currency)}")
+    return between.join(parts)
+
+
 def add_business_days(day: datetime.date, count: int) -> datetime.date:
     """``count`` working days (Monday to Friday) after ``day``."""
     while count > 0:
@@ -324,9 +354,7 @@ def _money(value: Decimal, currency: str) -> str:
 
 
 def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
-    """Why ``rate`` cannot ship ``cart``, or None."""
-    if not rate.service.is_active:
-        return f"its service {rate.service.label} is turned off"
+    """Why ``rate`` cannot ship ``cart``, or None (a turned-off service aside)."""
     for line in cart.lines:
         tagged = sorted(line.tags & rate.excluded_tags)
         if tagged:
@@ -351,14 +379,24 @@ def _exclusion_reason(rate: RateSpec, cart: Cart, currency: str) -> str | None:
         )
     if rate.kind == WEIGHT and band_for(rate.bands, weight) is None:
         return f"no weight band covers a cart of {kg_text(weight)}"
-    if rate.kind == SUBTOTAL and band_for(rate.bands, subtotal) is None:
+    if (
+        rate.kind == SUBTOTAL
+        and band_for(rate.bands, subtotal) is None
+        and not is_free_by_threshold(rate, cart)
+    ):
         return f"no subtotal band covers {_money(subtotal, currency)}"
     return None
 
 
+def is_free_by_threshold(rate: RateSpec, cart: Cart) -> bool:
+    """The subtotal reached the rate's free-shipping threshold: free, whatever its bands say
+    (a threshold past the last subtotal band still gives free shipping above it)."""
+    return rate.free_over is not None and cart.subtotal >= rate.free_over
+
+
 def rate_price(rate: RateSpec, cart: Cart, currency: str) -> tuple[Decimal, bool]:
     """The rate's price for ``cart`` (which it can ship) and whether it is free."""
-    if rate.free_over is not None and cart.subtotal >= rate.free_over:
+    if is_free_by_threshold(rate, cart):
         return money_rounded(ZERO, currency), True
     if rate.kind == WEIGHT:
         base = band_for(rate.bands, cart.weight_kg).price  # type: ignore[union-attr]
@@ -397,6 +435,10 @@ def shipping_quote(
     options: list[ShippingOption] = []
     excluded: list[Exclusion] = []
     for rate in zone.rates:
+        if not rate.service.is_active:
+            reason = f"{rate.name}: its service {rate.service.label} is turned off"
+            excluded.append(Exclusion(rate.name, reason, is_turned_off=True))
+            continue
         reason = _exclusion_reason(rate, cart, currency)
         if reason is not None:
             excluded.append(Exclusion(rate.name, f"{rate.name}: {reason}"))
@@ -431,12 +473,92 @@ def shipping_quote(
     )
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Which countries the store ships to. ``shipped``: the countries a zone covers whole
+    (countries only: no regions, no postal codes to include; exclusions are carve-outs) with
+    a rate on a turned-on service; None when a rest-of-world zone with such a rate takes every
+    country no other zone holds. ``partial``: countries only region or postal-code zones cover."""
+
+    shipped: frozenset[str] | None
+    partial: frozenset[str] = frozenset()
+
+
+def _offers_something(zone: ZoneSpec) -> bool:
+    return any(rate.service.is_active for rate in zone.rates)
+
+
+def coverage_of(config: ShippingConfig) -> Coverage:
+    offering = [zone for zone in config.zones if _offers_something(zone)]
+    if any(zone.level == WORLD for zone in offering):
+        return Coverage(shipped=None)
+    whole = frozenset(code for zone in offering if zone.level == COUNTRY for code in zone.countries)
+    part = frozenset(code for zone in offering if zone.level < COUNTRY for code in zone.countries)
+    return Coverage(shipped=whole, partial=part - whole)
+
+
 def countries_shipped(config: ShippingConfig) -> frozenset[str] | None:
-    """The countries some zone with a rate ships to; None when a rest-of-world zone with a
-    rate covers every country."""
-    if any(zone.rates for zone in config.world):
-        return None
-    return frozenset(code for zone in config.zones if zone.rates for code in zone.countries)
+    """The countries shipped to whole (``coverage_of``); None: every country."""
+    return coverage_of(config).shipped
+
+
+# --- zones that can never apply -----------------------------------------------------------------
+def rule_within(rule: PostalRule, outer: PostalRule) -> bool:
+    """Whether every postal code ``rule`` matches, ``outer`` matches too."""
+    if rule.kind == "exact":
+        return outer.matches(rule.value)
+    if rule.kind == "prefix":
+        return outer.kind == "prefix" and rule.value.startswith(outer.value)
+    low, high = (f"{n:0{rule.width}d}" for n in (rule.low, rule.high))
+    if outer.kind == "range":
+        return outer.width == rule.width and outer.low <= rule.low and rule.high <= outer.high
+    if outer.kind == "prefix":  # fixed-width digits: the codes between low and high share it
+        return low.startswith(outer.value) and high.startswith(outer.value)
+    return low == high == outer.value
+
+
+def _takes_all_of(earlier: ZoneSpec, country: str, region: str | None, rule) -> bool:
+    """Whether ``earlier`` holds every destination in ``country`` (``region``, ``rule``: a
+    part of it, or None for all)."""
+    if earlier.countries and country not in earlier.countries:
+        return False
+    if earlier.postal_exclude:
+        return False
+    if earlier.regions and (region is None or region not in earlier.regions):
+        return False
+    if earlier.postal_include:
+        return rule is not None and any(
+            rule_within(rule, outer) for outer in earlier.postal_include
+        )
+    return True
+
+
+def shadowed_zones(config: ShippingConfig) -> dict[int, tuple[str, ...]]:
+    """Zones no destination can fall into, each with the names of the zones that come first
+    for all of it: zone → ("DACH",). A zone is shadowed when, for each part of it (a country,
+    a region of it, a postal rule), a zone ahead of it in the order ``zone_for`` follows holds
+    that whole part."""
+    found: dict[int, tuple[str, ...]] = {}
+    for index, zone in enumerate(config.zones):
+        earlier = config.zones[:index]  # rest-of-world zones come last: only they precede one
+        parts = [
+            (country, region, rule)
+            for country in (sorted(zone.countries) or [""])
+            for region in (sorted(zone.regions) or [None])
+            for rule in (zone.postal_include or (None,))
+        ]
+        firsts: set[int] = set()
+        for country, region, rule in parts:
+            first = next(
+                (i for i, e in enumerate(earlier) if _takes_all_of(e, country, region, rule)),
+                None,
+            )
+            if first is None:
+                break
+            firsts.add(first)
+        else:
+            found[zone.id] = tuple(earlier[i].name for i in sorted(firsts))
+    return found
 
 
 def postal_code_problem(config: ShippingConfig, destination: Destination) -> str | None:

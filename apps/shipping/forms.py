@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 
 from apps.core.forms import RuleForm
@@ -9,10 +11,6 @@ from apps.shipping import inputs
 from apps.shipping.models import RateKind
 
 TEXTAREA = {"rows": 3}
-
-
-def _amount(label: str, field: str, maximum=inputs.MAX_AMOUNT):
-    return lambda value: inputs.amount(value, field=field, label=label, maximum=maximum)
 
 
 class CarrierForm(forms.Form):
@@ -50,15 +48,7 @@ class ServiceForm(RuleForm):
     )
     is_active = forms.BooleanField(label="Active (offered at checkout)", required=False)
     rules = {"code": inputs.code, "tracking_url_template": inputs.tracking_url_template}
-
-    def clean(self):
-        cleaned = super().clean()
-        low, high = cleaned.get("days_min"), cleaned.get("days_max")
-        if low is not None and high is not None and high < low:
-            self.add_error(
-                "days_max", "The slowest delivery cannot be faster than the fastest one."
-            )
-        return cleaned
+    checks = ((("days_min", "days_max"), inputs.delivery_days),)
 
 
 class ZoneForm(RuleForm):
@@ -78,8 +68,9 @@ class ZoneForm(RuleForm):
         label="Postal codes included",
         required=False,
         widget=forms.Textarea(attrs=TEXTAREA),
-        help_text="Optional: codes (10115), prefixes (SW1*) or ranges of digits (10000-19999), "
-        "separated by commas or lines. Only these codes fall into the zone.",
+        help_text="Optional: codes (10115; a code with a hyphen without it: 00-950 as 00950), "
+        "prefixes ending in one * (SW1*) or ranges of digits with ends of one length "
+        "(10000-19999), separated by commas or lines. Only these codes fall into the zone.",
     )
     postal_exclude = forms.CharField(
         label="Postal codes excluded",
@@ -97,6 +88,7 @@ class ZoneForm(RuleForm):
         "postal_include": lambda v: inputs.postal_rules(v, field="postal_include"),
         "postal_exclude": lambda v: inputs.postal_rules(v, field="postal_exclude"),
     }
+    checks = ((("countries", "regions", "postal_include"), inputs.zone_scope),)
 
 
 class RateForm(RuleForm):
@@ -142,16 +134,30 @@ class RateForm(RuleForm):
         help_text="Optional: products in these categories (or below them) can't use this rate.",
     )  # fmt: skip
     position = forms.IntegerField(required=False, min_value=0, max_value=100000, initial=0)
-    rules = {
-        "price": _amount("price", "price"),
-        "free_over": _amount("free-shipping threshold", "free_over"),
-        "handling_fee": _amount("handling fee", "handling_fee"),
-        "min_weight": _amount("minimum weight", "min_weight", inputs.MAX_WEIGHT),
-        "max_weight": _amount("maximum weight", "max_weight", inputs.MAX_WEIGHT),
-        "min_subtotal": _amount("minimum subtotal", "min_subtotal"),
-        "max_subtotal": _amount("maximum subtotal", "max_subtotal"),
-        "bands": inputs.bands,
-    }
+
+    def get_rules(self) -> dict:
+        """The amounts in the store's currency (``self.currency``)."""
+        return {
+            field: partial(
+                inputs.amount, field=field, label=label, maximum=maximum, currency=self.currency
+            )
+            for field, (label, maximum) in inputs.RATE_AMOUNTS.items()
+            if field != "price"
+        }
+
+    def get_checks(self) -> tuple:
+        """The price and the bands by the kind of rate, in the store's currency."""
+        currency = self.currency
+        weights = partial(inputs.limits, field="max_weight", label="weight", kg=True)
+        subtotals = partial(
+            inputs.limits, field="max_subtotal", label="subtotal", currency=currency
+        )
+        return (
+            (("min_weight", "max_weight"), weights),
+            (("min_subtotal", "max_subtotal"), subtotals),
+            (("kind", "price"), lambda kind, v: inputs.rate_price(v, kind=kind, currency=currency)),
+            (("kind", "bands"), lambda kind, v: inputs.rate_bands(v, kind=kind, currency=currency)),
+        )
 
     def __init__(self, *args, service_choices, category_choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,20 +7,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from apps.core.exceptions import DomainError
-from apps.core.money import is_country
-from apps.shipping.engine import Band, PostalRule, bands_overlap, postal_normalized
+from apps.core.inputs import MAX_PRICE as MAX_AMOUNT
+from apps.core.inputs import decimal_number as number_input
+from apps.core.inputs import money as money_input
+from apps.core.money import is_country, money_format
+from apps.shipping.engine import (
+    FLAT,
+    PER_ITEM,
+    SUBTOTAL,
+    WEIGHT,
+    Band,
+    PostalRule,
+    bands_overlap,
+    kg_text,
+    postal_normalized,
+)
 
-MAX_AMOUNT = Decimal("9999999999.99")
+GRAM = Decimal("0.001")
 MAX_WEIGHT = Decimal("9999999.999")
 MAX_BANDS = 50
 MAX_POSTAL_RULES = 500
 MAX_REGIONS = 200
 MAX_DAYS = 365
 TRACKING_PLACEHOLDER = "{tracking_number}"
+# a rate's amounts: field → (label, the most it may be: money or a weight in kg)
+RATE_AMOUNTS = {
+    "price": ("price", MAX_AMOUNT),
+    "free_over": ("free-shipping threshold", MAX_AMOUNT),
+    "min_weight": ("minimum weight", MAX_WEIGHT),
+    "max_weight": ("maximum weight", MAX_WEIGHT),
+    "min_subtotal": ("minimum subtotal", MAX_AMOUNT),
+    "max_subtotal": ("maximum subtotal", MAX_AMOUNT),
+    "handling_fee": ("handling fee", MAX_AMOUNT),
+}
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 REGION_PATTERN = re.compile(r"^[A-Z0-9]{1,10}$")
 POSTAL_PATTERN = re.compile(r"^[A-Z0-9]{1,16}$")
@@ -75,25 +99,47 @@ def region_list(value: Iterable[Any] | str | None, *, field: str = "regions") ->
     return regions
 
 
+def _postal_rule_refused(raw: str, field: str, why: str = "") -> DomainError:
+    return DomainError(
+        f"“{raw[:20]}” is not a postal rule{why}; write a code (10115), a prefix (SW1*) or a "
+        "range of digits (10000-19999).",
+        field=field,
+    )
+
+
 def postal_rule(text: str, *, field: str = "postal_include") -> PostalRule:
+    """One postal rule: an exact code (``10115``, ``SW1A 1AA``), a prefix ending in one ``*``
+    (``SW1*``), or a range of digits whose ends have the same number of digits
+    (``10000-19999``). Digits on both sides of a hyphen always read as a range, so a code
+    written with a hyphen (``00-950``) is written without it (``00950``): codes compare
+    without spaces and hyphens."""
     raw = str(text).strip().upper()
     if "-" in raw:
         low, _, high = (part.strip() for part in raw.partition("-"))
-        if low.isdigit() and high.isdigit() and len(low) == len(high):
+        if low.isdigit() and high.isdigit():
+            if len(low) != len(high):
+                raise DomainError(
+                    f"In the range {raw[:40]}, both ends have the same number of digits, e.g. "
+                    f"10000-19999; for a single postal code leave out the hyphen "
+                    f"({postal_normalized(raw)[:16]}).",
+                    field=field,
+                )
             if int(high) < int(low):
                 raise DomainError(
-                    f"In the range {raw}, the upper end is below the lower end.", field=field
+                    f"In the range {raw[:40]}, the upper end is below the lower end.", field=field
                 )
             return PostalRule("range", low=int(low), high=int(high), width=len(low))
-    prefix = raw.endswith("*")
-    value = postal_normalized(raw.rstrip("*"))
-    if not value or not POSTAL_PATTERN.match(value) or "*" in value:
+        if not low or not high:
+            raise _postal_rule_refused(raw, field)
+    stars = raw.count("*")
+    if stars > 1 or (stars == 1 and not raw.endswith("*")):
         raise DomainError(
-            f"“{raw[:20]}” is not a postal rule; write a code (10115), a prefix (SW1*) or "
-            "a range of digits (10000-19999).",
-            field=field,
+            f"“{raw[:20]}” is not a postal rule: a prefix ends in one *, e.g. SW1*.", field=field
         )
-    return PostalRule("prefix" if prefix else "exact", value=value)
+    value = postal_normalized(raw.removesuffix("*"))
+    if not value or not POSTAL_PATTERN.match(value):
+        raise _postal_rule_refused(raw, field)
+    return PostalRule("prefix" if stars else "exact", value=value)
 
 
 def postal_rules(value: Iterable[Any] | str | None, *, field: str) -> list[str]:
@@ -109,6 +155,22 @@ def postal_rules(value: Iterable[Any] | str | None, *, field: str) -> list[str]:
     return rules
 
 
+def weight(value: Any, *, field: str, label: str, required: bool = False) -> Decimal | None:
+    """A weight in kg: from 0 to ``MAX_WEIGHT`` with at most three decimals."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise DomainError(f"Enter the {label} in kg, e.g. 2.5.", field=field)
+        return None
+    number = number_input(value, field=field, label=label, example="2.5")
+    if number < 0:
+        raise DomainError(f"The {label} cannot be negative.", field=field)
+    if number > MAX_WEIGHT:
+        raise DomainError(f"The {label} is too large; the most is {MAX_WEIGHT:,} kg.", field=field)
+    if number != number.quantize(GRAM):
+        raise DomainError(f"The {label} has more than three decimals.", field=field)
+    return number.quantize(GRAM)
+
+
 def amount(
     value: Any,
     *,
@@ -116,51 +178,46 @@ def amount(
     label: str,
     required: bool = False,
     maximum=MAX_AMOUNT,
-    places: int | None = None,
+    currency: str | None = None,
 ) -> Decimal | None:
-    """A number from 0 to ``maximum`` with at most ``places`` decimals (2 for money, 3 for a
-    weight in kg: ``maximum`` says which), kept with exactly that many."""
-    text = str(value if value is not None else "").strip()
-    if not text:
-        if required:
-            raise DomainError(f"Enter the {label}.", field=field)
-        return None
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"The {label} must be a number like 4.90.", field=field) from None
-    if not number.is_finite():
-        raise DomainError(f"The {label} must be a number like 4.90.", field=field)
-    if number < 0:
-        raise DomainError(f"The {label} cannot be negative.", field=field)
-    if number > maximum:
-        raise DomainError(f"The {label} is too large; the most is {maximum:,}.", field=field)
-    places = places if places is not None else (3 if maximum == MAX_WEIGHT else 2)
-    unit = Decimal(1).scaleb(-places)
-    if number != number.quantize(unit):
-        raise DomainError(f"The {label} has more than {places} decimals.", field=field)
-    return number.quantize(unit)
+    """An amount of money (``maximum`` ``MAX_AMOUNT``: core's ``money_input``, with the store's
+    ``currency`` when given, so a yen amount is whole) or a weight in kg (``maximum``
+    ``MAX_WEIGHT``: ``weight``)."""
+    if maximum == MAX_WEIGHT:
+        return weight(value, field=field, label=label, required=required)
+    return money_input(value, field=field, label=label, required=required, currency=currency)
 
 
-def _band_value(text: str, *, field: str, line: int) -> Decimal:
+def _band_value(
+    text: str, *, field: str, line: int, label: str, unit: str, currency: str | None
+) -> Decimal:
+    """One number of a band line, by the amount rules: a weight bound (``unit`` kg), a
+    subtotal bound or a price (money, in ``currency``); any other bound: three decimals."""
     try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        raise DomainError(
-            f"Line {line}: “{text[:20]}” is not a number; write a band like 0-2: 4.90.",
-            field=field,
-        ) from None
-    if not number.is_finite() or number < 0:
-        raise DomainError(f"Line {line}: bounds and prices cannot be negative.", field=field)
-    return number
+        if unit == "money":
+            number = money_input(text, field=field, label=label, currency=currency)
+        else:
+            number = weight(text, field=field, label=label, required=True)
+    except DomainError as error:
+        message = error.message
+        if message.startswith("The "):
+            message = "the " + message[4:]
+        raise DomainError(f"Line {line}: {message}", field=field) from None
+    return number  # type: ignore[return-value]
 
 
 BAND_LINE = re.compile(r"^\s*([^-:]*?)\s*-\s*([^:]*?)\s*:\s*(\S+)\s*$")
 
 
-def bands(value: Any, *, field: str = "bands") -> list[Band]:
+def bands(
+    value: Any, *, field: str = "bands", kind: str | None = None, currency: str | None = None
+) -> list[Band]:
     """Bands from text, one per line: ``0-2: 4.90`` (from 0 up to, not including, 2),
-    ``10-: 12.90`` (10 and over). Upper below lower and overlapping bands are refused."""
+    ``10-: 12.90`` (10 and over). Upper below lower and overlapping bands are refused. Prices
+    (and, for ``kind`` ``subtotal``, the bounds) are amounts in ``currency``; weight bounds
+    have at most three decimals."""
+    bound_unit = "money" if kind == SUBTOTAL else "kg"
+    number_of = partial(_band_value, field=field, currency=currency)
     found: list[Band] = []
     lines = [line for line in str(value or "").splitlines() if line.strip()]
     if len(lines) > MAX_BANDS:
@@ -174,16 +231,19 @@ def bands(value: Any, *, field: str = "bands") -> list[Band]:
                 field=field,
             )
         lower_text, upper_text, price_text = match.groups()
-        lower = _band_value(lower_text or "0", field=field, line=number)
-        upper = _band_value(upper_text, field=field, line=number) if upper_text else None
-        price = _band_value(price_text, field=field, line=number)
+        lower = number_of(lower_text or "0", line=number, label="lower bound", unit=bound_unit)
+        upper = (
+            number_of(upper_text, line=number, label="upper bound", unit=bound_unit)
+            if upper_text
+            else None
+        )
+        price = number_of(price_text, line=number, label="price", unit="money")
         if upper is not None and upper <= lower:
             raise DomainError(
-                f"Line {number}: the upper bound {upper} is not above the lower bound {lower}.",
+                f"Line {number}: the upper bound {_plain(upper)} is not above the lower bound "
+                f"{_plain(lower)}.",
                 field=field,
             )
-        if price > MAX_AMOUNT or lower > MAX_AMOUNT or (upper or 0) > MAX_AMOUNT:
-            raise DomainError(f"Line {number}: the number is too large.", field=field)
         found.append(Band(lower=lower, upper=upper, price=price))
     clash = bands_overlap(found)
     if clash:
@@ -197,17 +257,22 @@ def bands(value: Any, *, field: str = "bands") -> list[Band]:
 
 
 def band_text(band: Band) -> str:
-    upper = "" if band.upper is None else f"{band.upper.normalize():f}"
-    return f"{band.lower.normalize():f}-{upper}"
+    upper = "" if band.upper is None else _plain(band.upper)
+    return f"{_plain(band.lower)}-{upper}"
 
 
 def bands_to_text(found: Iterable[Band]) -> str:
     return "\n".join(f"{band_text(band)}: {band.price:f}" for band in found)
 
 
+def _plain(value: Decimal) -> str:
+    """``2.000`` → ``2``, ``2.50`` → ``2.5``, ``10`` → ``10`` (never ``1E+1``)."""
+    return f"{value.normalize():f}"
+
+
 def bands_to_json(found: Iterable[Band]) -> list[list[str | None]]:
     return [
-        [str(band.lower), None if band.upper is None else str(band.upper), str(band.price)]
+        [_plain(band.lower), None if band.upper is None else _plain(band.upper), str(band.price)]
         for band in found
     ]
 
@@ -261,8 +326,50 @@ def delivery_days(days_min: Any, days_max: Any) -> tuple[int, int]:
     return values[0], values[1]
 
 
-def limits(lower: Decimal | None, upper: Decimal | None, *, field: str, label: str) -> None:
+def limits(
+    lower: Decimal | None,
+    upper: Decimal | None,
+    *,
+    field: str,
+    label: str,
+    currency: str | None = None,
+    kg: bool = False,
+) -> None:
+    """A maximum is not below its minimum; the message writes them in kg or in ``currency``."""
     if lower is not None and upper is not None and upper < lower:
+
+        def text(value: Decimal) -> str:
+            if kg:
+                return kg_text(value)
+            return money_format(value, currency) if currency else _plain(value)
+
         raise DomainError(
-            f"The maximum {label} ({upper}) is below the minimum ({lower}).", field=field
+            f"The maximum {label} ({text(upper)}) is below the minimum ({text(lower)}).",
+            field=field,
         )
+
+
+def zone_scope(countries: list[str], regions: list[str], postal_include: list[str]) -> None:
+    """Regions and postal codes belong to a country: a zone naming them names its countries."""
+    if (regions or postal_include) and not countries:
+        raise DomainError(
+            "Name the country the regions or postal codes belong to.", field="countries"
+        )
+
+
+def rate_price(value: Any, *, kind: str, currency: str | None = None) -> Decimal:
+    """The flat price or the price per item (required for those kinds; banded rates take their
+    prices from the bands, so 0 there)."""
+    needed = kind in (FLAT, PER_ITEM)
+    price = amount(value, field="price", label="price", required=needed, currency=currency)
+    return price if price is not None else Decimal("0.00")
+
+
+def rate_bands(value: Any, *, kind: str, currency: str | None = None) -> list[Band]:
+    """The bands of a rate priced by weight or subtotal (at least one), else none."""
+    if kind not in (WEIGHT, SUBTOTAL):
+        return []
+    found = bands(value, field="bands", kind=kind, currency=currency)
+    if not found:
+        raise DomainError("Enter at least one band, e.g. 0-2: 4.90.", field="bands")
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from apps.audit.registry import register_action, register_target
 from apps.core.models import Store
+from apps.core.money import country_choices
 from apps.core.portal import (
     DemoSeeder,
     NavItem,
@@ -57,7 +58,11 @@ SERVICE_FIELDS = {
     "tracking_url_template": "Tracking URL",
     "is_active": "Active",
 }
-ZONE_FIELDS = {"postal_include": "Postal codes included", "postal_exclude": "Postal codes excluded"}
+ZONE_FIELDS = {
+    "postal_include": "Postal codes included",
+    "postal_exclude": "Postal codes excluded",
+    "position": "Order among zones",
+}
 RATE_FIELDS = {
     "kind": "Priced",
     "free_over": "Free shipping from",
@@ -68,7 +73,10 @@ RATE_FIELDS = {
     "excluded_tags": "Not for tags",
     "excluded_categories": "Not for categories",
     "handling_fee": "Handling fee",
+    "bands": "Bands",
+    "position": "Order in the zone",
 }
+COUNTRY_NAMES = dict(country_choices())  # "DE" → "Germany" in the zones' diffs
 MONEY = frozenset({"price", "free_over", "min_subtotal", "max_subtotal", "handling_fee"})
 
 register_target("shipping.carrier", url_name="shipping:carrier-list")
@@ -80,14 +88,13 @@ register_target(
     url_name="shipping:zone-detail",
     id_kwarg="zone_id",
     field_labels=ZONE_FIELDS,
-    hidden_fields=frozenset({"position"}),
+    value_labels={"countries": COUNTRY_NAMES},
 )
 register_target(
     "shipping.rate",
     field_labels=RATE_FIELDS,
     value_labels={"kind": dict(RateKind.choices)},
     money_fields=MONEY,
-    hidden_fields=frozenset({"position"}),
 )
 for noun, label in (
     ("carrier", "Carrier"),

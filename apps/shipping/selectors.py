@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.functional import cached_property
 
 from apps.core.models import Store
-from apps.core.money import country_choices
+from apps.core.money import country_choices, money_format
 from apps.core.selectors import object_get
 from apps.shipping import engine, inputs
 from apps.shipping.models import Carrier, CarrierService, Rate, Zone
@@ -50,6 +50,11 @@ def service_get(*, store: Store, service_id: int) -> CarrierService:
     )
 
 
+def service_names(*, store: Store) -> dict[str, str]:
+    """Each service's code → its name as shoppers and owners read it ("DHL Express")."""
+    return shipping_config(store=store).service_names
+
+
 def service_choices(*, store: Store) -> list[tuple[str, str]]:
     return [(str(s.pk), f"{s} ({s.code})") for s in service_list(store=store)]
 
@@ -82,27 +87,44 @@ class BandGapWarning:
 
 
 def _amount_text(value: Decimal, unit: str) -> str:
-    number = f"{value.normalize():f}"
-    return f"{number} kg" if unit == "kg" else number
+    """``2`` → ``2 kg`` for weights; in the store's currency (``unit``) for subtotals."""
+    return engine.kg_text(value) if unit == "kg" else money_format(value, unit)
 
 
-def rate_band_warnings(rates) -> list[BandGapWarning]:
-    """Each banded rate's gaps, in words: "Standard: no band covers 2 to 3 kg"."""
+def rate_band_warnings(rates, *, currency: str = "EUR") -> list[BandGapWarning]:
+    """Each banded rate's gaps, in words: "Standard: carts from 2 kg up to 3 kg get no price
+    from this rate". A subtotal rate is free from its free-shipping threshold on, so its gaps
+    stop there; a threshold past the last band says so ("free shipping starts at €50.00 but
+    the subtotal bands stop at €40.00")."""
     warnings = []
     for rate in rates:
         if rate.kind not in (engine.WEIGHT, engine.SUBTOTAL) or not rate.bands:
             continue
-        unit = "kg" if rate.kind == engine.WEIGHT else ""
-        noun = "carts from" if rate.kind == engine.WEIGHT else "subtotals from"
+        is_weight = rate.kind == engine.WEIGHT
+        unit = "kg" if is_weight else currency
+        noun = "carts" if is_weight else "subtotals"
+        free = None if is_weight else rate.free_over
+        texts = []
         for low, high in engine.band_gaps(inputs.bands_from_json(rate.bands)):
-            if low == high:
-                text = f"{noun.split()[0]} of {_amount_text(low, unit)} and more get no price"
+            if free is not None and low >= free:
+                continue  # free from the threshold on: no price needed
+            if low == high and free is not None:
+                texts.append(
+                    f"free shipping starts at {_amount_text(free, unit)} but the subtotal bands "
+                    f"stop at {_amount_text(low, unit)}: {noun} from {_amount_text(low, unit)} "
+                    f"up to {_amount_text(free, unit)} get no price"
+                )
+            elif low == high:
+                texts.append(f"{noun} of {_amount_text(low, unit)} and more get no price")
             else:
-                text = (
-                    f"{noun} {_amount_text(low, unit)} up to {_amount_text(high, unit)} "
+                high = min(high, free) if free is not None else high
+                texts.append(
+                    f"{noun} from {_amount_text(low, unit)} up to {_amount_text(high, unit)} "
                     "get no price"
                 )
-            warnings.append(BandGapWarning(rate.name, f"{rate.name}: {text} from this rate."))
+        warnings.extend(
+            BandGapWarning(rate.name, f"{rate.name}: {text} from this rate.") for text in texts
+        )
     return warnings
 
 
@@ -187,16 +209,44 @@ def shipping_config(*, store: Store) -> engine.ShippingConfig:
 @dataclass(frozen=True)
 class Coverage:
     shipped: frozenset[str] | None  # None: a rest-of-world zone with rates covers the rest
+    partial: frozenset[str] = frozenset()  # only region or postal-code zones cover them
 
     @cached_property
     def unshipped_names(self) -> list[str]:
+        """Countries no zone covers at all (not even a part of them)."""
         if self.shipped is None:
             return []
-        return [name for code, name in country_choices() if code not in self.shipped]
+        covered = self.shipped | self.partial
+        return [name for code, name in country_choices() if code not in covered]
+
+    @cached_property
+    def partial_names(self) -> list[str]:
+        if self.shipped is None:
+            return []
+        return [name for code, name in country_choices() if code in self.partial]
 
 
 def coverage(*, store: Store) -> Coverage:
-    return Coverage(engine.countries_shipped(shipping_config(store=store)))
+    """Which countries the store ships to, by ``engine.coverage_of``: only a zone taking the
+    whole country (or the rest of the world) with a rate on a turned-on service covers it."""
+    found = engine.coverage_of(shipping_config(store=store))
+    return Coverage(found.shipped, found.partial)
+
+
+def shadowed_zones(*, store: Store) -> dict[int, str]:
+    """Zone id → which zones come first for all of it, as words ("“DACH” comes first",
+    "“Germany” and “Austria” come first"), for zones no destination can fall into."""
+    return {
+        zone_id: _names(names)
+        for zone_id, names in engine.shadowed_zones(shipping_config(store=store)).items()
+    }
+
+
+def _names(names: tuple[str, ...]) -> str:
+    quoted = [f"“{name}”" for name in names]
+    if len(quoted) == 1:
+        return f"{quoted[0]} comes first"
+    return ", ".join(quoted[:-1]) + f" and {quoted[-1]} come first"
 
 
 # --- for orders: the service as it was when the order was placed --------------------------------

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from apps.audit.services import audit_record, changes_between
-from apps.catalog.models import Category
-from apps.core.exceptions import DomainError, NotFound
+from apps.catalog.selectors import category_list
+from apps.core.exceptions import DomainError, ErrorCollector, NotFound
 from apps.core.models import Store
-from apps.shipping import inputs
+from apps.shipping import engine, inputs
 from apps.shipping.models import Carrier, CarrierService, Rate, RateKind, Zone
 from apps.shipping.selectors import shipping_config_forget
 
@@ -70,6 +70,13 @@ def _record(store, actor, action, obj, before: dict, fields) -> None:
         audit_record(store=store, actor=actor, action=action, target=obj, changes=changes)
 
 
+def _deleted(store: Store, actor, noun: str, obj, changes: dict) -> None:
+    """Audit the deletion (with what identified the object), delete it, forget the config."""
+    audit_record(store=store, actor=actor, action=f"{noun}.deleted", target=obj, changes=changes)
+    obj.delete()
+    _changed(store)
+
+
 def _own(store: Store, obj, label: str):
     if obj is None or obj.store_id != store.pk:
         raise NotFound(f"This {label} does not exist in this store.", field=label)
@@ -113,27 +120,24 @@ def carrier_delete(*, store: Store, actor, carrier: Carrier) -> None:
             "those rates first.",
             field="carrier",
         )
-    audit_record(
-        store=store, actor=actor, action="carrier.deleted", target=carrier,
-        changes={"name": [carrier.name, None]},
-    )  # fmt: skip
-    carrier.delete()
-    _changed(store)
+    _deleted(store, actor, "carrier", carrier, {"name": [carrier.name, None]})
 
 
 # --- services ---------------------------------------------------------------------------------
 def _service_values(
     *, name, code, days_min, days_max, tracking_url_template="", is_active=True
 ) -> dict:
-    low, high = inputs.delivery_days(days_min, days_max)
-    return {
-        "name": _line(name, field="name", label="name"),
-        "code": inputs.code(code),
-        "days_min": low,
-        "days_max": high,
-        "tracking_url_template": inputs.tracking_url_template(tracking_url_template),
+    found = ErrorCollector()
+    values = {
+        "name": found.run(_line, name, field="name", label="name"),
+        "code": found.run(inputs.code, code),
+        "tracking_url_template": found.run(inputs.tracking_url_template, tracking_url_template),
         "is_active": bool(is_active),
     }
+    days = found.run(inputs.delivery_days, days_min, days_max)
+    found.raise_any()
+    values["days_min"], values["days_max"] = days
+    return values
 
 
 def _code_taken(code: str) -> str:
@@ -175,35 +179,36 @@ def service_delete(*, store: Store, actor, service: CarrierService) -> None:
             "turn the service off instead.",
             field="service",
         )
-    audit_record(
-        store=store, actor=actor, action="service.deleted", target=service,
-        changes={"code": [service.code, None]},
-    )  # fmt: skip
-    service.delete()
-    _changed(store)
+    _deleted(store, actor, "service", service, {"code": [service.code, None]})
 
 
 # --- zones ------------------------------------------------------------------------------------
 def _zone_values(
     *, name, countries=(), regions=(), postal_include=(), postal_exclude=(), position=None
 ) -> dict:
+    found = ErrorCollector()
     values = {
-        "name": _line(name, field="name", label="name"),
-        "countries": inputs.country_list(countries),
-        "regions": inputs.region_list(regions),
-        "postal_include": inputs.postal_rules(postal_include, field="postal_include"),
-        "postal_exclude": inputs.postal_rules(postal_exclude, field="postal_exclude"),
+        "name": found.run(_line, name, field="name", label="name"),
+        "countries": found.run(inputs.country_list, countries),
+        "regions": found.run(inputs.region_list, regions),
+        "postal_include": found.run(inputs.postal_rules, postal_include, field="postal_include"),
+        "postal_exclude": found.run(inputs.postal_rules, postal_exclude, field="postal_exclude"),
     }
-    if (values["regions"] or values["postal_include"]) and not values["countries"]:
-        raise DomainError(
-            "Name the country the regions or postal codes belong to.", field="countries"
+    if not found.failed("countries", "regions", "postal_include"):
+        found.run(
+            inputs.zone_scope, values["countries"], values["regions"], values["postal_include"]
         )
     if position is not None and str(position).strip() != "":
-        try:
-            values["position"] = max(0, int(position))
-        except (TypeError, ValueError):
-            raise DomainError("The position is a whole number.", field="position") from None
+        values["position"] = found.run(_position, position)
+    found.raise_any()
     return values
+
+
+def _position(value) -> int:
+    try:
+        return max(0, int(str(value).strip()))
+    except (TypeError, ValueError):
+        raise DomainError("The position is a whole number, e.g. 0.", field="position") from None
 
 
 def _zone_name_taken(name: str) -> str:
@@ -242,42 +247,27 @@ def zone_update(*, store: Store, actor, zone: Zone, **values) -> Zone:
 def zone_delete(*, store: Store, actor, zone: Zone) -> None:
     _own(store, zone, "zone")
     rate_count = zone.rates.count()
-    audit_record(
-        store=store, actor=actor, action="zone.deleted", target=zone,
-        changes={"name": [zone.name, None], "rates": [rate_count, 0]},
-    )  # fmt: skip
-    zone.delete()
-    _changed(store)
+    _deleted(store, actor, "zone", zone, {"name": [zone.name, None], "rates": [rate_count, 0]})
 
 
 # --- rates ------------------------------------------------------------------------------------
-def _categories(store: Store, value) -> list[Category]:
+def _categories(store: Store, value) -> list:
+    """The store's categories with these ids (or these categories), all of them or a refusal."""
     ids = []
     for item in value or ():
-        pk = item.pk if isinstance(item, Category) else item
         try:
-            ids.append(int(pk))
+            ids.append(int(getattr(item, "pk", item)))
         except (TypeError, ValueError):
             raise DomainError(
                 "Pick categories from the list.", field="excluded_categories"
             ) from None
-    found = list(Category.objects.for_store(store).filter(pk__in=ids))
+    found = list(category_list(store=store).filter(pk__in=ids))
     if len(found) != len(set(ids)):
         raise DomainError("Pick categories from the list.", field="excluded_categories")
     return found
 
 
-# the rate's amounts: field → (label, the most it may be)
-RATE_AMOUNTS = {
-    "price": ("price", inputs.MAX_AMOUNT),
-    "free_over": ("free-shipping threshold", inputs.MAX_AMOUNT),
-    "min_weight": ("minimum weight", inputs.MAX_WEIGHT),
-    "max_weight": ("maximum weight", inputs.MAX_WEIGHT),
-    "min_subtotal": ("minimum subtotal", inputs.MAX_AMOUNT),
-    "max_subtotal": ("maximum subtotal", inputs.MAX_AMOUNT),
-    "handling_fee": ("handling fee", inputs.MAX_AMOUNT),
-}
-BANDED = (RateKind.WEIGHT, RateKind.SUBTOTAL)
+RATE_AMOUNTS = inputs.RATE_AMOUNTS
 
 
 def _rate_values(
@@ -291,38 +281,49 @@ def _rate_values(
     position=None,
     **amounts,
 ) -> dict:
-    if not isinstance(service, CarrierService) or service.store_id != store.pk:
-        raise DomainError("Pick a carrier service from the list.", field="service")
-    if kind not in RateKind.values:
-        raise DomainError("Pick how the rate is priced.", field="kind")
     unknown = set(amounts) - set(RATE_AMOUNTS)
     if unknown:
         raise TypeError(f"unknown rate fields: {sorted(unknown)}")
+    found = ErrorCollector()
+    if not isinstance(service, CarrierService) or service.store_id != store.pk:
+        found.add("Pick a carrier service from the list.", field="service")
+        service = None
+    if kind not in RateKind.values:
+        found.add("Pick how the rate is priced.", field="kind")
+        kind = RateKind.FLAT
+    currency = store.currency
     values = {
-        field: inputs.amount(
+        field: found.run(
+            inputs.amount,
             amounts.get(field),
             field=field,
             label=label,
             maximum=maximum,
-            required=field == "price" and kind in (RateKind.FLAT, RateKind.PER_ITEM),
+            currency=currency,
         )
         for field, (label, maximum) in RATE_AMOUNTS.items()
+        if field != "price"
     }
-    values["price"] = values["price"] or Decimal("0.00")
-    values["handling_fee"] = values["handling_fee"] or Decimal("0.00")
-    if kind in BANDED:
-        band_list = list(bands) if isinstance(bands, list | tuple) else inputs.bands(bands)
-        if not band_list:
-            raise DomainError("Enter at least one band, e.g. 0-2: 4.90.", field="bands")
-    else:
-        band_list = []
-    name = " ".join(str(name or "").split()) or str(service.name)
-    if len(name) > 80:
-        raise DomainError("The name is longer than 80 characters.", field="name")
-    inputs.limits(values["min_weight"], values["max_weight"], field="max_weight", label="weight")
-    inputs.limits(
-        values["min_subtotal"], values["max_subtotal"], field="max_subtotal", label="subtotal"
+    values["price"] = found.run(
+        inputs.rate_price, amounts.get("price"), kind=kind, currency=currency
     )
+    values["handling_fee"] = values["handling_fee"] or Decimal("0.00")
+    if isinstance(bands, list | tuple):
+        band_list = list(bands)
+    else:
+        band_list = found.run(inputs.rate_bands, bands, kind=kind, currency=currency) or []
+    name = " ".join(str(name or "").split()) or (str(service.name) if service else "")
+    if len(name) > 80:
+        found.add("The name is longer than 80 characters.", field="name")
+    for low, high, label, unit in (
+        ("min_weight", "max_weight", "weight", {"kg": True}),
+        ("min_subtotal", "max_subtotal", "subtotal", {"currency": currency}),
+    ):
+        if not found.failed(low, high):
+            found.run(inputs.limits, values[low], values[high], field=high, label=label, **unit)
+    if position not in (None, ""):
+        position = found.run(_position, position)
+    found.raise_any()
     return {
         **values,
         "name": name,
@@ -330,13 +331,17 @@ def _rate_values(
         "kind": kind,
         "bands": inputs.bands_to_json(band_list),
         "excluded_tags": sorted({tag.lower() for tag in inputs.items(excluded_tags)}),
-        **({} if position in (None, "") else {"position": max(0, int(position))}),
+        **({} if position in (None, "") else {"position": position}),
     }
 
 
-def _rate_snapshot(rate: Rate) -> dict:
+def _rate_snapshot(rate: Rate, currency: str) -> dict:
+    """The rate as the audit log compares it: the service by name, the bands in words in the
+    store's currency ("0–2 kg: €4.90; 2–5 kg: €6.90"), the categories by name."""
     snapshot = _snapshot(rate, RATE_FIELDS)
     snapshot["service"] = str(rate.service)
+    bands = inputs.bands_from_json(rate.bands)
+    snapshot["bands"] = engine.bands_summary(bands, rate.kind, currency) if bands else ""
     snapshot["excluded_categories"] = sorted(c.name for c in rate.excluded_categories.all())
     return snapshot
 
@@ -358,7 +363,7 @@ def rate_create(*, store: Store, actor, zone: Zone, excluded_categories=(), **va
     rate.excluded_categories.set(categories)
     audit_record(
         store=store, actor=actor, action="rate.created", target=rate,
-        changes=changes_between({}, _rate_snapshot(rate)),
+        changes=changes_between({}, _rate_snapshot(rate, store.currency)),
     )  # fmt: skip
     _changed(store)
     return rate
@@ -367,12 +372,12 @@ def rate_create(*, store: Store, actor, zone: Zone, excluded_categories=(), **va
 @transaction.atomic
 def rate_update(*, store: Store, actor, rate: Rate, excluded_categories=(), **values) -> Rate:
     _own(store, rate, "rate")
-    before = _rate_snapshot(rate)
+    before = _rate_snapshot(rate, store.currency)
     for name, value in _rate_values(store, **values).items():
         setattr(rate, name, value)
     _save(rate, unique_message=_rate_name_taken(rate.name))
     rate.excluded_categories.set(_categories(store, excluded_categories))
-    changes = changes_between(before, _rate_snapshot(rate))
+    changes = changes_between(before, _rate_snapshot(rate, store.currency))
     if changes:
         audit_record(store=store, actor=actor, action="rate.updated", target=rate, changes=changes)
     _changed(store)
@@ -382,12 +387,9 @@ def rate_update(*, store: Store, actor, rate: Rate, excluded_categories=(), **va
 @transaction.atomic
 def rate_delete(*, store: Store, actor, rate: Rate) -> None:
     _own(store, rate, "rate")
-    audit_record(
-        store=store, actor=actor, action="rate.deleted", target=rate,
-        changes={"name": [rate.name, None], "zone": [rate.zone.name, None]},
-    )  # fmt: skip
-    rate.delete()
-    _changed(store)
+    _deleted(
+        store, actor, "rate", rate, {"name": [rate.name, None], "zone": [rate.zone.name, None]}
+    )
 
 
 # the checks of a zone's and a rate's values, by the name the CSV import (apps/shipping/io) calls

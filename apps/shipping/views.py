@@ -3,17 +3,18 @@ services. Thin: forms check, services write, selectors read."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.catalog.selectors import category_choices
-from apps.core.exceptions import DomainError
-from apps.core.forms import form_error_apply
-from apps.core.htmx import redirect_with_error, redirect_with_message, render_page
+from apps.core.forms import delete_and_return, form_save
+from apps.core.htmx import render_page
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import store_view
-from apps.shipping import inputs, selectors, services
+from apps.shipping import engine, inputs, selectors, services
 from apps.shipping.forms import CarrierForm, RateForm, ServiceForm, ZoneForm
 from apps.shipping.models import Rate, Zone
 from apps.shipping.permissions import MANAGE_SHIPPING
@@ -47,7 +48,11 @@ def zone_list(request: HttpRequest) -> HttpResponse:
         search=_zone_search,
         default_sort="position",
     )
-    context = {"table": table, "coverage": selectors.coverage(store=request.store)}
+    context = {
+        "table": table,
+        "coverage": selectors.coverage(store=request.store),
+        "shadowed": selectors.shadowed_zones(store=request.store),
+    }
     return render_page(request, "shipping/zone_list.html", context, partial="zone-table")
 
 
@@ -69,25 +74,18 @@ def _zone_form_page(request, form, zone=None, status=200) -> HttpResponse:
 
 def _zone_save(request: HttpRequest, zone: Zone | None) -> HttpResponse:
     form = ZoneForm(request.POST)
-    if form.is_valid():
-        try:
-            if zone is None:
-                zone = services.zone_create(
-                    store=request.store, actor=request.user, **form.cleaned_data
-                )
-                message = f"Zone “{zone.name}” added. Now add its rates."
-            else:
-                services.zone_update(
-                    store=request.store, actor=request.user, zone=zone, **form.cleaned_data
-                )
-                message = f"Zone “{zone.name}” saved."
-        except DomainError as error:
-            form_error_apply(error, form)
+    common = {"store": request.store, "actor": request.user}
+
+    def save(values):
+        if zone is None:
+            saved = services.zone_create(**common, **values)
+            message = f"Zone “{saved.name}” added. Now add its rates."
         else:
-            return redirect_with_message(
-                request, shipping_url("zone-detail", request, zone_id=zone.pk), message
-            )
-    return _zone_form_page(request, form, zone, status=400)
+            saved = services.zone_update(**common, zone=zone, **values)
+            message = f"Zone “{saved.name}” saved."
+        return shipping_url("zone-detail", request, zone_id=saved.pk), message
+
+    return form_save(request, form, save) or _zone_form_page(request, form, zone, status=400)
 
 
 @store_view(MANAGE_SHIPPING)
@@ -114,8 +112,14 @@ def zone_detail(request: HttpRequest, zone_id: int) -> HttpResponse:
     context = {
         "zone": zone,
         "rates": rates,
-        "band_warnings": selectors.rate_band_warnings(rates),
-        "band_text": {rate.pk: _bands_text(rate) for rate in rates},
+        "band_warnings": selectors.rate_band_warnings(rates, currency=request.store.currency),
+        "shadowed_by": selectors.shadowed_zones(store=request.store).get(zone.pk, ""),
+        "band_text": {
+            rate.pk: engine.bands_summary(
+                inputs.bands_from_json(rate.bands), rate.kind, request.store.currency, between="\n"
+            )
+            for rate in rates
+        },
     }
     return render_page(request, "shipping/zone_detail.html", context)
 
@@ -124,9 +128,11 @@ def zone_detail(request: HttpRequest, zone_id: int) -> HttpResponse:
 @require_POST
 def zone_delete(request: HttpRequest, zone_id: int) -> HttpResponse:
     zone = selectors.zone_get(store=request.store, zone_id=zone_id)
-    services.zone_delete(store=request.store, actor=request.user, zone=zone)
-    return redirect_with_message(
-        request, shipping_url("zone-list", request), f"Zone “{zone.name}” deleted."
+    return delete_and_return(
+        request,
+        partial(services.zone_delete, store=request.store, actor=request.user, zone=zone),
+        shipping_url("zone-list", request),
+        f"Zone “{zone.name}” deleted.",
     )
 
 
@@ -139,6 +145,7 @@ def _rate_form(request: HttpRequest, data=None, initial=None) -> RateForm:
     return RateForm(
         data,
         initial=initial,
+        currency=request.store.currency,
         service_choices=selectors.service_choices(store=request.store),
         category_choices=category_choices(store=request.store),
     )
@@ -174,26 +181,22 @@ def _rate_page(request, form, zone, rate=None, status=200) -> HttpResponse:
 
 def _rate_save(request: HttpRequest, zone: Zone, rate: Rate | None) -> HttpResponse:
     form = _rate_form(request, request.POST)
-    if form.is_valid():
-        values = dict(form.cleaned_data)
-        try:
-            values["service"] = selectors.service_get(
-                store=request.store, service_id=int(values["service"])
-            )
-            common = {"store": request.store, "actor": request.user}
-            if rate is None:
-                rate = services.rate_create(**common, zone=zone, **values)
-                message = f"Rate “{rate.name}” added to {zone.name}."
-            else:
-                services.rate_update(**common, rate=rate, **values)
-                message = f"Rate “{rate.name}” saved."
-        except DomainError as error:
-            form_error_apply(error, form)
+    common = {"store": request.store, "actor": request.user}
+
+    def save(values):
+        values = dict(values)
+        values["service"] = selectors.service_get(
+            store=request.store, service_id=int(values["service"])
+        )
+        if rate is None:
+            saved = services.rate_create(**common, zone=zone, **values)
+            message = f"Rate “{saved.name}” added to {zone.name}."
         else:
-            return redirect_with_message(
-                request, shipping_url("zone-detail", request, zone_id=zone.pk), message
-            )
-    return _rate_page(request, form, zone, rate, status=400)
+            saved = services.rate_update(**common, rate=rate, **values)
+            message = f"Rate “{saved.name}” saved."
+        return shipping_url("zone-detail", request, zone_id=zone.pk), message
+
+    return form_save(request, form, save) or _rate_page(request, form, zone, rate, status=400)
 
 
 @store_view(MANAGE_SHIPPING)
@@ -220,9 +223,9 @@ def rate_update(request: HttpRequest, zone_id: int, rate_id: int) -> HttpRespons
 def rate_delete(request: HttpRequest, zone_id: int, rate_id: int) -> HttpResponse:
     zone = selectors.zone_get(store=request.store, zone_id=zone_id)
     rate = selectors.rate_get(store=request.store, zone=zone, rate_id=rate_id)
-    services.rate_delete(store=request.store, actor=request.user, rate=rate)
-    return redirect_with_message(
+    return delete_and_return(
         request,
+        partial(services.rate_delete, store=request.store, actor=request.user, rate=rate),
         shipping_url("zone-detail", request, zone_id=zone.pk),
         f"Rate “{rate.name}” deleted.",
     )
@@ -251,32 +254,28 @@ def carrier_list(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _carrier_page(request)
     form = CarrierForm(request.POST)
-    if form.is_valid():
-        try:
-            carrier = services.carrier_create(
-                store=request.store, actor=request.user, name=form.cleaned_data["name"]
-            )
-        except DomainError as error:
-            form_error_apply(error, form)
-        else:
-            return redirect_with_message(
-                request,
-                shipping_url("service-create", request, carrier_id=carrier.pk),
-                f"Carrier “{carrier.name}” added. Now add its first service.",
-            )
-    return _carrier_page(request, form, status=400)
+
+    def save(values):
+        carrier = services.carrier_create(
+            store=request.store, actor=request.user, name=values["name"]
+        )
+        return (
+            shipping_url("service-create", request, carrier_id=carrier.pk),
+            f"Carrier “{carrier.name}” added. Now add its first service.",
+        )
+
+    return form_save(request, form, save) or _carrier_page(request, form, status=400)
 
 
 @store_view(MANAGE_SHIPPING)
 @require_POST
 def carrier_delete(request: HttpRequest, carrier_id: int) -> HttpResponse:
     carrier = selectors.carrier_get(store=request.store, carrier_id=carrier_id)
-    try:
-        services.carrier_delete(store=request.store, actor=request.user, carrier=carrier)
-    except DomainError as error:
-        return redirect_with_error(request, shipping_url("carrier-list", request), error)
-    return redirect_with_message(
-        request, shipping_url("carrier-list", request), f"Carrier “{carrier.name}” deleted."
+    return delete_and_return(
+        request,
+        partial(services.carrier_delete, store=request.store, actor=request.user, carrier=carrier),
+        shipping_url("carrier-list", request),
+        f"Carrier “{carrier.name}” deleted.",
     )
 
 
@@ -293,18 +292,14 @@ def service_create(request: HttpRequest, carrier_id: int) -> HttpResponse:
         form = ServiceForm(initial={"days_min": 2, "days_max": 4, "is_active": True})
         return _service_page(request, form, carrier)
     form = ServiceForm(request.POST)
-    if form.is_valid():
-        try:
-            service = services.service_create(
-                store=request.store, actor=request.user, carrier=carrier, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_error_apply(error, form)
-        else:
-            return redirect_with_message(
-                request, shipping_url("carrier-list", request), f"Service “{service}” added."
-            )
-    return _service_page(request, form, carrier, status=400)
+
+    def save(values):
+        service = services.service_create(
+            store=request.store, actor=request.user, carrier=carrier, **values
+        )
+        return shipping_url("carrier-list", request), f"Service “{service}” added."
+
+    return form_save(request, form, save) or _service_page(request, form, carrier, status=400)
 
 
 @store_view(MANAGE_SHIPPING)
@@ -315,28 +310,23 @@ def service_update(request: HttpRequest, service_id: int) -> HttpResponse:
         initial = {name: getattr(service, name) for name in services.SERVICE_FIELDS}
         return _service_page(request, ServiceForm(initial=initial), service.carrier, service)
     form = ServiceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.service_update(
-                store=request.store, actor=request.user, service=service, **form.cleaned_data
-            )
-        except DomainError as error:
-            form_error_apply(error, form)
-        else:
-            return redirect_with_message(
-                request, shipping_url("carrier-list", request), f"Service “{service}” saved."
-            )
-    return _service_page(request, form, service.carrier, service, status=400)
+
+    def save(values):
+        services.service_update(store=request.store, actor=request.user, service=service, **values)
+        return shipping_url("carrier-list", request), f"Service “{service}” saved."
+
+    return form_save(request, form, save) or _service_page(
+        request, form, service.carrier, service, status=400
+    )
 
 
 @store_view(MANAGE_SHIPPING)
 @require_POST
 def service_delete(request: HttpRequest, service_id: int) -> HttpResponse:
     service = selectors.service_get(store=request.store, service_id=service_id)
-    try:
-        services.service_delete(store=request.store, actor=request.user, service=service)
-    except DomainError as error:
-        return redirect_with_error(request, shipping_url("carrier-list", request), error)
-    return redirect_with_message(
-        request, shipping_url("carrier-list", request), f"Service “{service}” deleted."
+    return delete_and_return(
+        request,
+        partial(services.service_delete, store=request.store, actor=request.user, service=service),
+        shipping_url("carrier-list", request),
+        f"Service “{service}” deleted.",
     )

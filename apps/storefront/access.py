@@ -11,6 +11,8 @@ payment methods today, event ingestion and overlays later): ``@storefront_endpoi
   429 with ``Retry-After``.
 - **Body size.** A body over the endpoint's bound (``STOREFRONT_MAX_BODY_BYTES`` unless the
   endpoint sets its own) is a 413 before it is read.
+- **JSON.** ``json_body`` answers 400 ``parse_error`` for a body that is not JSON or nests
+  deeper than ``MAX_JSON_DEPTH`` levels.
 
 Every error is the admin API's shape: ``{"errors": {field: [message]}, "code": …}``.
 """
@@ -31,6 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from apps.core.models import Store
 
 KEY_HEADER = "X-Store-Key"
+MAX_JSON_DEPTH = 32  # a quote body nests 3 levels; events and overlays stay well under this
 NON_FIELD = "non_field_errors"
 PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
 
@@ -155,9 +158,36 @@ def storefront_endpoint(*, methods: tuple[str, ...], max_body: int | None = None
     return decorator
 
 
+def json_depth_exceeds(value, limit: int) -> bool:
+    """Whether ``value`` nests lists and objects deeper than ``limit`` levels (iterative, so
+    a deep value cannot exhaust the stack here)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
 def json_body(request: HttpRequest):
-    """The request's JSON body, or an error response."""
+    """The request's JSON body, or an error response (400 in the error shape): not JSON, or
+    nested deeper than ``MAX_JSON_DEPTH`` levels (a body nested thousands deep would exhaust
+    the parser's recursion)."""
+    too_deep = error_response(
+        f"The body nests deeper than {MAX_JSON_DEPTH} levels.", code="parse_error", status=400
+    )
     try:
-        return json.loads(request.body or b"null"), None
+        payload = json.loads(request.body or b"null")
+    except RecursionError:
+        return None, too_deep
     except (ValueError, UnicodeDecodeError):
         return None, error_response("The body is not valid JSON.", code="parse_error", status=400)
+    if isinstance(payload, dict | list) and json_depth_exceeds(payload, MAX_JSON_DEPTH):
+        return None, too_deep
+    return payload, None

@@ -36,7 +36,7 @@ def shipping_quote(request: HttpRequest) -> JsonResponse:
                 }
                 for option in quote.options
             ],
-            "excluded": [{"name": e.name, "reason": e.reason} for e in quote.excluded],
+            "excluded": [{"name": e.name, "reason": e.reason} for e in quote.shopper_exclusions],
         }
     )
 
@@ -60,10 +60,6 @@ def payment_methods(request: HttpRequest) -> JsonResponse:
                 }
                 for method in answer.methods
             ],
-            "excluded": [
-                {"name": e.name, "reason": e.reason}
-                for e in answer.excluded
-                if not e.is_turned_off  # a method the owner turned off is not the shopper's
-            ],
+            "excluded": [{"name": e.name, "reason": e.reason} for e in answer.shopper_exclusions],
         }
     )

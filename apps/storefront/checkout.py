@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from apps.catalog.models import Category, ProductStatus, Variant
+import apps.catalog.selectors as catalog_selectors
+from apps.core.exceptions import DomainError
+from apps.core.inputs import money as money_input
 from apps.core.models import Store
 from apps.core.money import is_country, is_currency
 from apps.payments import engine as payment_engine
@@ -26,12 +28,6 @@ from apps.shipping.selectors import shipping_config
 
 MAX_LINES = 100
 MAX_QUANTITY = 100_000
-KG_PER_UNIT = {
-    "g": Decimal("0.001"),
-    "kg": Decimal("1"),
-    "lb": Decimal("0.45359237"),
-    "oz": Decimal("0.028349523125"),
-}
 
 
 @dataclass
@@ -92,8 +88,10 @@ def currency_check(store: Store, raw: Any, problems: Problems) -> None:
     if raw in (None, ""):
         return
     code = _text(raw).upper()
-    if not is_currency(code):
-        problems.add("currency", f"unknown currency {code[:10] or raw!r}")
+    if not code:
+        problems.add("currency", "Give the currency as a three-letter code, e.g. EUR.")
+    elif not is_currency(code):
+        problems.add("currency", f"unknown currency {code[:10]}")
     elif code != store.currency:
         problems.add("currency", f"The store sells in {store.currency}, not {code}.")
 
@@ -126,18 +124,6 @@ def items_read(raw: Any, problems: Problems) -> tuple[tuple[str, int], ...]:
     return tuple(items)
 
 
-def _ancestry(store: Store) -> dict[int, frozenset[int]]:
-    parents = dict(Category.objects.for_store(store).values_list("pk", "parent_id"))
-    found: dict[int, frozenset[int]] = {}
-    for pk in parents:
-        chain, current = [], pk
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = parents.get(current)
-        found[pk] = frozenset(chain)
-    return found
-
-
 def cart_build(
     store: Store,
     items: tuple[tuple[str, int], ...],
@@ -147,24 +133,9 @@ def cart_build(
 ) -> shipping_engine.Cart:
     """The engine's cart from ``(sku, quantity)`` pairs; unknown SKUs and SKUs not for sale
     are problems named by their item's index."""
-    skus = {sku for sku, _quantity in items if sku}
-    variants = {
-        v.sku: v
-        for v in Variant.objects.for_store(store)
-        .filter(sku__in=skus)
-        .select_related("product")
-        .only(
-            "sku",
-            "price",
-            "weight",
-            "weight_unit",
-            "product__status",
-            "product__tags",
-            "product__category_id",
-        )  # fmt: skip
-    }
+    variants = catalog_selectors.cart_variants(store=store, skus=(sku for sku, _q in items if sku))
     needs_categories = any(rate.excluded_categories for zone in config.zones for rate in zone.rates)
-    ancestry = _ancestry(store) if needs_categories else {}
+    ancestry = catalog_selectors.category_ancestry(store=store) if needs_categories else {}
     lines = []
     for index, (sku, quantity) in enumerate(items):
         if not sku:
@@ -173,20 +144,19 @@ def cart_build(
         if variant is None:
             problems.add(f"items[{index}].sku", f"unknown SKU {sku}")
             continue
-        if variant.product.status != ProductStatus.ACTIVE:
+        if not variant.is_for_sale:
             problems.add(
                 f"items[{index}].sku", f"SKU {sku} is not for sale (its product is not active)"
             )
             continue
-        weight = (variant.weight or Decimal("0")) * KG_PER_UNIT.get(variant.weight_unit, Decimal(1))
-        category = variant.product.category_id
+        category = variant.category_id
         lines.append(
             shipping_engine.CartLine(
                 sku=sku,
                 quantity=quantity,
                 unit_price=variant.price,
-                weight_kg=weight,
-                tags=frozenset(tag.lower() for tag in variant.product.tags),
+                weight_kg=variant.weight_kg,
+                tags=variant.tags,
                 category_ids=ancestry.get(category, frozenset({category} if category else ())),
             )
         )
@@ -209,16 +179,14 @@ def shipping_quote(
     return shipping_engine.shipping_quote(config, cart, destination, today=today), problems
 
 
-def total_read(raw: Any, problems: Problems, *, path: str = "total") -> Decimal:
+def total_read(store: Store, raw: Any, problems: Problems, *, path: str = "total") -> Decimal:
+    """The order total by core's money rule, in the store's currency (a yen total is whole)."""
     try:
-        total = Decimal(_text(raw) if not isinstance(raw, int | float) else str(raw))
-    except (InvalidOperation, ValueError):
-        problems.add(path, "Give the order total as a number, e.g. 49.90.")
+        total = money_input(raw, field=path, label="order total", currency=store.currency)
+    except DomainError as error:
+        problems.add(path, error.message)
         return Decimal("0")
-    if not total.is_finite() or total < 0 or total > Decimal("9999999999.99"):
-        problems.add(path, "The order total is a number from 0 to 9,999,999,999.99.")
-        return Decimal("0")
-    return total
+    return total  # type: ignore[return-value]
 
 
 def payment_methods(
@@ -241,7 +209,7 @@ def payment_query(store: Store, params: Mapping[str, Any]):
         problems.add("country", "Give the country, e.g. DE.")
     elif not is_country(country):
         problems.add("country", f"unknown country {country[:10]}")
-    total = total_read(params.get("total"), problems)
+    total = total_read(store, params.get("total"), problems)
     currency_check(store, params.get("currency"), problems)
     service = _text(params.get("shipping_service")).lower()
     if service and service not in shipping_config(store=store).services:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from apps.catalog.models import Variant
+from apps.catalog.selectors import sku_suggestions
 from apps.core.money import country_choices
 from apps.core.tenancy import store_view
 from apps.shipping.permissions import MANAGE_SHIPPING
@@ -82,7 +82,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
                 "postal_code": request.GET.get("postal_code", ""),
             },
         }
-        today = timezone.localdate()
+        today = timezone.localdate(timezone=store.tzinfo)  # the store's day, as the API
         quote, problems = checkout.shipping_quote(store, payload, today=today)
         errors = problems.errors
         if quote is not None:
@@ -129,12 +129,5 @@ def simulator(request: HttpRequest) -> HttpResponse:
 def sku_options(request: HttpRequest) -> HttpResponse:
     """Up to 20 SKUs matching what is typed, as the SKU fields' suggestions."""
     q = (request.GET.get("sku") or request.GET.get("q", "")).strip()[:64]
-    variants = []
-    if q:
-        variants = list(
-            Variant.objects.for_store(request.store)
-            .filter(sku__icontains=q)
-            .select_related("product")
-            .order_by("sku")[:20]
-        )
+    variants = sku_suggestions(store=request.store, q=q)
     return render(request, "storefront/sku_options.html", {"variants": variants})

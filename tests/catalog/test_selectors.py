@@ -6,6 +6,7 @@ import pytest
 
 from apps.catalog import selectors
 from apps.catalog.models import Product, ProductSummary
+from apps.core.selectors import with_count_cap
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 
 pytestmark = pytest.mark.django_db
@@ -155,11 +156,11 @@ def test_short_search_matches_title_and_sku_prefixes(store):
 def test_capped_count_stops_at_the_cap(store, django_assert_num_queries):
     for _n in range(5):
         ProductFactory(store=store)
-    capped = selectors.with_count_cap(Product.objects.filter(store=store), 3)
+    capped = with_count_cap(Product.objects.filter(store=store), 3)
 
     with django_assert_num_queries(1):
         assert capped.filter(status="active").count() == 4
-    assert selectors.with_count_cap(Product.objects.filter(store=store), 10).count() == 5
+    assert with_count_cap(Product.objects.filter(store=store), 10).count() == 5
 
 
 def test_product_list_queryset_page_costs_a_fixed_number_of_queries(

@@ -160,3 +160,15 @@ def test_feature_dependencies_have_no_cycle():
         )
 
     assert [app for app in FEATURE_DEPENDENCIES if reaches(app, app)] == []
+
+
+def test_shipping_payments_and_the_storefront_read_the_catalog_through_its_selectors():
+    offending = [
+        f"{_relative(path)}: {module}"
+        for app in ("shipping", "payments", "storefront")
+        for path in _modules(APPS_DIR / app)
+        for module, _in_function in _imports(path)
+        if module.startswith("apps.catalog") and not module.startswith("apps.catalog.selectors")
+    ]
+
+    assert offending == []

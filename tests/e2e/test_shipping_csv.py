@@ -92,6 +92,6 @@ def test_manager_exports_edits_and_imports_the_zones(browser_page, tmp_path):
     expect(page.locator(".banner-success")).to_have_text("Every row was imported.")
     page.get_by_role("link", name="View zones").click()
     page.get_by_role("link", name="Germany").click()
-    expect(page.locator(".band-list")).to_contain_text("0-2: 3.90")
+    expect(page.locator(".band-list")).to_contain_text("0–2 kg: €3.90")
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Shipping").click()
     expect(page.get_by_role("link", name="Nordics")).to_be_visible()

@@ -107,7 +107,7 @@ def test_refunds_by_line_never_exceed_what_was_paid(api, store):
     assert too_much.status_code == 400
     assert too_much.json()["errors"] == {
         "lines[0].amount": [
-            "At most 25.00 can be refunded on MUG-1 (its total 25.00, 0.00 refunded before)."
+            "At most €25.00 can be refunded on MUG-1 (its total €25.00, €0.00 refunded before)."
         ]
     }
     assert ok.status_code == 201 and ok.json()["amount_refunded"] == "10.00"

@@ -30,11 +30,21 @@ def test_each_status_allows_exactly_its_next_statuses(current, allowed):
     assert rules.allowed_transitions(current) == allowed
     for target in rules.STATUS_LABELS:
         if target in allowed:
-            rules.transition_check(current=current, target=target, tracking="T1")
+            tracking = "T1" if target in rules.TRACKED_STATUSES else ""
+            rules.transition_check(current=current, target=target, tracking=tracking)
         else:
             with pytest.raises(DomainError) as raised:
                 rules.transition_check(current=current, target=target, tracking="T1")
             assert raised.value.field == "status"
+
+
+def test_a_tracking_number_goes_only_with_a_status_that_has_one():
+    rules.transition_check(current="shipped", target="delivered", tracking="T2")
+    with pytest.raises(DomainError) as raised:
+        rules.transition_check(current="placed", target="cancelled", tracking="T1")
+
+    assert raised.value.field == "tracking_number"
+    assert "shipped, delivered or returned" in raised.value.message
 
 
 def test_a_cancelled_order_is_never_shipped_and_the_message_says_why():

@@ -131,3 +131,63 @@ def test_another_stores_method_is_404(client_for, make_member, other_store, card
 
     assert outsider.get(f"/store/bravo/payments/{card.pk}/").status_code == 404
     assert outsider.post(f"/store/bravo/payments/{card.pk}/delete/").status_code == 404
+
+
+def test_every_error_of_a_save_shows_at_once(client_for, owner):
+    response = client_for(owner).post(
+        "/store/alpha/payments/new/",
+        form_data(gateway="", fee_percent="120", min_total="50", max_total="10"),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "A percent fee is at most 100." in page
+    assert "Name the card gateway, e.g. Stripe." in page
+    assert "The maximum order total (€10.00) is below the minimum (€50.00)." in page
+
+
+def test_the_typed_credential_survives_a_form_error_without_being_cached(client_for, owner):
+    response = client_for(owner).post(
+        "/store/alpha/payments/new/",
+        form_data(fee_percent="120", gateway_secret="sk_live_typed_1234"),
+    )
+
+    assert response.status_code == 400
+    assert 'value="sk_live_typed_1234"' in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_yen_store_refuses_a_fee_with_decimals(client_for, owner, store):
+    store.currency = "JPY"
+    store.save()
+
+    response = client_for(owner).post("/store/alpha/payments/new/", form_data(fee_fixed="0.50"))
+
+    assert response.status_code == 400
+    assert "JPY prices have no decimals; write the fixed fee like 1." in response.content.decode()
+    response = client_for(owner).post("/store/alpha/payments/new/", form_data(fee_fixed="30"))
+    assert response.status_code == 302
+
+
+def test_the_list_names_the_shipping_services_a_method_is_limited_to(
+    client_for, owner, store, shipping_setup
+):
+    services.method_create(
+        store=store, actor=owner, kind="cash_on_delivery", code="cod", display_name="COD",
+        shipping_service_codes=["dhl-express"],
+    )  # fmt: skip
+
+    page = client_for(owner).get("/store/alpha/payments/").content.decode()
+
+    assert "Only with DHL Express" in page
+    assert "Only with dhl-express" not in page
+
+
+def test_the_read_only_page_has_no_editors_credential_help(client_for, manager, owner, card):
+    read_only = client_for(manager).get(f"/store/alpha/payments/{card.pk}/").content.decode()
+    editable = client_for(owner).get(f"/store/alpha/payments/{card.pk}/").content.decode()
+
+    assert "Gateway credentials stored: <code>••••1234</code>." in read_only
+    assert "Leave empty to keep the stored one" not in read_only
+    assert "Type new ones below" not in read_only
+    assert "Leave empty to keep the stored one" in editable

@@ -153,3 +153,39 @@ def test_unshipped_countries(store, owner, shipping_setup):
     assert coverage.shipped == frozenset({"DE"})
     assert "France" in coverage.unshipped_names
     assert "Germany" not in coverage.unshipped_names
+
+
+def test_band_and_order_changes_read_as_words_in_the_audit_log(
+    client_for, store, owner, shipping_setup
+):
+    standard = Rate.objects.get(name="Standard")
+    services.rate_update(
+        store=store, actor=owner, rate=standard, name="Standard",
+        service=shipping_setup["standard"], kind="weight",
+        bands="0-2: 4.90\n2-10: 8.90\n10-: 12.90", free_over="50", position="4",
+    )  # fmt: skip
+    services.zone_update(
+        store=store, actor=owner, zone=shipping_setup["zone"], name="Germany",
+        countries="DE, AT", position="3",
+    )  # fmt: skip
+
+    page = client_for(owner).get("/store/alpha/audit/").content.decode()
+
+    assert (
+        "<del>0–2 kg: €4.90; 2–10 kg: €7.90</del> → "
+        "<ins>0–2 kg: €4.90; 2–10 kg: €8.90; 10 kg and more: €12.90</ins>"
+    ) in page
+    assert "<strong>Order in the zone</strong>: <del>0</del> → <ins>4</ins>" in page
+    assert "<strong>Order among zones</strong>: <del>0</del> → <ins>3</ins>" in page
+    assert "<del>Germany</del> → <ins>Austria, Germany</ins>" in page
+    assert "[&#x27;0" not in page and "[[" not in page
+
+
+def test_subtotal_bands_read_in_the_stores_currency(store, owner, shipping_setup):
+    rate = services.rate_create(
+        store=store, actor=owner, zone=shipping_setup["zone"], service=shipping_setup["express"],
+        name="By subtotal", kind="subtotal", bands="0-20: 6.90\n20-: 0",
+    )  # fmt: skip
+
+    entry = AuditEntry.objects.filter(action="rate.created", target_id=str(rate.pk)).get()
+    assert entry.changes["bands"] == [None, "€0.00–€20.00: €6.90; €20.00 and more: €0.00"]

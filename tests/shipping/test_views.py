@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from apps.shipping import services
 from apps.shipping.models import Rate, Zone
 
 PAGES = [
@@ -112,3 +116,114 @@ def test_simulator_names_bad_rows(client_for, owner, shipping_setup):
     assert "The quantity must be at least 1, not 0." in page
     assert "unknown SKU NO-SUCH" in page
     assert 'value="NO-SUCH"' in page
+
+
+def test_rate_form_shows_field_and_cross_field_errors_in_one_round(
+    client_for, owner, shipping_setup
+):
+    zone = shipping_setup["zone"]
+
+    response = client_for(owner).post(
+        f"/store/alpha/shipping/zones/{zone.pk}/rates/new/",
+        {
+            "name": "Bulky",
+            "service": shipping_setup["express"].pk,
+            "kind": "flat",
+            "price": "abc",
+            "min_weight": "10",
+            "max_weight": "5",
+            "handling_fee": "1.999",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The price must be a number like 19.90." in page
+    assert "The handling fee has more than two decimals" in page
+    assert "The maximum weight (5 kg) is below the minimum (10 kg)." in page
+    assert not Rate.objects.filter(name="Bulky").exists()
+
+
+def test_service_form_shows_every_error_at_once(client_for, owner, shipping_setup):
+    carrier = shipping_setup["carrier"]
+
+    response = client_for(owner).post(
+        f"/store/alpha/shipping/carriers/{carrier.pk}/services/new/",
+        {"name": "Cargo", "code": "Bad Code!", "days_min": "5", "days_max": "2"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The code may hold lowercase letters" in page
+    assert "The slowest delivery cannot be faster than the fastest one." in page
+
+
+def test_zone_form_shows_every_error_at_once(client_for, owner, store):
+    response = client_for(owner).post(
+        "/store/alpha/shipping/zones/new/",
+        {"name": "", "countries": "", "regions": "BE", "postal_exclude": "SW1**"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter a name." in page
+    assert "Name the country the regions or postal codes belong to." in page
+    assert "a prefix ends in one *" in page
+
+
+def test_a_yen_store_refuses_decimals_in_the_rate_form(client_for, owner, store, shipping_setup):
+    store.currency = "JPY"
+    store.save()
+    zone = shipping_setup["zone"]
+
+    response = client_for(owner).post(
+        f"/store/alpha/shipping/zones/{zone.pk}/rates/new/",
+        {"name": "Yen", "service": shipping_setup["express"].pk, "kind": "subtotal",
+         "bands": "0-5000: 490\n5000-: 4.90"},
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Line 2: JPY prices have no decimals; write the price like 5." in page
+
+
+def test_simulator_dates_count_from_the_stores_today(
+    client_for, owner, store, shipping_setup, monkeypatch
+):
+    store.timezone = "Asia/Tokyo"
+    store.save()
+    thursday_night_utc = datetime.datetime(2026, 12, 3, 23, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: thursday_night_utc)  # Friday in Tokyo
+
+    page = (
+        client_for(owner)
+        .get("/store/alpha/shipping/simulator/", {"sku": ["MUG-1"], "qty": ["1"], "country": "DE"})
+        .content.decode()
+    )
+
+    assert "Arrives Mon 7 Dec (1–1 business days)" in page  # Express: Friday + 1 business day
+
+
+def test_simulator_shows_the_owner_a_turned_off_service_apart(
+    client_for, owner, store, shipping_setup
+):
+    services.service_update(
+        store=store, actor=owner, service=shipping_setup["express"], name="Express",
+        code="dhl-express", days_min=1, days_max=1, is_active=False,
+    )  # fmt: skip
+
+    page = (
+        client_for(owner)
+        .get("/store/alpha/shipping/simulator/", {"sku": ["MUG-1"], "qty": ["1"], "country": "DE"})
+        .content.decode()
+    )
+
+    assert "Express: its service DHL Express is turned off" in page
+    assert "Shoppers are not offered these and are not told why; only you see them here." in page
+
+
+def test_simulator_says_what_it_does(client_for, owner, shipping_setup):
+    page = client_for(owner).get("/store/alpha/shipping/simulator/").content.decode()
+
+    assert "Save with an empty row" not in page
+    assert "Nothing is saved or ordered" in page

@@ -280,7 +280,7 @@ def test_payment_methods_bad_query(api, methods):
     assert response.status_code == 400
     assert response.json()["errors"] == {
         "country": ["unknown country ZZ"],
-        "total": ["The order total is a number from 0 to 9,999,999,999.99."],
+        "total": ["The order total cannot be negative."],
         "currency": ["The store sells in EUR, not GBP."],
         "shipping_service": ["unknown shipping service x"],
     }
@@ -295,3 +295,56 @@ def test_a_turned_off_method_is_not_shown_to_shoppers(api, store, owner, methods
     body = api.get(METHODS, {"country": "DE", "total": "20"}).json()
 
     assert "PayPal" not in json.dumps(body)
+
+
+def test_a_deeply_nested_body_is_a_400_in_the_error_shape(api, shipping_setup):
+    body = "[" * 30_000 + "]" * 30_000  # under the body bound, deeper than any parser goes
+
+    response = api.post(QUOTE, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {"non_field_errors": ["The body nests deeper than 32 levels."]},
+        "code": "parse_error",
+    }
+
+
+def test_a_turned_off_service_is_simply_not_offered(api, store, owner, shipping_setup):
+    from apps.shipping import services
+
+    express = shipping_setup["express"]
+    services.service_update(
+        store=store, actor=owner, service=express, name="Express", code="dhl-express",
+        days_min=1, days_max=1, is_active=False,
+    )  # fmt: skip
+
+    body = post(api, cart(("MUG-1", 1))).json()
+
+    assert [option["name"] for option in body["options"]] == ["Standard"]
+    assert body["excluded"] == []
+
+
+def test_order_totals_follow_the_money_rule_of_the_stores_currency(api, store, methods):
+    response = api.get(METHODS, {"country": "DE", "total": "49.999"})
+    assert response.json()["errors"] == {
+        "total": ["The order total has more than two decimals; write it like 19.90."]
+    }
+
+    store.currency = "JPY"
+    store.save()
+    cache.clear()
+    response = api.get(METHODS, {"country": "DE", "total": "4990.5"})
+    assert response.json()["errors"] == {
+        "total": ["JPY prices have no decimals; write the order total like 4991."]
+    }
+    assert api.get(METHODS, {"country": "DE", "total": "4990"}).status_code == 200
+
+
+@pytest.mark.parametrize("currency", [5, ["EUR"], {"code": "EUR"}])
+def test_a_currency_that_is_not_text_is_named_plainly(api, shipping_setup, currency):
+    response = post(api, cart(("MUG-1", 1), currency=currency))
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "currency": ["Give the currency as a three-letter code, e.g. EUR."]
+    }

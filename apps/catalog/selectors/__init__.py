@@ -18,6 +18,12 @@ from apps.catalog.selectors.categories import (
     category_list,
     category_tree,
 )
+from apps.catalog.selectors.checkout import (
+    CartVariant,
+    cart_variants,
+    category_ancestry,
+    sku_suggestions,
+)
 from apps.catalog.selectors.imports import (
     ImportProgress,
     export_job_get,
@@ -33,8 +39,6 @@ from apps.catalog.selectors.products import (
     STOCK_IN,
     STOCK_LOW,
     STOCK_OUT,
-    CappedCountQuerySet,
-    ILike,
     filter_category,
     filter_status,
     filter_stock,
@@ -50,7 +54,6 @@ from apps.catalog.selectors.products import (
     product_stock_state,
     product_taken_values,
     product_vendors,
-    with_count_cap,
     with_sort_keys,
 )
 from apps.catalog.selectors.variants import (
@@ -61,9 +64,11 @@ from apps.catalog.selectors.variants import (
 )
 
 __all__ = [
-    "CappedCountQuerySet",
+    "CartVariant",
+    "cart_variants",
+    "category_ancestry",
+    "sku_suggestions",
     "CategoryNode",
-    "ILike",
     "ImportProgress",
     "PriceChange",
     "PricePreview",
@@ -106,6 +111,5 @@ __all__ = [
     "variant_get",
     "variant_list",
     "variant_movements",
-    "with_count_cap",
     "with_sort_keys",
 ]

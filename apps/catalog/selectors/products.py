@@ -23,12 +23,10 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     DateTimeField,
     DecimalField,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     Prefetch,
     Q,
@@ -47,7 +45,7 @@ from apps.catalog.models import (
 )
 from apps.catalog.selectors.categories import category_descendant_ids
 from apps.core.models import Store
-from apps.core.selectors import object_get
+from apps.core.selectors import ILike, object_get
 
 STOCK_IN = inputs.STOCK_IN
 STOCK_LOW = inputs.STOCK_LOW
@@ -59,18 +57,6 @@ SKU_INLINE_MAX = 500  # up to this many products found by SKU are inlined as an 
 
 
 # -- search and filters --------------------------------------------------------------------------
-class ILike(Func):
-    """``column ILIKE pattern``: unlike ``icontains`` (``UPPER(col) LIKE``) it uses trigram GIN."""
-
-    arity = 2
-    arg_joiner = " ILIKE "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-    def __init__(self, column: str, pattern: str):
-        super().__init__(F(column), Value(pattern))
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -216,34 +202,6 @@ def with_sort_keys(queryset: QuerySet[Product], *, searching: bool) -> QuerySet[
             F("summary__stock_total") + Value(0), output_field=IntegerField()
         ),
     )
-
-
-class CappedCountQuerySet(QuerySet):
-    """A queryset whose ``count()`` stops at ``count_cap + 1``.
-
-    Counting every product that matches a stock filter means two semi-joins over every
-    variant; the list only needs to know there are "more than 10,000".
-    """
-
-    count_cap: int | None = None
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.count_cap = self.count_cap
-        return clone
-
-    def count(self) -> int:
-        if self.count_cap is None or self._result_cache is not None:
-            return super().count()
-        return QuerySet.count(self.order_by().values("pk")[: self.count_cap + 1])
-
-
-def with_count_cap(queryset: QuerySet, cap: int) -> QuerySet:
-    capped = CappedCountQuerySet(
-        model=queryset.model, query=queryset.query.chain(), using=queryset.db
-    )
-    capped.count_cap = cap
-    return capped
 
 
 def product_list_queryset(*, store: Store, params: Mapping[str, str]) -> QuerySet[Product]:

@@ -9,13 +9,14 @@ from typing import Any
 from django.utils.text import slugify
 
 from apps.catalog import inputs
-from apps.catalog.inputs import CENT, MAX_PRICE, MAX_TAGS
+from apps.catalog.inputs import MAX_TAGS
 from apps.catalog.models import (
     Category,
     Product,
     Variant,
 )
 from apps.core.exceptions import DomainError, NotFound
+from apps.core.inputs import CENT, MAX_PRICE
 from apps.core.models import Store
 
 __all__ = ["CENT", "MAX_PRICE", "MAX_TAGS", "PRODUCT_FIELDS", "VARIANT_FIELDS", "clean_tags"]

@@ -27,6 +27,7 @@ from apps.catalog.views.common import (
 )
 from apps.core.exceptions import DomainError
 from apps.core.htmx import redirect_with_message, render_page
+from apps.core.selectors import with_count_cap
 from apps.core.tables import ChoiceFilter, Column, TableQuery
 from apps.core.tenancy import store_view
 
@@ -63,7 +64,7 @@ def _product_table(request: HttpRequest, category_choices: list) -> TableQuery:
     queryset = selectors.with_sort_keys(products, searching=bool(q)).select_related("category")
     if 0 < len(q) < 3:
         # the slow count (a one- or two-letter search): stop counting at 10,000
-        queryset = selectors.with_count_cap(queryset, COUNT_CAP)
+        queryset = with_count_cap(queryset, COUNT_CAP)
     vendors = selectors.product_vendors(store=store)
     if params.get("vendor") and params["vendor"] not in vendors:
         vendors = [*vendors, params["vendor"]]  # beyond the menu's first vendors: still shown

@@ -15,6 +15,15 @@ def money(value, currency: str = "EUR") -> str:
     return money_format(value, currency)
 
 
+@register.filter
+def label_of(key, labels) -> str:
+    """``{{ code|label_of:service_names }}``: the label a mapping gives ``key``, else the key."""
+    try:
+        return labels.get(key, key)
+    except AttributeError:
+        return key
+
+
 # the colour of a status badge: what the status means, never the only sign of it
 BADGE_TONES = {
     **dict.fromkeys(("success", "active", "done", "ok", "imported", "completed"), "success"),

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from apps.core.models import Store
 from apps.core.money import country_choices
 from apps.core.selectors import object_get
+from apps.customers.models import Customer
 from apps.orders import rules
 from apps.orders.models import Channel, Order, OrderEvent, OrderLine, Refund, RefundLine
 from apps.orders.selectors.search import order_search_condition
@@ -56,9 +57,58 @@ def _day_start(store: Store, day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=store.tzinfo)
 
 
+def _shown_day(day: datetime.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _reversed(values: Mapping[str, object], low: str, high: str) -> bool:
+    return low in values and high in values and values[low] > values[high]
+
+
+def order_filter_errors(params: Mapping[str, str]) -> dict[str, str]:
+    """Each filter parameter given with a value that means nothing, and why: the API answers
+    400 naming it; the list page says a reversed date range next to the dates (the other
+    values come from its selects and inputs)."""
+    errors: dict[str, str] = {}
+
+    def given(key: str) -> str:
+        return str(params.get(key) or "").strip()
+
+    if given("status") and given("status") not in rules.STATUS_LABELS:
+        errors["status"] = (
+            f"“{given('status')[:30]}” is not an order status; use "
+            f"{', '.join(rules.STATUS_LABELS)}."
+        )
+    if given("channel") and given("channel") not in Channel.values:
+        errors["channel"] = (
+            f"“{given('channel')[:30]}” is not a channel; use {', '.join(Channel.values)}."
+        )
+    country = given("country")
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        errors["country"] = "Give the country as a two-letter code, e.g. DE."
+    for key in ("from", "to"):
+        if given(key) and _day(given(key)) is None:
+            errors[key] = f"Give the day as YYYY-MM-DD, e.g. 2025-03-01 (not “{given(key)[:30]}”)."
+    for key in ("total_min", "total_max"):
+        if given(key) and _amount(given(key)) is None:
+            errors[key] = f"Give the total as a number, e.g. 49.90 (not “{given(key)[:30]}”)."
+    values = order_filter_values(params)
+    if _reversed(values, "from", "to"):
+        errors["from"] = (
+            f"“From” ({_shown_day(values['from'])}) is after “To” ({_shown_day(values['to'])}): "
+            "swap the dates to see the orders between them."
+        )
+    if _reversed(values, "total_min", "total_max"):
+        errors["total_min"] = (
+            f"“Total from” ({values['total_min']}) is more than “up to” ({values['total_max']})."
+        )
+    return errors
+
+
 def order_filter_values(params: Mapping[str, str]) -> dict[str, object]:
     """The list's GET parameters that mean something, parsed (unknown or malformed ones are
-    dropped, so a chip never names a filter that is not applied)."""
+    dropped; ``order_filter_errors`` says why). A reversed date range stays here, so the
+    inputs keep the days typed, but filters nothing (``order_filter``, no chips)."""
     values: dict[str, object] = {}
     q = " ".join(str(params.get("q") or "").split())[:200]
     if q:
@@ -90,6 +140,8 @@ def order_filter(*, store: Store, params: Mapping[str, str]) -> QuerySet[Order]:
     its export and the API's list all call this, so "the current filter" means one thing.
     Dates are days in the store's time zone, both ends included."""
     values = order_filter_values(params)
+    if _reversed(values, "from", "to"):
+        del values["from"], values["to"]
     queryset = Order.objects.for_store(store)
     if "q" in values:
         queryset = queryset.filter(order_search_condition(store=store, query=values["q"]))
@@ -122,6 +174,8 @@ class Chip:
 
 def order_filter_chips(*, params: Mapping[str, str]) -> list[Chip]:
     values = order_filter_values(params)
+    if _reversed(values, "from", "to"):
+        del values["from"], values["to"]
     chips = []
     for key, value in values.items():
         if key == "status":
@@ -129,7 +183,7 @@ def order_filter_chips(*, params: Mapping[str, str]) -> list[Chip]:
         elif key == "channel":
             shown = Channel(value).label
         elif isinstance(value, datetime.date):
-            shown = f"{value.day} {value:%b %Y}"
+            shown = _shown_day(value)
         else:
             shown = str(value)
         chips.append(Chip(key, f"{FILTER_LABELS[key]}: {shown}"))
@@ -155,7 +209,14 @@ def _order_filter_choices(store: Store) -> dict[str, list[tuple[str, str]]]:
     orders = Order.objects.for_store(store).order_by()
 
     def distinct(code: str, name: str) -> list[tuple[str, str]]:
-        rows = orders.exclude(**{code: ""}).values_list(code, name).distinct().order_by(code)[:100]
+        # one option per code, even when its name changed between orders (the filter is by code)
+        rows = (
+            orders.exclude(**{code: ""})
+            .values(code)
+            .annotate(label=Max(name))
+            .order_by(code)
+            .values_list(code, "label")[:100]
+        )
         return [(value, label or value) for value, label in rows]
 
     names = dict(country_choices())
@@ -208,6 +269,19 @@ def customer_orders(*, store: Store, customer_id: int) -> QuerySet[Order]:
     return (
         Order.objects.for_store(store).filter(customer_id=customer_id).order_by("-placed_at", "-id")
     )
+
+
+def customers_with_channel(
+    customers: QuerySet[Customer], *, store: Store, channel: str
+) -> QuerySet[Customer]:
+    """``customers`` (the store's) narrowed to those with an order on ``channel`` (the customer
+    list's filter); the orders subquery is scoped to the store too."""
+    buyers = (
+        Order.objects.for_store(store)
+        .filter(channel=channel, customer__isnull=False)
+        .values("customer_id")
+    )
+    return customers.filter(pk__in=buyers)
 
 
 def customer_channels(*, store: Store, customer_id: int) -> list[tuple[str, str, int]]:

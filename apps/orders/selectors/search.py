@@ -26,9 +26,9 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Greatest
 
-from apps.catalog.selectors import ILike
 from apps.core.exceptions import DomainError
 from apps.core.models import Store
+from apps.core.selectors import ILike
 from apps.customers import inputs as customer_inputs
 from apps.customers.models import Customer
 from apps.orders.models import Order, OrderLine

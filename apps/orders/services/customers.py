@@ -10,7 +10,13 @@ from django.db import connection, transaction
 from apps.audit.services import audit_record
 from apps.core.exceptions import DomainError
 from apps.core.models import Store
-from apps.customers.models import Customer, CustomerAddress, CustomerNote
+from apps.customers.models import (
+    AliasKind,
+    Customer,
+    CustomerAddress,
+    CustomerAlias,
+    CustomerNote,
+)
 from apps.orders.models import Order
 
 # what counts towards a customer's figures: cancelled orders do not; refunds are taken off
@@ -43,8 +49,9 @@ def customer_stats_refresh(*, store: Store, customer_ids: Iterable[int]) -> None
 @transaction.atomic
 def customer_merge(*, store: Store, actor, keep: Customer, duplicate: Customer) -> Customer:
     """Fold ``duplicate`` into ``keep``: its orders, notes and addresses move over, contact
-    details ``keep`` lacks are taken from it, and the duplicate is removed. One audit entry
-    names what moved."""
+    details ``keep`` lacks are taken from it, its other email and phone (and its own aliases)
+    stay as ``keep``'s aliases, so a later order with them finds ``keep``; the duplicate is
+    removed. One audit entry names what moved."""
     if keep.store_id != store.pk or duplicate.store_id != store.pk:
         raise DomainError("No such customer.", field="duplicate")
     if keep.pk == duplicate.pk:
@@ -75,6 +82,7 @@ def customer_merge(*, store: Store, actor, keep: Customer, duplicate: Customer) 
         else:
             address.customer = keep
             address.save(update_fields=["customer", "updated_at"])
+    CustomerAlias.objects.for_store(store).filter(customer=duplicate).update(customer=keep)
     taken = {}
     duplicate_contact = {
         name: getattr(duplicate, name) for name in ("email", "phone", "first_name", "last_name")
@@ -87,6 +95,7 @@ def customer_merge(*, store: Store, actor, keep: Customer, duplicate: Customer) 
             taken[name] = value
     keep.full_name = " ".join(p for p in (keep.first_name, keep.last_name) if p)
     keep.save()
+    aliases = _aliases_keep(store=store, customer=keep, contact=duplicate_contact)
     customer_stats_refresh(store=store, customer_ids=[keep.pk])
     audit_record(
         store=store,
@@ -97,8 +106,27 @@ def customer_merge(*, store: Store, actor, keep: Customer, duplicate: Customer) 
             "merged": [duplicate_label, None],
             "orders": [None, ", ".join(f"#{n}" for n in moved_orders) or "none"],
             "notes": [None, moved_notes],
+            **({"aliases": [None, ", ".join(aliases)]} if aliases else {}),
             **{name: [None, value] for name, value in taken.items()},
         },
     )
     keep.refresh_from_db()
     return keep
+
+
+def _aliases_keep(*, store: Store, customer: Customer, contact: dict[str, str]) -> list[str]:
+    """Keep the merged-away email and phone that ``customer`` does not carry as aliases (and
+    drop any alias that is now the customer's own value); the values newly kept."""
+    kept = []
+    for kind in (AliasKind.EMAIL, AliasKind.PHONE):
+        own = getattr(customer, kind)
+        CustomerAlias.objects.for_store(store).filter(
+            customer=customer, kind=kind, value=own
+        ).delete()
+        value = contact.get(kind, "")
+        if value and value != own:
+            CustomerAlias.objects.update_or_create(
+                store=store, kind=kind, value=value, defaults={"customer": customer}
+            )
+            kept.append(value)
+    return kept

@@ -15,7 +15,7 @@ from apps.core.csv import sql_guard
 from apps.core.jobs import JobCancelled, job_enqueue, job_progress_save
 from apps.core.models import JobStatus, Store
 from apps.orders.models import Order, OrderExportJob
-from apps.orders.selectors import FILTER_PARAMS, order_filter
+from apps.orders.selectors import FILTER_PARAMS, order_filter, order_filter_chips
 
 # (header, SQL expression over orders_order o, is text)
 EXPORT_COLUMNS = (
@@ -66,7 +66,13 @@ def order_export_create(*, store: Store, actor, params) -> OrderExportJob:
         actor=actor,
         action="orderexportjob.created",
         target=job,
-        changes={"filter": [None, kept]},
+        # the filter as the list's chips word it ("Status: Paid"), not its parameter names
+        changes={
+            "filter": [
+                None,
+                " · ".join(chip.label for chip in order_filter_chips(params=kept)) or "Every order",
+            ]
+        },
     )
     job_enqueue(job)
     return job

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import F, Sum
 
 from apps.audit.services import audit_record, changes_between
-from apps.catalog.inputs import count as count_rule
-from apps.catalog.inputs import money as money_rule
 from apps.core.exceptions import DomainError
+from apps.core.inputs import count as count_rule
+from apps.core.inputs import money as money_rule
 from apps.core.models import Store
 from apps.customers.services import actor_parts
 from apps.orders import inputs, rules
@@ -80,6 +80,7 @@ def order_refund(
             refunded=order.amount_refunded,
             shipping_price=order.shipping_price,
             shipping_refunded=shipping_refunded,
+            currency=order.currency,
         ),
         lines=[
             rules.LineState(

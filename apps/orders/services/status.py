@@ -19,7 +19,8 @@ def order_status_change(
     *, store: Store, actor, order: Order, status: str, tracking_number: str = ""
 ) -> Order:
     """Move the order to ``status`` if the rules allow it (``rules.transition_check``);
-    shipping records the tracking number. Paid records the total as paid."""
+    shipping records the tracking number, delivered or returned with one corrects it. Paid
+    records the total as paid."""
     order = order_lock(store=store, order=order)
     tracking = rules.tracking_number(tracking_number)
     target = str(status or "").strip().lower()
@@ -31,6 +32,9 @@ def order_status_change(
         order.tracking_number = tracking
         carrier = f" with {order.shipping_carrier}" if order.shipping_carrier else ""
         message = f"Shipped{carrier}, tracking number {tracking}."
+    elif tracking and tracking != order.tracking_number:  # delivered or returned
+        message = f"Tracking number changed from {order.tracking_number or '—'} to {tracking}."
+        order.tracking_number = tracking
     elif target == "paid":
         order.amount_paid = order.total
         message = f"Paid {order.total} {order.currency}."
@@ -41,7 +45,7 @@ def order_status_change(
         kind=target,
         actor=actor,
         message=message,
-        data={"tracking_number": tracking} if target == "shipped" else {},
+        data={"tracking_number": tracking} if tracking else {},
     )
     if target == "cancelled" and order.customer_id:
         customer_stats_refresh(store=store, customer_ids=[order.customer_id])
@@ -59,7 +63,7 @@ def order_status_change(
     return order
 
 
-TRACKED_STATUSES = ("shipped", "delivered", "returned")
+TRACKED_STATUSES = rules.TRACKED_STATUSES
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from apps.customers.models import Customer
 from apps.customers.permissions import MANAGE_CUSTOMERS, VIEW_CUSTOMERS
 from apps.orders import selectors, services
 from apps.orders.forms import ContactForm, NoteForm
-from apps.orders.models import Channel, Order
+from apps.orders.models import Channel
 from apps.orders.views.common import customers_url, error_status, form_action
 
 CUSTOMER_COLUMNS = [
@@ -32,11 +32,6 @@ ORDERS_PER_PAGE = 20
 DUPLICATES_SHOWN = 5
 
 
-def _channel_filter(queryset, value: str):
-    customers = Order.objects.filter(channel=value, customer__isnull=False).values("customer_id")
-    return queryset.filter(pk__in=customers)
-
-
 @store_view(VIEW_CUSTOMERS)
 def customer_list(request: HttpRequest) -> HttpResponse:
     store = request.store
@@ -45,7 +40,16 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         queryset=Customer.objects.for_store(store),
         columns=CUSTOMER_COLUMNS,
         search=lambda queryset, q: queryset.filter(selectors.customer_search_condition(query=q)),
-        filters=[ChoiceFilter("channel", "Channel", Channel.choices, _channel_filter)],
+        filters=[
+            ChoiceFilter(
+                "channel",
+                "Channel",
+                Channel.choices,
+                lambda queryset, value: selectors.customers_with_channel(
+                    queryset, store=store, channel=value
+                ),
+            )
+        ],
         default_sort="-last",
     )
     rows = list(table.page.object_list)
@@ -89,6 +93,7 @@ def _customer_page(
     context = {
         "customer": customer,
         "addresses": list(customer_selectors.customer_addresses(store=store, customer=customer)),
+        "aliases": list(customer_selectors.customer_aliases(store=store, customer=customer)),
         "notes": list(customer_selectors.customer_notes(store=store, customer=customer)),
         "orders_page": page,
         "channels": selectors.customer_channels(store=store, customer_id=customer.pk),

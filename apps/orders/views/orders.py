@@ -9,8 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from apps.catalog.selectors import with_count_cap
 from apps.core.htmx import redirect_with_error, render_page
+from apps.core.money import money_format
+from apps.core.selectors import with_count_cap
 from apps.core.tables import Column, TableQuery
 from apps.core.tenancy import can, store_view
 from apps.orders import rules, selectors, services
@@ -59,6 +60,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "count_cap": COUNT_CAP,
         "chips": chips,
         "values": {key: str(value) for key, value in params.items()},
+        # a filter that means nothing (a reversed date range…), said next to the inputs
+        "filter_state": {
+            "date_error": " ".join(selectors.order_filter_errors(request.GET).values())
+        },
         "choices": selectors.order_filter_choices(store=store),
         "is_filtered": bool(params),
         "has_orders": bool(rows) or bool(params) or table.page.paginator.count > 0,
@@ -211,7 +216,9 @@ def order_refund(request: HttpRequest, number: int) -> HttpResponse:
         ),
         done_url=orders_url("order-detail", request, number=order.number),
         done_message=lambda refund: (
-            f"Refunded {refund.amount} {order.currency}." if refund.amount else "Return recorded."
+            f"Refunded {money_format(refund.amount, order.currency)}."
+            if refund.amount
+            else "Return recorded."
         ),
         error_field=lambda error: form.field_for(error.field),
     )

@@ -226,37 +226,26 @@ def _message(error: DomainError) -> str:
     return error.message
 
 
+def _errors_of(check: Callable[..., dict], values: dict[str, Any]) -> tuple[dict | None, list]:
+    try:
+        return check(**values), []
+    except DomainError as error:
+        return None, list(getattr(error, "errors", None) or [error])
+
+
 def _checked(
     check: Callable[..., dict], values: dict[str, Any], columns: dict[str, str]
 ) -> tuple[dict | None, list[tuple[str, str]]]:
-    """``check(**values)``, collecting every field's error: a field at fault is emptied and the
-    check runs again, until it passes or repeats itself. ``columns``: field → file column."""
-    problems: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    values = dict(values)
-    for _attempt in range(len(values) + 1):
-        try:
-            cleaned = check(**values)
-        except DomainError as error:
-            name = error.field or ""
-            if name in seen:  # the emptied field's own complaint: reported already
-                break
-            problems.append((columns.get(name, name), _message(error)))
-            if name not in values:
-                break
-            seen.add(name)
-            # check the rest as for the likeliest kind: banded when it has bands
-            values[name] = "" if name != "kind" else _likely_kind(values)
-        except ValueError:  # a rate's position that is no whole number
-            if "position" in seen:
-                break
-            column = columns.get("position", "position")
-            problems.append((column, "The position is a whole number."))
-            seen.add("position")
-            values["position"] = ""
-        else:
-            return (None if problems else cleaned), problems
-    return None, problems
+    """``check(**values)`` with every field's error (the services report them all at once).
+    A rate whose kind is unknown is checked again as its likeliest kind, so that its bands and
+    price get the verdicts they would have. ``columns``: field → file column."""
+    cleaned, errors = _errors_of(check, values)
+    kind_errors = [error for error in errors if error.field == "kind"]
+    if kind_errors and "kind" in values:
+        _cleaned, again = _errors_of(check, {**values, "kind": _likely_kind(values)})
+        errors = kind_errors + [error for error in again if error.field != "kind"]
+    problems = [(columns.get(e.field or "", e.field or ""), _message(e)) for e in errors]
+    return (None if problems else cleaned), problems
 
 
 def _likely_kind(values: dict[str, Any]) -> str:
