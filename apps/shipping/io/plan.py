@@ -21,8 +21,7 @@ from typing import Any
 
 from django.db.models import Max
 
-from apps.catalog.models import Category
-from apps.catalog.selectors import category_choices
+from apps.catalog.selectors import category_choices, category_list
 from apps.core.exceptions import DomainError
 from apps.core.models import Store
 from apps.core.tabular import ImportFileError
@@ -55,7 +54,7 @@ class ShippingTables:
     rates: dict[int, list[Rate]]  # zone id → its rates (with their service)
     rate_categories: dict[int, list[int]]  # rate id → the ids of the categories it excludes
     services: dict[str, CarrierService]  # by code
-    categories: dict[str, Category]  # by path key (``home › kitchen``)
+    categories: dict[str, Any]  # the catalog's categories by path key (``home › kitchen``)
     paths: dict[int, str]  # category id → path
 
     def zone_rates(self, name: str) -> list[Rate]:
@@ -77,7 +76,7 @@ def shipping_tables_load(*, store: Store) -> ShippingTables:
     links = Rate.excluded_categories.through.objects.filter(rate__store=store)
     for rate_id, category_id in links.values_list("rate_id", "category_id"):
         rate_categories.setdefault(rate_id, []).append(category_id)
-    categories = {c.pk: c for c in Category.objects.for_store(store)}
+    categories = {c.pk: c for c in category_list(store=store)}
     # the catalog export's way of writing a path: "Home > Kitchen"
     paths = {int(pk): path.replace(" › ", " > ") for pk, path in category_choices(store=store)}
     return ShippingTables(
@@ -116,7 +115,7 @@ class RatePlan:
     existing: Rate | None = None
     existing_categories: frozenset[int] = frozenset()
     values: dict[str, Any] | None = None
-    categories: list[Category] = field(default_factory=list)
+    categories: list[Any] = field(default_factory=list)  # the categories it excludes
 
     @property
     def name(self) -> str:
