@@ -309,7 +309,7 @@ PRIVATE_FILE_RETENTION_DAYS = {
 }
 
 # --- Request size -----------------------------------------------------------------------------
-# The largest file an import takes (apps/catalog/io/readers.py reads it from here) and the
+# The largest file an import takes (apps/core/tabular.py reads it from here) and the
 # largest request body the portal reads at all: a larger Content-Length is a 413 before the body
 # is read (apps/core/uploads.py), and an upload whose bytes pass it anyway is stopped by the
 # first upload handler, so nothing larger is ever written to the temporary folder.

@@ -11,7 +11,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
-from apps.core.models import StoreOwnedModel
+from apps.core.files import private_file_path, private_storage_get
+from apps.core.models import Job, JobStatus, StoreOwnedModel
 from apps.shipping import engine
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -106,3 +107,77 @@ class Rate(StoreOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ShippingImportMode(models.TextChoices):
+    MERGE = "merge", "Merge: add and update the file's zones and rates, keep the others"
+    REPLACE = "replace", "Replace all: also delete the zones and rates the file doesn't have"
+
+
+class ShippingImportStatus(models.TextChoices):
+    CHECK_QUEUED = "check_queued", "Waiting to be checked"
+    CHECKING = "checking", "Checking"
+    CHECKED = "checked", "Checked"
+    RUN_QUEUED = "run_queued", "Waiting to import"
+    RUNNING = "running", "Importing"
+    DONE = JobStatus.DONE, "Imported"
+    FAILED = JobStatus.FAILED, "Failed"
+    CANCELLED = JobStatus.CANCELLED, "Cancelled"
+
+
+class ShippingImportJob(Job):
+    """An import of zones and rates from CSV: upload → check (the dry run) → run. Both steps run
+    in the request for small files and as a job for large ones (``apps.core.jobs``); the run
+    writes every row in one transaction or none. ``summary`` holds the counts and the bad rows
+    (``[{"row", "column", "message"}]``); ``processed``/``total`` count rows."""
+
+    file = models.FileField(
+        storage=private_storage_get, upload_to=private_file_path, max_length=255
+    )
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=4, default="csv")  # "csv" or "xlsx"
+    mode = models.CharField(
+        max_length=8, choices=ShippingImportMode.choices, default=ShippingImportMode.MERGE
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=ShippingImportStatus.choices,
+        default=ShippingImportStatus.CHECK_QUEUED,
+    )
+    summary = models.JSONField(default=dict, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+
+    runner = "apps.shipping.io.imports.shipping_import_work"
+    failure_text = (
+        "The import stopped unexpectedly and nothing was written. Try again; if it happens "
+        "again, contact support."
+    )
+    ACTIVE_STATUSES = (
+        ShippingImportStatus.CHECK_QUEUED,
+        ShippingImportStatus.CHECKING,
+        ShippingImportStatus.RUN_QUEUED,
+        ShippingImportStatus.RUNNING,
+    )
+    STARTS = {
+        ShippingImportStatus.CHECK_QUEUED: ShippingImportStatus.CHECKING,
+        ShippingImportStatus.RUN_QUEUED: ShippingImportStatus.RUNNING,
+    }
+    LIFECYCLE = {
+        ShippingImportStatus.CHECK_QUEUED: JobStatus.QUEUED,
+        ShippingImportStatus.CHECKING: JobStatus.RUNNING,
+        ShippingImportStatus.CHECKED: JobStatus.DONE,
+        ShippingImportStatus.RUN_QUEUED: JobStatus.QUEUED,
+    }
+    private_file_fields = ("file", "result_file")
+    file_retention = "imports"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import {self.original_name}"
+
+    @property
+    def is_run_step(self) -> bool:
+        """Waiting for or writing the import itself (not the check)."""
+        return self.status in (ShippingImportStatus.RUN_QUEUED, ShippingImportStatus.RUNNING)

@@ -111,3 +111,30 @@ for noun, label in (
     register_action(
         f"{noun}.deleted", f"deleted the {label.lower()} “{{target}}”", label=f"{label} deleted"
     )
+
+# the CSV import of zones and rates (apps/shipping/io): one entry per import, with its counts
+register_target(
+    "shipping.shippingimportjob",
+    url_name="shipping:import-detail",
+    id_kwarg="import_id",
+    name=lambda text: text.removeprefix("Import "),
+    field_labels={
+        "rows": "Rows",
+        "zones_created": "Zones added",
+        "zones_updated": "Zones changed",
+        "zones_unchanged": "Zones unchanged",
+        "zones_deleted": "Zones deleted",
+        "rates_created": "Rates added",
+        "rates_updated": "Rates changed",
+        "rates_unchanged": "Rates unchanged",
+        "rates_deleted": "Rates deleted",
+    },
+)
+register_action(
+    "shipping.imported", "imported the zones and rates of “{target}”", label="Shipping imported"
+)
+register_action(
+    "shippingimportjob.cancelled",
+    "cancelled the shipping import “{target}”",
+    label="Shipping import cancelled",
+)

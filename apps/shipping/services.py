@@ -390,3 +390,8 @@ def rate_delete(*, store: Store, actor, rate: Rate) -> None:
     _deleted(
         store, actor, "rate", rate, {"name": [rate.name, None], "zone": [rate.zone.name, None]}
     )
+
+
+# the checks of a zone's and a rate's values, by the name the CSV import (apps/shipping/io) calls
+zone_values_check = _zone_values
+rate_values_check = _rate_values

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from apps.shipping import views
+from apps.shipping import io_views, views
 
 app_name = "shipping"
 
 urlpatterns = [
     path("", views.zone_list, name="zone-list"),
     path("zones/new/", views.zone_create, name="zone-create"),
+    path("zones/export.csv", io_views.zone_export, name="zone-export"),
+    path("imports/new/", io_views.import_upload, name="import-upload"),
+    path("imports/<int:import_id>/", io_views.import_detail, name="import-detail"),
+    path("imports/<int:import_id>/run/", io_views.import_run, name="import-run"),
+    path("imports/<int:import_id>/cancel/", io_views.import_cancel, name="import-cancel"),
+    path("imports/<int:import_id>/file", io_views.import_file, name="import-file"),
     path("zones/<int:zone_id>/", views.zone_detail, name="zone-detail"),
     path("zones/<int:zone_id>/edit/", views.zone_update, name="zone-update"),
     path("zones/<int:zone_id>/delete/", views.zone_delete, name="zone-delete"),

@@ -9,16 +9,16 @@ from decimal import Decimal
 import pytest
 
 from apps.catalog.io.columns import auto_map, ignored_headers, missing_required
-from apps.catalog.io.readers import (
+from apps.catalog.io.validation import STAGE_COLUMNS, RowValidator, category_key
+from apps.core.tabular import (
     MAX_COLUMNS,
     ImportFileError,
     check_csv_encoding,
     check_size,
     detect_format,
     estimate_rows,
-    open_catalog_file,
+    open_tabular_file,
 )
-from apps.catalog.io.validation import STAGE_COLUMNS, RowValidator, category_key
 from apps.core.uploads import human_size
 from tests.catalog.io_factories import HEADER, cells, csv_bytes, row
 
@@ -62,8 +62,8 @@ def test_csv_with_and_without_bom_reads_the_same_headers_and_rows():
     with_bom = csv_bytes([row()], bom=True)
 
     with (
-        open_catalog_file(io.BytesIO(plain), "csv") as a,
-        open_catalog_file(io.BytesIO(with_bom), "csv") as b,
+        open_tabular_file(io.BytesIO(plain), "csv") as a,
+        open_tabular_file(io.BytesIO(with_bom), "csv") as b,
     ):
         assert a.headers == b.headers == HEADER
         assert list(a.rows()) == list(b.rows()) == [(2, cells(row()))]
@@ -99,7 +99,7 @@ def test_a_cell_over_128_kb_is_a_clear_error_not_a_crash():
     data = b"handle,title,sku,price\n" + b"x" * 200_000 + b",t,s,1\n"
 
     with (
-        open_catalog_file(io.BytesIO(data), "csv") as catalog_file,
+        open_tabular_file(io.BytesIO(data), "csv") as catalog_file,
         pytest.raises(ImportFileError, match="Row 2 can't be read as CSV"),
     ):
         list(catalog_file.rows())
@@ -122,7 +122,7 @@ def test_a_csv_named_xlsx_and_an_old_xls_are_refused():
 
 def test_a_broken_xlsx_is_refused():
     with pytest.raises(ImportFileError, match="isn't a readable Excel workbook"):
-        open_catalog_file(io.BytesIO(b"PK\x03\x04" + b"\x00" * 100), "xlsx")
+        open_tabular_file(io.BytesIO(b"PK\x03\x04" + b"\x00" * 100), "xlsx")
 
 
 def test_xlsx_rows_come_back_as_text_with_numbers_unchanged():
@@ -136,7 +136,7 @@ def test_xlsx_rows_come_back_as_text_with_numbers_unchanged():
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    with open_catalog_file(buffer, "xlsx") as catalog_file:
+    with open_tabular_file(buffer, "xlsx") as catalog_file:
         assert catalog_file.headers == ["handle", "sku", "price", "stock_quantity", "barcode"]
         assert list(catalog_file.rows()) == [(2, ["tee", "T-1", "19.9", "12", "4006381333931"])]
 
@@ -144,7 +144,7 @@ def test_xlsx_rows_come_back_as_text_with_numbers_unchanged():
 def test_semicolon_separated_csv_is_read():
     data = b"handle;title;sku;price\ntee;Tee;T-1;9.50\n"
 
-    with open_catalog_file(io.BytesIO(data), "csv") as catalog_file:
+    with open_tabular_file(io.BytesIO(data), "csv") as catalog_file:
         assert list(catalog_file.rows()) == [(2, ["tee", "Tee", "T-1", "9.50"])]
 
 
@@ -286,7 +286,7 @@ def test_a_csv_with_too_many_columns_is_refused_when_its_header_is_read():
     data = (",".join(f"c{index}" for index in range(1504)) + "\n").encode()
 
     with pytest.raises(ImportFileError) as error:
-        open_catalog_file(io.BytesIO(data), "csv")
+        open_tabular_file(io.BytesIO(data), "csv")
 
     assert error.value.message == WIDE_MESSAGE
 
@@ -300,7 +300,7 @@ def test_an_xlsx_with_too_many_columns_is_refused_when_its_header_is_read():
     workbook.save(buffer)
 
     with pytest.raises(ImportFileError) as error:
-        open_catalog_file(buffer, "xlsx")
+        open_tabular_file(buffer, "xlsx")
 
     assert error.value.message == WIDE_MESSAGE
 
@@ -308,7 +308,7 @@ def test_an_xlsx_with_too_many_columns_is_refused_when_its_header_is_read():
 def test_a_file_with_as_many_columns_as_the_limit_is_read():
     data = (",".join(f"c{index}" for index in range(MAX_COLUMNS)) + "\n").encode()
 
-    with open_catalog_file(io.BytesIO(data), "csv") as catalog_file:
+    with open_tabular_file(io.BytesIO(data), "csv") as catalog_file:
         assert len(catalog_file.headers) == MAX_COLUMNS
 
 

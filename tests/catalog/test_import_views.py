@@ -90,9 +90,9 @@ def test_upload_errors_are_shown_on_the_form(store, owner, client_for):
 
 
 def test_upload_over_the_limit_is_refused_before_reading_it(store, owner, client_for, monkeypatch):
-    import apps.catalog.views.imports as views_io
+    import apps.core.tabular as tabular
 
-    monkeypatch.setattr(views_io, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(tabular, "MAX_UPLOAD_BYTES", 100)
     client = client_for(owner)
 
     response = post_file(client, store, b"handle,title,sku,price\n" + b"a,b,c,1\n" * 10_000)

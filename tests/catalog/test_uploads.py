@@ -16,9 +16,9 @@ from PIL import Image
 from apps.accounts import services as account_services
 from apps.catalog import services
 from apps.catalog.io.columns import COLUMN_NAMES
-from apps.catalog.io.readers import ImportFileError, check_xlsx_archive, estimate_rows
 from apps.catalog.models import ImportJob, ProductImage
 from apps.core.exceptions import DomainError
+from apps.core.tabular import ImportFileError, check_xlsx_archive, estimate_rows
 from tests.catalog.factories import ProductFactory
 from tests.catalog.io_factories import media_root, row  # noqa: F401
 

@@ -7,6 +7,7 @@ from apps.catalog.models import ImportJob
 from apps.core import portal
 from apps.payments import services as payment_services
 from apps.shipping import services as shipping_services
+from apps.shipping.models import ShippingImportJob
 from tests.catalog.factories import CategoryFactory, ProductFactory, VariantFactory
 from tests.orders.helpers import make_order
 
@@ -57,6 +58,10 @@ def values(store, owner):
         "zone_id": zone.pk,
         "rate_id": rate.pk,
         "method_id": method.pk,
+        # a checked zones-and-rates import: its page is the dry run
+        "import_id": ShippingImportJob.objects.create(
+            store=store, original_name="zones.csv", status="checked", summary={"rows": 1}
+        ).pk,
     }
 
 

@@ -133,7 +133,7 @@ def test_the_middleware_lets_a_body_at_the_limit_through(settings, rf):
 def test_the_default_limit_is_the_import_limit_plus_a_small_margin():
     from django.conf import settings
 
-    from apps.catalog.io.readers import MAX_UPLOAD_BYTES
+    from apps.core.tabular import MAX_UPLOAD_BYTES
 
     assert MAX_UPLOAD_BYTES == settings.IMPORT_MAX_UPLOAD_BYTES == 50 * 1024 * 1024
     assert settings.MAX_REQUEST_BYTES == MAX_UPLOAD_BYTES + 64 * 1024

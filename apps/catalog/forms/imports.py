@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from apps.catalog.io.columns import COLUMNS, SOURCE_COLUMNS
-from apps.catalog.io.readers import MAX_UPLOAD_BYTES
 from apps.catalog.models import ImportMode
 from apps.catalog.services.imports import mapping_clash
+from apps.core.tabular import MAX_UPLOAD_BYTES
 from apps.core.uploads import human_size
 
 COLUMN_CHOICES = [

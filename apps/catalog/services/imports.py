@@ -30,20 +30,20 @@ from apps.catalog.io.columns import (
     ignored_headers,
     missing_required,
 )
-from apps.catalog.io.readers import (
-    ImportFileError,
-    check_csv_encoding,
-    check_size,
-    detect_format,
-    estimate_rows,
-    open_catalog_file,
-)
 from apps.catalog.models import ImportJob, ImportMode, ImportStatus
 from apps.catalog.services import import_sources
 from apps.core.csv import guarded_writer
 from apps.core.exceptions import DomainError
 from apps.core.files import private_file_delete_on_commit, private_storage
 from apps.core.jobs import job_enqueue, job_progress_save, job_run_inline
+from apps.core.tabular import (
+    ImportFileError,
+    check_csv_encoding,
+    check_size,
+    detect_format,
+    estimate_rows,
+    open_tabular_file,
+)
 
 # a new mapping (and its check) is taken in these statuses only: never while a check or the
 # import waits or runs, never after the import ran
@@ -76,7 +76,7 @@ def import_job_create(*, store, actor, upload: UploadedFile) -> ImportJob:
         file_format = detect_format(upload.name, upload.read(8))
         if file_format == "csv":
             check_csv_encoding(upload)
-        with open_catalog_file(upload, file_format) as catalog_file:
+        with open_tabular_file(upload, file_format) as catalog_file:
             headers = catalog_file.headers
             first = next(catalog_file.rows(), None)
             sample = [cell[:80] for cell in first[1]] if first else []
@@ -194,7 +194,7 @@ def _job_rows(job: ImportJob):
         )
     stream = job.file.storage.open(job.file.name, "rb")
     try:
-        return open_catalog_file(stream, job.file_format), stream
+        return open_tabular_file(stream, job.file_format), stream
     except ImportFileError:
         stream.close()
         raise

@@ -13,7 +13,6 @@ from apps.catalog import selectors as io_selectors
 from apps.catalog import services as io_services
 from apps.catalog.forms import ImportMappingForm, ImportUploadForm
 from apps.catalog.io.columns import COLUMNS, COLUMNS_BY_NAME
-from apps.catalog.io.readers import MAX_UPLOAD_BYTES
 from apps.catalog.models import ImportJob, ImportStatus
 from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.services.import_sources import source_label
@@ -22,8 +21,8 @@ from apps.core.files import private_file_response
 from apps.core.htmx import redirect_with_message, render_page
 from apps.core.jobs import job_progress_of
 from apps.core.tables import Column, TableQuery
+from apps.core.tabular import upload_size_refusal
 from apps.core.tenancy import store_view
-from apps.core.uploads import human_size, upload_was_stopped
 
 HISTORY_COLUMNS = [
     Column("file", "File", "original_name"),
@@ -59,29 +58,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_upload(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > MAX_UPLOAD_BYTES + 64 * 1024:
-            # refused from the request's size alone, without reading the upload
+        refusal = upload_size_refusal(request)
+        if refusal:  # refused for its size: the form shows why, next to the file
             form = ImportUploadForm(data={}, files={})
             form.is_valid()
-            form.errors["file"] = form.error_class(
-                [
-                    f"The file is about {human_size(length)}; the limit is "
-                    f"{human_size(MAX_UPLOAD_BYTES)}. Split it into smaller files."
-                ]
-            )
-            status = 400
+            form.errors["file"] = form.error_class([refusal])
         else:
             form = ImportUploadForm(request.POST, request.FILES)
-            if upload_was_stopped(request):  # the body passed the request limit while read
-                form.is_valid()
-                form.errors["file"] = form.error_class(
-                    [
-                        f"The file is larger than the limit of {human_size(MAX_UPLOAD_BYTES)}. "
-                        "Split it into smaller files."
-                    ]
-                )
-            elif form.is_valid():
+            if form.is_valid():
                 try:
                     job = io_services.import_job_create(
                         store=request.store, actor=request.user, upload=form.cleaned_data["file"]
@@ -90,7 +74,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     form.add_error("file", error.message)
                 else:
                     return redirect(_job_url(request, job, "import-mapping"))
-            status = 400
+        status = 400
     else:
         form = ImportUploadForm()
     context = {"form": form, "columns": COLUMNS}

@@ -1,4 +1,5 @@
-"""Uploaded files → a header row and a stream of text rows. Constant memory for any size.
+"""Uploaded tables (CSV, XLSX) → a header row and a stream of text rows, for every import
+(the catalog's products, shipping's zones and rates). Constant memory for any size.
 
 CSV must be UTF-8 (with or without a byte-order mark); anything else is refused with a message
 that says how to save the file properly. A CSV cell the portal guarded against formula injection
@@ -25,13 +26,16 @@ from decimal import Decimal
 from typing import IO
 
 from django.conf import settings
+from django.http import HttpRequest
 from openpyxl import load_workbook
 
 from apps.core.csv import unguard_cell
-from apps.core.uploads import human_size
+from apps.core.uploads import human_size, upload_was_stopped
 
 # the setting IMPORT_MAX_UPLOAD_BYTES (MAX_REQUEST_BYTES, the body limit, builds on it)
 MAX_UPLOAD_BYTES = getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# a request body may exceed the file by its form fields and multipart headers
+UPLOAD_MARGIN = 64 * 1024
 CHUNK = 1024 * 1024
 FIELD_SIZE_LIMIT = 131072  # the csv module's default: 128 KiB in one cell
 # the mapping page is one form field per column: stay well under DATA_UPLOAD_MAX_NUMBER_FIELDS
@@ -48,6 +52,33 @@ class ImportFileError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def upload_size_refusal(request: HttpRequest, *, limit: int | None = None) -> str:
+    """Why an upload's request is refused for its size, or ``""``; call it before the form.
+
+    A request whose ``Content-Length`` is over ``limit`` (plus a margin for the form) is refused
+    from that number alone, without reading the upload; otherwise the upload is read (through
+    ``request.FILES``) and refused when the portal's upload handler stopped it part way (a body
+    whose length was not known, or not what it said). The message goes next to the file field.
+    """
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit + UPLOAD_MARGIN:
+        return (
+            f"The file is about {human_size(length)}; the limit is {human_size(limit)}. "
+            "Split it into smaller files."
+        )
+    request.FILES  # noqa: B018 - reading the upload is what lets the handler stop it
+    if upload_was_stopped(request):
+        return (
+            f"The file is larger than the limit of {human_size(limit)}. "
+            "Split it into smaller files."
+        )
+    return ""
 
 
 def check_size(size: int, *, limit: int = MAX_UPLOAD_BYTES) -> None:
@@ -104,7 +135,7 @@ def check_csv_encoding(stream: IO[bytes]) -> None:
         if b"\x00" in chunk:
             raise ImportFileError(
                 "This file contains binary data, not text: it isn't a CSV file. "
-                "Export your products as CSV (UTF-8) or XLSX and upload that."
+                "Save it as CSV (UTF-8) or XLSX and upload that."
             )
         try:
             decoder.decode(chunk)
@@ -137,8 +168,8 @@ def estimate_rows(stream: IO[bytes], file_format: str) -> int:
     """Data rows: line breaks for CSV; for XLSX the rows themselves, read in streaming mode."""
     stream.seek(0)
     if file_format == "xlsx":
-        with open_catalog_file(stream, "xlsx") as catalog_file:
-            return sum(1 for _row in catalog_file.rows())
+        with open_tabular_file(stream, "xlsx") as table:
+            return sum(1 for _row in table.rows())
     lines = 0
     last = b""
     while chunk := stream.read(CHUNK):
@@ -164,7 +195,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-class CatalogFile:
+class TabularFile:
     """``headers`` and ``rows()`` → ``(row_number, [cell text, …])``; row 1 is the header.
 
     Subclasses read one format each and define ``rows()``.
@@ -176,14 +207,14 @@ class CatalogFile:
     def close(self) -> None:
         return None
 
-    def __enter__(self) -> CatalogFile:
+    def __enter__(self) -> TabularFile:
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.close()
 
 
-class CsvFile(CatalogFile):
+class CsvFile(TabularFile):
     def __init__(self, stream: IO[bytes]):
         stream.seek(0)
         self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
@@ -288,7 +319,7 @@ def check_xlsx_archive(
     stream.seek(0)
 
 
-class XlsxFile(CatalogFile):
+class XlsxFile(TabularFile):
     def __init__(self, stream: IO[bytes]):
         check_xlsx_archive(stream)
         stream.seek(0)
@@ -331,7 +362,7 @@ class XlsxFile(CatalogFile):
         self._workbook.close()
 
 
-def open_catalog_file(stream: IO[bytes], file_format: str) -> CatalogFile:
+def open_tabular_file(stream: IO[bytes], file_format: str) -> TabularFile:
     if file_format == "xlsx":
         return XlsxFile(stream)
     return CsvFile(stream)
