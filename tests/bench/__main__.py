@@ -95,6 +95,7 @@ def main(argv=None) -> None:
         if "catalog" in parts:
             print("catalog", flush=True)
             catalog.run(bench)
+            catalog.run_import_export(bench)
         if "orders" in parts:
             print("orders and support", flush=True)
             orders.run(bench)
