@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 
+from apps.core import configcache
 from apps.core.models import Store
 from apps.core.selectors import object_get
 from apps.payments import engine
@@ -24,12 +24,9 @@ def method_get(*, store: Store, method_id: int) -> PaymentMethod:
     return object_get(method_list(store=store), not_found="No such payment method.", pk=method_id)
 
 
-def _config_key(store_id: int) -> str:
-    return f"payments:config:{store_id}"
-
-
 def payment_config_forget(store: Store) -> None:
-    cache.delete(_config_key(store.pk))
+    """Every write to the store's payment methods calls this (apps/core/configcache.py)."""
+    configcache.config_version_bump(store.pk)
 
 
 def payment_config_build(*, store: Store) -> engine.PaymentConfig:
@@ -58,12 +55,14 @@ def payment_config_build(*, store: Store) -> engine.PaymentConfig:
 
 
 def payment_config(*, store: Store) -> engine.PaymentConfig:
-    key = _config_key(store.pk)
-    config = cache.get(key)
-    if config is None or config.currency != store.currency:
-        config = payment_config_build(store=store)
-        cache.set(key, config, CONFIG_CACHE_SECONDS)
-    return config
+    """Cached like the shipping config: the process's copy while the store's version holds."""
+    return configcache.store_config(
+        "payments",
+        store.pk,
+        lambda: payment_config_build(store=store),
+        timeout=CONFIG_CACHE_SECONDS,
+        usable=lambda config: config.currency == store.currency,
+    )
 
 
 @dataclass(frozen=True)

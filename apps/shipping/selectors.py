@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.functional import cached_property
 
+from apps.core import configcache
 from apps.core.models import Store
 from apps.core.money import country_choices, money_format
 from apps.core.selectors import object_get
@@ -129,13 +129,10 @@ def rate_band_warnings(rates, *, currency: str = "EUR") -> list[BandGapWarning]:
 
 
 # --- the engine's config, cached per store ------------------------------------------------------
-def _config_key(store_id: int) -> str:
-    return f"shipping:config:{store_id}"
-
-
 def shipping_config_forget(store: Store) -> None:
-    """Every write to the store's carriers, services, zones or rates calls this."""
-    cache.delete(_config_key(store.pk))
+    """Every write to the store's carriers, services, zones or rates calls this: a new config
+    version, so every process rebuilds on its next read (apps/core/configcache.py)."""
+    configcache.config_version_bump(store.pk)
 
 
 def _service_spec(service: CarrierService) -> engine.ServiceSpec:
@@ -196,13 +193,15 @@ def shipping_config_build(*, store: Store) -> engine.ShippingConfig:
 
 
 def shipping_config(*, store: Store) -> engine.ShippingConfig:
-    """The cached config (built on the first read after a change)."""
-    key = _config_key(store.pk)
-    config = cache.get(key)
-    if config is None or config.currency != store.currency:
-        config = shipping_config_build(store=store)
-        cache.set(key, config, CONFIG_CACHE_SECONDS)
-    return config
+    """The cached config (built on the first read after a change): the process's own copy while
+    the store's config version is unchanged, so a read costs one small cache GET per request."""
+    return configcache.store_config(
+        "shipping",
+        store.pk,
+        lambda: shipping_config_build(store=store),
+        timeout=CONFIG_CACHE_SECONDS,
+        usable=lambda config: config.currency == store.currency,
+    )
 
 
 # --- what the zones page says about coverage ---------------------------------------------------

@@ -20,8 +20,16 @@ from apps.catalog.models import (
     Product,
 )
 from apps.catalog.services.common import _category_for, _snapshot
+from apps.core import configcache
 from apps.core.exceptions import DomainError, NotFound
 from apps.core.models import Store
+
+
+def _store_config_changed(store: Store) -> None:
+    """Shipping rates name the categories they exclude: a renamed or deleted category gives the
+    store's cached checkout config a new version (now, and again once committed)."""
+    configcache.config_version_bump(store.pk)
+    transaction.on_commit(lambda: configcache.config_version_bump(store.pk))
 
 
 def _unique_slug(store: Store, base: str, exclude_pk: int | None = None) -> str:
@@ -213,6 +221,7 @@ def category_change(
         category.position = _siblings(store, new_parent_id).count()
         fields += ["parent", "position"]
     _save_category(category, update_fields=fields)
+    _store_config_changed(store)
     changes = changes_between(before, _snapshot(category, ["name"]))
     if changes:
         audit_record(
@@ -264,4 +273,5 @@ def category_delete(*, store: Store, actor, category: Category) -> None:
         changes={"name": [category.name, None], "products": [product_count, 0]},
     )
     category.delete()
+    _store_config_changed(store)
     _renumber(store, parent_id)
