@@ -14,6 +14,7 @@ Every key and index leads with the store, so the tables can be distributed by st
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from apps.core.models import Store
@@ -59,6 +60,7 @@ class Session(models.Model):
     session_id = models.CharField(max_length=64)
     visitor_id = models.CharField(max_length=64)
     first_at = models.DateTimeField()
+    first_event_id = models.UUIDField()  # ties on first_at go to the smaller event id
     last_at = models.DateTimeField()
     local_hour = models.DateTimeField()  # the store-local hour of first_at (naive, stored as UTC)
     device = models.CharField(max_length=16, blank=True)
@@ -86,12 +88,13 @@ class Cart(models.Model):
     cart_id = models.CharField(max_length=64)
     session_id = models.CharField(max_length=64)  # of its first event
     first_at = models.DateTimeField()
+    first_event_id = models.UUIDField()
     first_added_at = models.DateTimeField(null=True)
     local_hour = models.DateTimeField(null=True)  # store-local hour of first_added_at
     last_activity_at = models.DateTimeField(null=True)  # its last event other than a purchase
     purchased_at = models.DateTimeField(null=True)  # its first purchase
     purchase_total = models.DecimalField(max_digits=14, decimal_places=4, null=True)
-    order_ref = models.CharField(max_length=100, blank=True)  # the purchase's order_id
+    order_ref = models.CharField(max_length=100, blank=True)  # the first purchase's order_id
     checkout_step = models.PositiveSmallIntegerField(default=0)  # CHECKOUT_STEPS' rank
     customer_email = models.CharField(max_length=254, blank=True)
     customer_email_at = models.DateTimeField(null=True)
@@ -133,6 +136,7 @@ class Purchase(models.Model):
     pk = models.CompositePrimaryKey("store", "order_ref")
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     order_ref = models.CharField(max_length=100)
+    event_id = models.UUIDField()
     occurred_at = models.DateTimeField()
     local_hour = models.DateTimeField()
     total = models.DecimalField(max_digits=14, decimal_places=4)
@@ -218,11 +222,14 @@ class LandingPageDayRollup(models.Model):
 
 
 class RollupState(models.Model):
-    """The rollup's watermark: every event stored by a transaction older than ``txid_done`` is
-    folded; carts whose abandonment moment is before ``checked_until`` are counted abandoned."""
+    """The rollup's watermark in ingestion order: the events of every transaction id below
+    ``txid_done`` are folded, except those of ``txid_pending`` (transactions still running at the
+    last run, folded once they end); carts whose abandonment moment is before ``checked_until``
+    are counted abandoned."""
 
     name = models.CharField(max_length=32, primary_key=True)
     txid_done = models.BigIntegerField(default=0)
+    txid_pending = ArrayField(models.BigIntegerField(), default=list, blank=True)
     checked_until = models.DateTimeField(null=True)
     refreshed_at = models.DateTimeField(null=True)
 
