@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models.signals import post_delete
 
 from apps.core.models import Store
-from apps.core.portal import register_use
+from apps.core.portal import register_api_urls, register_use
 
 
 def _store_events_delete(sender, instance: Store, **kwargs) -> None:
@@ -28,3 +28,5 @@ register_use(
     "Your storefront sends it in X-Store-Key with its behaviour events.",
     order=80,
 )
+register_api_urls("apps.events.api_urls", order=80)
+register_use("api", "analytics", order=80)

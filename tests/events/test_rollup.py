@@ -11,22 +11,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from apps.events import ingest, rollup
 from apps.events.models import DayRollup, HourRollup, LandingPageDayRollup, Purchase, Session
 from tests.events.recompute import recompute
 from tests.factories import StoreFactory
-
-
-@pytest.fixture
-def events_db(transactional_db):
-    """Rollups see only committed events: these tests commit, and empty the raw table after
-    (the test database's flush knows only Django-managed tables)."""
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE events_event")
 
 
 def iso(moment: datetime.datetime) -> str:
