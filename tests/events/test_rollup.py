@@ -9,14 +9,17 @@ import random
 import uuid
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from apps.events import ingest, rollup
 from apps.events.models import DayRollup, HourRollup, LandingPageDayRollup, Purchase, Session
 from tests.events.recompute import recompute
 from tests.factories import StoreFactory
+from tests.orders.helpers import make_order
 
 
 def iso(moment: datetime.datetime) -> str:
@@ -265,5 +268,35 @@ def test_the_command_folds_new_events_and_links_purchases_to_orders(events_db, c
 
     assert "Folded 1 events" in capsys.readouterr().out
     assert Purchase.objects.get(store=store).order_id is None  # no such order yet
+    order = make_order(store, external_id="1001")
     call_command("refresh_analytics")
     assert "Folded 0 events" in capsys.readouterr().out
+    assert Purchase.objects.get(store=store).order_id == order.pk  # linked once it exists
+
+
+def test_an_event_committed_after_a_refresh_by_an_older_transaction_is_folded_next_time(
+    events_db,
+):
+    """A batch whose transaction began before a refresh and commits after it is neither lost
+    (its id is below the watermark) nor folded twice."""
+    store = StoreFactory(handle="slow")
+    at = timezone.now() - datetime.timedelta(hours=1)
+    session = {"id": "s-1", "visitor": "v-1", "device": "mobile", "channel": "", "country": ""}
+    shop = Shop(0, at)
+    slow = psycopg.connect(**connection.get_connection_params())
+    try:
+        with slow.cursor() as cursor:  # a slow ingestion: its transaction is still open
+            cursor.execute(
+                "INSERT INTO events_event (store_id, event_id, occurred_at, type, visitor_id, "
+                "session_id) VALUES (%s, %s, %s, 'page_view', 'v-9', 's-9')",
+                [store.pk, uuid.uuid4(), at],
+            )
+        send(store, [shop.event("page_view", at, session)])  # a later batch, committed
+
+        assert rollup.refresh().events == 1
+        slow.commit()
+        assert rollup.refresh().events == 1
+        assert rollup.refresh().events == 0
+    finally:
+        slow.close()
+    assert sum(row.sessions for row in DayRollup.objects.filter(store=store)) == 2
