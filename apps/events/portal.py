@@ -29,4 +29,3 @@ register_use(
     order=80,
 )
 register_api_urls("apps.events.api_urls", order=80)
-register_use("api", "analytics", order=80)
