@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -79,7 +80,7 @@ class AnalyticsView(APIView):
 
 
 class AnalyticsSummaryView(AnalyticsView):
-    @extend_schema(parameters=ANALYTICS_PARAMETERS)
+    @extend_schema(parameters=ANALYTICS_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         query = self.query(request)
         summary = selectors.analytics_summary(store=request.store, query=query)
@@ -91,7 +92,7 @@ class AnalyticsSummaryView(AnalyticsView):
 
 
 class AnalyticsFunnelView(AnalyticsView):
-    @extend_schema(parameters=ANALYTICS_PARAMETERS)
+    @extend_schema(parameters=ANALYTICS_PARAMETERS, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         query = self.query(request)
         steps = selectors.analytics_funnel(store=request.store, query=query)
