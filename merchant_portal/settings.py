@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "apps.shipping",
     "apps.payments",
     "apps.storefront",
+    "apps.events",
     "apps.api",
 ]
 
@@ -382,6 +383,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.core.tasks.private_files_delete_expired_task",
         "schedule": crontab(hour=3, minute=45),
     },
+    "events-refresh-analytics": {
+        "task": "apps.events.tasks.refresh_analytics_task",
+        "schedule": crontab(minute="*"),
+    },
+    "events-partitions": {
+        "task": "apps.events.tasks.partitions_maintain_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "jobs-reap-stuck": {
         "task": "apps.core.tasks.jobs_reap_stuck_task",
         "schedule": crontab(minute="*/5"),
@@ -426,6 +435,12 @@ SPECTACULAR_SETTINGS = {
 STOREFRONT_RATE = setting("STOREFRONT_RATE", default="1200/min")  # requests per publishable key
 STOREFRONT_MAX_BODY_BYTES = setting("STOREFRONT_MAX_BODY_BYTES", as_int, default=64 * 1024)
 STOREFRONT_KEY_CACHE_SECONDS = setting("STOREFRONT_KEY_CACHE_SECONDS", as_int, default=30)
+
+# --- Storefront events (apps/events) ------------------------------------------------------------
+# raw events older than this are refused, and their monthly partitions dropped (rollups stay)
+EVENTS_RETENTION_DAYS = setting("EVENTS_RETENTION_DAYS", as_int, default=400)
+EVENTS_MAX_BODY_BYTES = setting("EVENTS_MAX_BODY_BYTES", as_int, default=1024 * 1024)
+EVENTS_PARTITIONS_AHEAD_MONTHS = 2  # monthly partitions created ahead by the daily beat task
 
 # Rate limits and cached reads share it; with several processes use Redis (CACHE_URL=redis://…).
 CACHES = {"default": setting("CACHE_URL", as_cache_url, default=as_cache_url("locmem://"))}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("store/<slug:handle>/shipping/simulator/", include("apps.storefront.urls")),
     path("store/<slug:handle>/shipping/", include("apps.shipping.urls")),
     path("api/storefront/v1/", include("apps.storefront.api_urls")),
+    path("api/storefront/v1/", include("apps.events.storefront_urls")),
     path("api/", include("apps.api.urls")),
 ]
 

@@ -9,6 +9,8 @@ payment methods today, event ingestion and overlays later): ``@storefront_endpoi
 - **Rate limit.** ``STOREFRONT_RATE`` requests per key (e.g. ``1200/min``) in fixed windows
   counted in the cache (Redis in production, so every process shares the count); past it a
   429 with ``Retry-After``.
+- **Database down.** A request that cannot reach the database answers 503 with
+  ``Retry-After`` (``unavailable_response``), so a storefront retries later.
 - **Body size.** A body over the endpoint's bound (``STOREFRONT_MAX_BODY_BYTES`` unless the
   endpoint sets its own) is a 413 before it is read.
 - **JSON.** ``json_body`` answers 400 ``parse_error`` for a body that is not JSON or nests
@@ -27,6 +29,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -34,12 +37,24 @@ from apps.core.models import Store
 
 KEY_HEADER = "X-Store-Key"
 MAX_JSON_DEPTH = 32  # a quote body nests 3 levels; events and overlays stay well under this
+RETRY_AFTER_SECONDS = 30  # when the database is unreachable
 NON_FIELD = "non_field_errors"
 PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
 
 
 def error_response(message: str, *, code: str, status: int, field: str = NON_FIELD) -> JsonResponse:
     return JsonResponse({"errors": {field: [message]}, "code": code}, status=status)
+
+
+def unavailable_response() -> JsonResponse:
+    response = error_response(
+        f"The service is briefly unavailable; nothing was stored. Try again in "
+        f"{RETRY_AFTER_SECONDS} seconds.",
+        code="unavailable",
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def problems_response(errors: dict[str, list[str]]) -> JsonResponse:
@@ -118,7 +133,10 @@ def storefront_endpoint(*, methods: tuple[str, ...], max_body: int | None = None
                 )
                 response["Allow"] = ", ".join((*methods, "OPTIONS"))
                 return response
-            store = store_for_key(request.headers.get(KEY_HEADER, "").strip())
+            try:
+                store = store_for_key(request.headers.get(KEY_HEADER, "").strip())
+            except (OperationalError, InterfaceError):
+                return unavailable_response()
             if store is None:
                 return error_response(
                     f"Send the store's publishable key in the {KEY_HEADER} header.",

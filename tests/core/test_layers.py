@@ -113,6 +113,9 @@ FEATURE_DEPENDENCIES: dict[str, frozenset[str]] = {
     "payments": frozenset({"shipping"}),  # methods allow shipping services
     # the storefront API and the checkout simulator: cart lines, quotes, payment methods
     "storefront": frozenset({"catalog", "shipping", "payments"}),
+    # the events endpoint goes through the storefront API's front door (key, CORS, limits);
+    # purchases link to orders by the model's name only ("orders.Order"), no import
+    "events": frozenset({"storefront"}),
 }
 
 

@@ -73,7 +73,8 @@ def test_store_settings_explain_each_setting_by_what_uses_it_today(owner, client
     assert _help(response, "timezone") == "Dates and times on the store's pages are shown in it."
     assert _help(response, "abandonment_window_minutes") == (
         "How long a shopper's cart may stay idle, with no purchase, before it counts as "
-        "abandoned: from 5 minutes to 7 days (10,080 minutes). No area of the portal uses it yet."
+        "abandoned: from 5 minutes to 7 days (10,080 minutes). Abandoned-cart figures count a "
+        "cart abandoned this long after its last activity."
     )
     assert _help(response, "allowed_origins") == (
         "Your storefront's addresses, one per line, e.g. https://shop.example. "
@@ -96,7 +97,7 @@ def test_a_setting_help_grows_when_an_area_registers_its_use(owner, client_for, 
         "Dates and times on the store's pages are shown in it. Report days start at midnight in it."
     )
     assert _help(response, "abandonment_window_minutes").endswith(
-        "(10,080 minutes). Abandoned carts are counted with it."
+        "after its last activity. Abandoned carts are counted with it."
     )
 
 

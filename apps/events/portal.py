@@ -1,0 +1,31 @@
+"""What storefront events add to the portal: the store settings they read say so on the
+settings page (the abandonment window decides when a cart counts as abandoned); a deleted
+store's raw events go with it (the partitioned table holds no foreign key to the store)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models.signals import post_delete
+
+from apps.core.models import Store
+from apps.core.portal import register_api_urls, register_use
+
+
+def _store_events_delete(sender, instance: Store, **kwargs) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM events_event WHERE store_id = %s", [instance.pk])
+
+
+post_delete.connect(_store_events_delete, sender=Store, dispatch_uid="events-store-delete")
+
+register_use(
+    "abandonment_window_minutes",
+    "Abandoned-cart figures count a cart abandoned this long after its last activity.",
+    order=80,
+)
+register_use(
+    "publishable_key",
+    "Your storefront sends it in X-Store-Key with its behaviour events.",
+    order=80,
+)
+register_api_urls("apps.events.api_urls", order=80)
