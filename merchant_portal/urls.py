@@ -9,6 +9,10 @@ urlpatterns = [
     path("store/<slug:handle>/catalog/", include("apps.catalog.urls")),
     path("store/<slug:handle>/orders/", include("apps.orders.urls")),
     path("store/<slug:handle>/customers/", include("apps.orders.customer_urls")),
+    path(
+        "store/<slug:handle>/customers/<int:customer_id>/storefront/",
+        include("apps.events.panel_urls"),
+    ),
     path("store/<slug:handle>/payments/", include("apps.payments.urls")),
     path("store/<slug:handle>/shipping/simulator/", include("apps.storefront.urls")),
     path("store/<slug:handle>/shipping/", include("apps.shipping.urls")),

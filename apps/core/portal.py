@@ -20,6 +20,11 @@ The kinds of contribution:
 - ``Use``: what the app does with something every area shares — the admin API ("api") or a
   store setting (its field name, "currency") — so the setup guide's and the settings' words
   name only what exists: ``register_use("api", "products", order=40)``.
+- ``PagePanel``: a card another app adds to a page it does not own (the order page's
+  storefront session, the customer page's carts): the page names itself ("order", "customer")
+  and renders every panel registered for it with one ``{% page_panels "order" order %}``; a
+  panel shows to the roles with its permission, and ``context(request=, obj=)`` gives its
+  template's values (``None``: nothing to show).
 - ``ApiUrls``: the app's admin API routes, a URL module that ``apps/api/urls.py`` includes under
   ``/api/v1/`` in the ``api`` namespace (``register_api_urls("apps.shipping.api_urls", order=60)``);
   its views check ``USE_API`` and their own ``required_perm`` through ``apps.api.permissions``.
@@ -29,7 +34,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.http import HttpRequest
 
 from apps.core.models import Store
 from apps.core.roles import Perm, Role
@@ -131,8 +138,30 @@ class ApiUrls:
         return self.module
 
 
-Contribution = NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | Use | ApiUrls
-C = TypeVar("C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription, Use, ApiUrls)
+class PanelContext(Protocol):
+    def __call__(self, *, request: HttpRequest, obj: Any) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    page: str  # the page that shows it: "order", "customer"
+    name: str
+    template: str
+    context: PanelContext
+    perm: str  # a Perm of core or a permission an app registered
+    order: int = 0
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.page, self.name)
+
+
+Contribution = (
+    NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | Use | ApiUrls | PagePanel
+)
+C = TypeVar(
+    "C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription, Use, ApiUrls, PagePanel
+)
 
 _contributions: list[Contribution] = []
 
@@ -175,6 +204,15 @@ def register_demo_seeder(seeder: DemoSeeder) -> DemoSeeder:
 
 def register_api_urls(module: str, *, order: int) -> ApiUrls:
     return register(ApiUrls(module, order))
+
+
+def register_page_panel(panel: PagePanel) -> PagePanel:
+    return register(panel)
+
+
+def page_panels(page: str) -> list[PagePanel]:
+    """The panels registered for ``page``, in their order."""
+    return [panel for panel in contributions(PagePanel) if panel.page == page]
 
 
 def register_role_description(role: Role, text: str, *, order: int) -> RoleDescription:

@@ -74,7 +74,11 @@ class Session(models.Model):
     purchase = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["store", "local_hour"], name="events_session_hour")]
+        indexes = [
+            models.Index(fields=["store", "local_hour"], name="events_session_hour"),
+            # a customer's sessions: those of the visitors of their carts and orders
+            models.Index(fields=["store", "visitor_id", "first_at"], name="events_session_visitor"),
+        ]
 
     def __str__(self) -> str:
         return self.session_id
@@ -108,6 +112,10 @@ class Cart(models.Model):
         indexes = [
             models.Index(fields=["store", "local_hour"], name="events_cart_hour"),
             models.Index(fields=["store", "last_activity_at"], name="events_cart_activity"),
+            # a customer's carts, by their email
+            models.Index(
+                fields=["store", "customer_email", "last_activity_at"], name="events_cart_email"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,7 +159,10 @@ class Purchase(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["store", "local_hour"], name="events_purchase_hour")]
+        indexes = [
+            models.Index(fields=["store", "local_hour"], name="events_purchase_hour"),
+            models.Index(fields=["store", "session_id"], name="events_purchase_session"),
+        ]
 
     def __str__(self) -> str:
         return self.order_ref

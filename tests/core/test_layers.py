@@ -114,8 +114,9 @@ FEATURE_DEPENDENCIES: dict[str, frozenset[str]] = {
     # the storefront API and the checkout simulator: cart lines, quotes, payment methods
     "storefront": frozenset({"catalog", "shipping", "payments"}),
     # the events endpoint goes through the storefront API's front door (key, CORS, limits);
-    # purchases link to orders by the model's name only ("orders.Order"), no import
-    "events": frozenset({"storefront"}),
+    # the order and customer pages' storefront panels read orders and customers (they never
+    # import events: the panels are registered through core's PagePanel)
+    "events": frozenset({"storefront", "orders", "customers"}),
 }
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from apps.core.money import money_format
+from apps.core.portal import page_panels as registered_panels
+from apps.core.tenancy import can
 
 register = template.Library()
 
@@ -49,3 +52,21 @@ def breadcrumbs(*parts):
     if len(links) % 2:
         raise template.TemplateSyntaxError("breadcrumbs takes (label, url) pairs, then the page")
     return {"links": list(zip(links[::2], links[1::2], strict=True)), "current": current}
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context, page: str, obj) -> SafeString:
+    """``{% page_panels "order" order %}``: the panels other apps registered for this page
+    (``apps.core.portal.PagePanel``), those the user's role may see, in their order."""
+    request = context["request"]
+    parts = []
+    for panel in registered_panels(page):
+        if not can(request, panel.perm):
+            continue
+        values = panel.context(request=request, obj=obj)
+        if values is None:
+            continue
+        panel_template = context.template.engine.get_template(panel.template)
+        with context.push(**values):
+            parts.append(panel_template.render(context))
+    return mark_safe("".join(parts))  # noqa: S308 - rendered templates, escaped by Django
