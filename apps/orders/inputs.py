@@ -9,6 +9,7 @@ say the same thing (``"19.9"`` and ``"19.90"``, an email in capitals) clean to t
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
@@ -80,6 +81,9 @@ def amount(value: Any, *, field: str, label: str, currency: str, required: bool 
     return f"{(number or Decimal('0')).quantize(Decimal('0.01'))}"
 
 
+PLAIN_AMOUNT = re.compile(r"(\d+(\.\d*)?|\.\d+)?", re.ASCII)
+
+
 def comma_hint(value: Any, *, label: str) -> str:
     """For an amount written with a decimal comma ("1,5"): "Write the {label} with a dot: 1.5."
     (empty for anything else)."""
@@ -104,6 +108,9 @@ def typed_amount(
     hint = comma_hint(value, label=label)
     if hint:
         raise DomainError(hint, field=field)
+    if isinstance(value, str) and not PLAIN_AMOUNT.fullmatch("".join(value.split())):
+        # only digits and a dot: what the page's confirm dialog can add up is what is refunded
+        raise DomainError(f"Write the {label} with digits and a dot, e.g. 19.90.", field=field)
     return core_inputs.money(value, field=field, label=label, required=required, currency=currency)
 
 

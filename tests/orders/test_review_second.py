@@ -272,3 +272,33 @@ def test_a_forged_status_names_the_current_status_and_the_next_steps(
     assert "can become fulfilled, shipped or cancelled" in response.text
     order.refresh_from_db()
     assert order.status == "paid"
+
+
+@pytest.mark.parametrize("typed", ["+5", "1e1", "1_0", "٥"])
+def test_a_typed_refund_the_confirm_dialog_cannot_add_up_is_refused(store, support, typed):
+    order = make_order(store)
+    mug = order.lines.order_by("position").first()
+
+    with pytest.raises(DomainError) as raised:
+        services.order_refund(
+            store=store, actor=support, order=order, lines=[{"line": mug.pk, "amount": typed}]
+        )
+
+    assert raised.value.field == "lines[0].amount"
+    order.refresh_from_db()
+    assert order.amount_refunded == 0
+
+
+@pytest.mark.parametrize(("typed", "refunded"), [(" 1 000 ", "1000"), ("5.", "5"), (".5", "0.5")])
+def test_plain_typed_refunds_are_read(store, support, typed, refunded):
+    order = make_order(
+        store, lines=[{"sku": "BIG", "quantity": 1, "unit_price": "2000.00"}], discount_total="0"
+    )
+
+    services.order_refund(
+        store=store, actor=support, order=order,
+        lines=[{"line": order.lines.get().pk, "amount": typed}],
+    )  # fmt: skip
+
+    order.refresh_from_db()
+    assert order.amount_refunded == Decimal(refunded)
