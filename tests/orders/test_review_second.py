@@ -83,6 +83,7 @@ def test_the_list_keeps_a_total_typed_with_a_comma_and_says_to_use_a_dot(store, 
     assert 'type="number"' not in page
     assert 'value="1,5"' in page
     assert "Write the amount with a dot: 1.5" in page
+    assert page.count('aria-invalid="true"') == 1  # the "from" total only
 
 
 # --- 2. totals beyond the database's column ------------------------------------------------------

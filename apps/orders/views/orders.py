@@ -75,6 +75,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
             "total_error": " ".join(
                 message for key, message in errors.items() if key in TOTAL_PARAMS
             ),
+            **{f"{key}_invalid": key in errors for key in TOTAL_PARAMS},
         },
         "choices": selectors.order_filter_choices(store=store),
         "is_filtered": bool(params),
