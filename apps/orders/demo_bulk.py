@@ -18,12 +18,36 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.catalog.models import Variant
+from apps.core.money import currency_decimals, money_format
 from apps.orders.demo import CHANNELS, CITIES, FIRST_NAMES, LAST_NAMES, PAYMENTS, SHIPPING, STREETS
 
 SIZES = {"medium": (50_000, 20_000), "large": (1_000_000, 400_000)}
 BULK_NUMBER_START = 100_000  # bulk orders are #100000 on, after the quick demo's
 DAYS = 730
 PROGRESS_EVERY = 20_000
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal for a query run with parameters (``%`` doubled)."""
+    return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+
+
+def money_sql(column: str, currency: str) -> str:
+    """A SQL expression (for a query run with parameters) writing the amount ``column`` as
+    ``money_format`` does ("€1,234.50",
+    "¥1,235"): the currency's symbol and spacing taken from Babel once, the digits by
+    ``to_char`` (rounded half up, grouped by thousands, the currency's decimals)."""
+    decimals = currency_decimals(currency)
+    sample = Decimal("1234567.25")
+    digits = f"{sample.quantize(Decimal(1).scaleb(-decimals)):,}"
+    written = money_format(sample, currency)
+    prefix, found, suffix = written.partition(digits)
+    if not found:  # a locale writing digits otherwise: the plain amount and the code
+        return f"({column}::text || ' ' || {_sql_text(currency)})"
+    pattern = "FM999,999,999,999,990" + ("." + "0" * decimals if decimals else "")
+    return (
+        f"({_sql_text(prefix)} || to_char({column}, {_sql_text(pattern)}) || {_sql_text(suffix)})"
+    )
 
 
 def _copy(cursor, sql: str, rows) -> None:
@@ -148,7 +172,7 @@ SELECT o.store_id, o.id, e.kind, e.message, NULL, e.actor, o.placed_at + e.after
 FROM orders_order o
 CROSS JOIN LATERAL (VALUES
     ('placed', 'Placed on the ' || o.channel || '.', 'storefront', interval '0', true),
-    ('paid', 'Paid ' || o.total || ' ' || o.currency || '.', 'storefront', interval '0',
+    ('paid', 'Paid ' || {paid} || '.', 'storefront', interval '0',
      o.status <> 'cancelled'),
     ('cancelled', '', 'Sam Support', interval '2 hours', o.status = 'cancelled'),
     ('shipped', 'Shipped with ' || o.shipping_carrier || ', tracking number '
@@ -219,7 +243,7 @@ def seed(context) -> None:
         parameters = {"store": store.pk, "currency": store.currency, "first": BULK_NUMBER_START}
         cursor.execute(MOVE_ORDERS, parameters)
         cursor.execute(MOVE_LINES, parameters)
-        cursor.execute(EVENTS, parameters)
+        cursor.execute(EVENTS.replace("{paid}", money_sql("o.total", store.currency)), parameters)
         cursor.execute(STATS, parameters)
         cursor.execute("ANALYZE orders_order; ANALYZE orders_orderline; ANALYZE customers_customer")
     context.progress.step(label, orders, orders)

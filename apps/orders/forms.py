@@ -24,13 +24,22 @@ def text_field(label: str, *, limit: int | None = None, **kwargs) -> forms.CharF
     return forms.CharField(label=label, required=False, widget=widget, **kwargs)
 
 
-def number_field(label: str) -> forms.CharField:
-    """An amount or count as typed ("1,5" stays "1,5"); ``apps.core.inputs`` reads it."""
-    return forms.CharField(label=label, required=False, strip=True)
+def number_field(label: str, *, inputmode: str = "decimal") -> forms.CharField:
+    """An amount or count as typed ("1,5" stays "1,5"): a text input (a number input hands the
+    server nothing for "1,5"), with the phone's decimal keypad; ``apps.core.inputs`` and
+    ``apps.orders.inputs.typed_amount`` read it."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"inputmode": inputmode, "autocomplete": "off"}),
+    )
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="New status", choices=[])
+    # any text is carried to the rules (``rules.transition_check``), which name the order's
+    # status and its allowed next steps; a choice field would answer in Django's words
+    status = text_field("New status")
     tracking_number = text_field(
         "Tracking number",
         limit=rules.MAX_TRACKING_LENGTH,
@@ -39,11 +48,6 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, **kwargs)
-        # every status is accepted here; the rules say which may follow (and why not)
-        self.fields["status"].choices = [
-            (code, rules.ACTION_LABELS.get(code, label))
-            for code, label in rules.STATUS_LABELS.items()
-        ]
         self.order = order
 
 
@@ -69,12 +73,16 @@ class RefundForm(forms.Form):
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, **kwargs)
         self.order = order
+        # the confirm dialog adds up the amounts it is about to refund (static/js/orders.js)
+        self.fields["shipping_amount"].widget.attrs["data-refund-amount"] = ""
         self.line_fields = []
         for line in order.lines.all():
             amount = f"line_{line.pk}_amount"
             quantity = f"line_{line.pk}_quantity"
             self.fields[amount] = number_field(f"Refund for {line.sku}")
-            self.fields[quantity] = number_field(f"Returned items of {line.sku}")
+            self.fields[quantity] = number_field(
+                f"Returned items of {line.sku}", inputmode="numeric"
+            )
             self.line_fields.append((line, self[amount], self[quantity]))
 
     def line_rows(self) -> list[dict]:

@@ -9,6 +9,7 @@ say the same thing (``"19.9"`` and ``"19.90"``, an email in capitals) clean to t
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import partial
@@ -78,6 +79,58 @@ def amount(value: Any, *, field: str, label: str, currency: str, required: bool 
         value, field=field, label=label, required=required, currency=currency
     )
     return f"{(number or Decimal('0')).quantize(Decimal('0.01'))}"
+
+
+PLAIN_AMOUNT = re.compile(r"(\d+(\.\d*)?|\.\d+)?", re.ASCII)
+
+
+def comma_hint(value: Any, *, label: str) -> str:
+    """For an amount written with a decimal comma ("1,5"): "Write the {label} with a dot: 1.5."
+    (empty for anything else)."""
+    if not isinstance(value, str) or "," not in value:
+        return ""
+    written = "".join(value.split())
+    dotted = written.replace(",", ".")
+    if written.count(",") != 1 or "." in written:
+        return ""
+    try:
+        core_inputs.decimal_number(dotted, field="", label=label, example=dotted)
+    except DomainError:
+        return ""
+    return f"Write the {label} with a dot: {dotted}."
+
+
+def typed_amount(
+    value: Any, *, field: str, label: str, currency: str, required: bool = False
+) -> Decimal | None:
+    """An amount a person typed on a page: ``core_inputs.money``, except that a decimal comma
+    ("1,5") is refused with the amount written the right way (``comma_hint``)."""
+    hint = comma_hint(value, label=label)
+    if hint:
+        raise DomainError(hint, field=field)
+    if isinstance(value, str) and not PLAIN_AMOUNT.fullmatch("".join(value.split())):
+        # only digits and a dot: what the page's confirm dialog can add up is what is refunded
+        raise DomainError(f"Write the {label} with digits and a dot, e.g. 19.90.", field=field)
+    return core_inputs.money(value, field=field, label=label, required=required, currency=currency)
+
+
+def totals_check(totals: Mapping[str, Decimal], line_totals: list[Decimal]) -> None:
+    """Each line's total and the order's total at most ``rules.MAX_TOTAL`` (what the database
+    keeps): the error names the line (``lines[0]``) or ``total``, and the limit."""
+    most = f"{rules.MAX_TOTAL:,}"
+    for index, line_total in enumerate(line_totals):
+        if line_total > rules.MAX_TOTAL:
+            raise DomainError(
+                f"Line {index + 1}'s total (quantity × unit price, {line_total:,}) is more than "
+                f"an order line can hold, {most}.",
+                field=f"lines[{index}]",
+            )
+    for key, label in (("subtotal", "lines' total"), ("total", "order's total")):
+        if totals[key] > rules.MAX_TOTAL:
+            raise DomainError(
+                f"The {label} ({totals[key]:,}) is more than an order can hold, {most}.",
+                field="total",
+            )
 
 
 def quantity(value: Any, *, field: str) -> int:
@@ -262,7 +315,16 @@ def order_payload(data: Any, *, store_currency: str) -> dict:
         "cart_id": text(data.get("cart_id"), field="cart_id", label="cart id",
                         limit_key="cart_id"),
     }  # fmt: skip
+    rules.tracking_check(
+        status=status,
+        tracking=cleaned["shipping"]["tracking_number"],
+        field="shipping.tracking_number",
+    )
     totals = order_totals(cleaned)
+    totals_check(
+        totals,
+        [Decimal(line["unit_price"]) * line["quantity"] for line in cleaned["lines"]],
+    )
     if totals["discount_total"] > totals["subtotal"]:
         raise DomainError(
             f"The discount ({totals['discount_total']}) is more than the lines' total "

@@ -50,9 +50,15 @@ register_target(
     "orders.order",
     url_name="orders:order-by-id",
     id_kwarg="order_id",
-    field_labels={"amount_refunded": "Refunded", "external_id": "External id"},
+    field_labels={
+        "amount_refunded": "Refunded",
+        "external_id": "External id",
+        "returned": "Returned",
+        "refunded_lines": "Lines refunded",
+        "shipping_refunded": "Shipping refunded",
+    },
     value_labels={"status": rules.STATUS_LABELS, "channel": dict(Channel.choices)},
-    money_fields=frozenset({"total", "amount_refunded"}),
+    money_fields=frozenset({"total", "amount_refunded", "shipping_refunded"}),
 )
 register_target(
     "customers.customer",

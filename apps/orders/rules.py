@@ -15,10 +15,13 @@ Statuses and what may follow (anything else is refused, naming what is allowed):
     cancelled  → (final)
     refunded   → (final; set by a refund that pays back everything paid)
 
-Shipping needs a tracking number. Refunds: each line at most its total less what was refunded
-on it before; shipping at most the shipping price less its earlier refunds; the whole refund at
-most what was paid less what was refunded before; returned quantities at most what was bought
-less what was returned before. Nothing is refunded on an order that was never paid.
+Shipping needs a tracking number, and a tracking number belongs to a shipped order: the statuses
+that have one (``TRACKED_STATUSES``) are shipped and those that can follow it. A line's total and
+the order's total are at most ``MAX_TOTAL``. A cancelled order stays cancelled after a refund.
+Refunds: each line at most its total less what was refunded on it before; shipping at most the
+shipping price less its earlier refunds; the whole refund at most what was paid less what was
+refunded before; returned quantities at most what was bought less what was returned before.
+Nothing is refunded on an order that was never paid.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from apps.core.exceptions import DomainError
+from apps.core.inputs import MAX_PRICE
 from apps.core.money import money_format
 
 ZERO = Decimal("0")
@@ -66,9 +70,21 @@ ACTION_LABELS = {
     "cancelled": "Cancel order",
 }
 TRACKING_PLACEHOLDER = "{tracking_number}"
-# the statuses an order has a tracking number in: shipping sets it, later ones may correct it
-TRACKED_STATUSES = ("shipped", "delivered", "returned")
 MAX_TRACKING_LENGTH = 100
+# the most a line's total or an order's total may be (what one amount may be, everywhere)
+MAX_TOTAL = MAX_PRICE
+
+
+def _following(status: str) -> tuple[str, ...]:
+    """``status`` and every status that can follow it, in the transitions' order."""
+    found = [status]
+    for current in found:
+        found.extend(target for target in TRANSITIONS.get(current, ()) if target not in found)
+    return tuple(found)
+
+
+# the statuses an order has a tracking number in: shipping sets it, later ones may correct it
+TRACKED_STATUSES = _following("shipped")
 
 
 def allowed_transitions(status: str) -> list[str]:
@@ -91,35 +107,46 @@ def tracking_number(value: object, *, field: str = "tracking_number") -> str:
     return text
 
 
+def tracking_check(*, status: str, tracking: str, field: str = "tracking_number") -> None:
+    """A tracking number belongs to a shipped order: raise ``DomainError`` on ``field`` when
+    ``tracking`` is given with a status outside ``TRACKED_STATUSES`` (a new order, a status
+    change and the admin API's create and PATCH all ask this)."""
+    if tracking and status not in TRACKED_STATUSES:
+        raise DomainError(
+            f"A {STATUS_LABELS.get(status, status).lower()} order has no tracking number; send "
+            f"one only with {_names(TRACKED_STATUSES)}.",
+            field=field,
+        )
+
+
 def transition_check(*, current: str, target: str, tracking: str = "") -> None:
     """Raise ``DomainError`` (field ``status`` or ``tracking_number``) unless ``current`` may
     move to ``target``; shipping needs a tracking number, and a tracking number goes only with
-    a status that has one (``TRACKED_STATUSES``: delivered or returned may correct it)."""
+    a status that has one (``tracking_check``: delivered or returned may correct it)."""
+    allowed = allowed_transitions(current)
+    what_follows = (
+        f"it can become {_names(allowed)}" if allowed else "its status can no longer change"
+    )
+    current_name = STATUS_LABELS.get(current, current).lower()
     if target not in STATUS_LABELS:
         raise DomainError(
-            f"“{str(target)[:30]}” is not an order status; use {_names(SETTABLE)}.", field="status"
+            f"“{str(target)[:30]}” is not an order status; this {current_name} order "
+            + (f"can become {_names(allowed)}." if allowed else "can no longer change."),
+            field="status",
+            code="invalid_transition",
         )
     if target == current:
-        raise DomainError(f"The order is {STATUS_LABELS[current].lower()} already.", field="status")
-    allowed = allowed_transitions(current)
+        raise DomainError(f"The order is {current_name} already; {what_follows}.", field="status")
     if target not in allowed:
-        what_follows = (
-            f"it can become {_names(allowed)}" if allowed else "its status can no longer change"
-        )
         raise DomainError(
-            f"A {STATUS_LABELS[current].lower()} order cannot become "
-            f"{STATUS_LABELS[target].lower()}; {what_follows}.",
+            f"A {current_name} order cannot become {STATUS_LABELS[target].lower()}; "
+            f"{what_follows}.",
             field="status",
             code="invalid_transition",
         )
     if target == "shipped" and not tracking:
         raise DomainError("Enter the tracking number to ship the order.", field="tracking_number")
-    if tracking and target not in TRACKED_STATUSES:
-        raise DomainError(
-            f"A {STATUS_LABELS[target].lower()} order has no tracking number; send one only "
-            f"with {_names(TRACKED_STATUSES)}.",
-            field="tracking_number",
-        )
+    tracking_check(status=target, tracking=tracking)
 
 
 def tracking_url(template: str, number: str) -> str:
@@ -256,7 +283,10 @@ def refund_check(
 
 def status_after_refund(*, current: str, plan: RefundPlan) -> str:
     """Everything paid back → refunded; every item back (not all money) → returned when that
-    transition is allowed; otherwise the status stays."""
+    transition is allowed; otherwise the status stays. A cancelled order stays cancelled: the
+    refund is recorded on it."""
+    if current == "cancelled":
+        return current
     if plan.fully_refunded:
         return "refunded"
     if plan.fully_returned and "returned" in TRANSITIONS.get(current, ()):

@@ -61,8 +61,8 @@ def test_the_refund_form_shows_only_while_the_order_can_be_refunded(browser_page
     page.get_by_text("Refund or return items").click()
     page.get_by_label("Refund for MUG-1").fill("10.00")
     page.get_by_role("button", name="Record refund or return").click()
-    page.get_by_role("button", name="Record refund").last.click()  # the confirmation dialog
+    page.get_by_role("button", name="Refund €10.00").click()  # the confirmation dialog
 
-    expect(page.get_by_text("Refunded €10.00.")).to_be_visible()
+    expect(page.locator("#toasts").get_by_text("Refunded €10.00.")).to_be_visible()
     expect(page.locator("#refund-card")).to_contain_text("€10.00 refunded")
     expect(page.get_by_text("Refund or return items")).to_have_count(0)

@@ -8,6 +8,7 @@ import pytest
 from django.db.models import F, Sum
 
 from apps.core.demo import DemoContext, Progress
+from apps.core.money import money_format
 from apps.customers.models import Customer
 from apps.orders import demo, demo_bulk
 from apps.orders.models import Order, OrderEvent, OrderLine
@@ -65,6 +66,8 @@ def test_the_bulk_demo_writes_consistent_orders_lines_events_and_customer_figure
     for order in orders.only("pk", "total", "discount_total", "shipping_price"):
         assert order.total == line_totals[order.pk] - order.discount_total + order.shipping_price
     assert OrderEvent.objects.filter(store=store, kind="placed").count() == 300
+    paid = OrderEvent.objects.filter(store=store, kind="paid").select_related("order").first()
+    assert paid.message == f"Paid {money_format(paid.order.total, paid.order.currency)}."
     customer = Customer.objects.for_store(store).filter(order_count__gt=0).first()
     kept = orders.filter(customer=customer).exclude(status="cancelled")
     assert customer.order_count == kept.count()

@@ -15,7 +15,7 @@ from apps.core.models import Store
 from apps.core.money import country_choices
 from apps.core.selectors import object_get
 from apps.customers.models import Customer
-from apps.orders import rules
+from apps.orders import inputs, rules
 from apps.orders.models import Channel, Order, OrderEvent, OrderLine, Refund, RefundLine
 from apps.orders.selectors.search import order_search_condition
 
@@ -91,7 +91,9 @@ def order_filter_errors(params: Mapping[str, str]) -> dict[str, str]:
             errors[key] = f"Give the day as YYYY-MM-DD, e.g. 2025-03-01 (not “{given(key)[:30]}”)."
     for key in ("total_min", "total_max"):
         if given(key) and _amount(given(key)) is None:
-            errors[key] = f"Give the total as a number, e.g. 49.90 (not “{given(key)[:30]}”)."
+            errors[key] = inputs.comma_hint(given(key), label="amount") or (
+                f"Give the total as a number, e.g. 49.90 (not “{given(key)[:30]}”)."
+            )
     values = order_filter_values(params)
     if _reversed(values, "from", "to"):
         errors["from"] = (

@@ -23,6 +23,7 @@ from apps.audit.services import audit_record, changes_between
 from apps.catalog.models import ProductImage, Variant
 from apps.core.exceptions import DomainError
 from apps.core.models import Store
+from apps.core.money import money_format
 from apps.customers.services import customer_address_remember, customer_for_order
 from apps.orders import inputs
 from apps.orders.models import Order, OrderLine
@@ -190,7 +191,7 @@ def _order_create(*, store: Store, actor, cleaned: dict) -> Order:
             order=order,
             kind="paid",
             actor=actor,
-            message=f"Paid {order.total} {order.currency}"
+            message=f"Paid {money_format(order.total, order.currency)}"
             + (f" by {payment.method_name}" if payment.method_name else "")
             + ".",
             when=placed_at,

@@ -13,8 +13,8 @@ from django.db.models import F, Sum
 from apps.audit.services import audit_record, changes_between
 from apps.core.exceptions import DomainError
 from apps.core.inputs import count as count_rule
-from apps.core.inputs import money as money_rule
 from apps.core.models import Store
+from apps.core.money import money_format
 from apps.customers.services import actor_parts
 from apps.orders import inputs, rules
 from apps.orders.models import Order, OrderLine, Refund, RefundLine
@@ -37,7 +37,7 @@ def refund_requests(rows: Sequence[Mapping[str, Any]], *, currency: str) -> list
             raise DomainError(
                 "Name the order line by its id.", field=f"lines[{index}].line"
             ) from None
-        amount = money_rule(
+        amount = inputs.typed_amount(
             row.get("amount"), field=f"lines[{index}].amount", label="refund", required=False,
             currency=currency,
         )  # fmt: skip
@@ -61,7 +61,7 @@ def order_refund(
 ) -> Refund:
     order = order_lock(store=store, order=order)
     requests = refund_requests(lines, currency=order.currency)
-    shipping = money_rule(
+    shipping = inputs.typed_amount(
         shipping_amount, field="shipping_amount", label="shipping refund", required=False,
         currency=order.currency,
     ) or ZERO  # fmt: skip
@@ -117,6 +117,10 @@ def order_refund(
     order.status = rules.status_after_refund(current=order.status, plan=plan)
     order.save(update_fields=["amount_refunded", "status", "updated_at"])
     skus = {line.pk: line.sku for line in order_lines}
+
+    def money(value: Decimal) -> str:
+        return money_format(value, order.currency)
+
     if plan.returns_items:
         items = ", ".join(f"{r.quantity} × {skus[r.line_id]}" for r in plan.lines if r.quantity)
         event_add(
@@ -127,8 +131,8 @@ def order_refund(
     if plan.amount:
         event_add(
             store=store, order=order, kind="refunded", actor=actor,
-            message=f"Refunded {plan.amount} {order.currency}"
-            + (f" (shipping {plan.shipping_amount})" if plan.shipping_amount else "")
+            message=f"Refunded {money(plan.amount)}"
+            + (f" (shipping {money(plan.shipping_amount)})" if plan.shipping_amount else "")
             + "." + (f" Reason: {reason}" if reason and not plan.returns_items else ""),
             data={"refund": refund.pk},
         )  # fmt: skip
@@ -139,9 +143,32 @@ def order_refund(
         actor=actor,
         action="order.refunded" if plan.amount else "order.returned",
         target=order,
-        changes=changes_between(
-            {"amount_refunded": order.amount_refunded - plan.amount, "status": before_status},
-            {"amount_refunded": order.amount_refunded, "status": order.status},
-        ),
+        changes={
+            **changes_between(
+                {"amount_refunded": order.amount_refunded - plan.amount, "status": before_status},
+                {"amount_refunded": order.amount_refunded, "status": order.status},
+            ),
+            **_refund_lines_change(plan, skus=skus, money=money),
+        },
     )
     return refund
+
+
+def _refund_lines_change(plan: rules.RefundPlan, *, skus: dict[int, str], money) -> dict:
+    """The audit entry's words for what came back and what was paid back per line:
+    ``{"returned": [None, ["1 × MUG-1 (€12.50)", "1 × TEE-M"]]}``, a line refunded without a
+    return as ``"MUG-1 (€5.00)"``, and the shipping refunded."""
+    rows = []
+    for request in plan.lines:
+        what = (
+            f"{request.quantity} × {skus[request.line_id]}"
+            if request.quantity
+            else (skus[request.line_id])
+        )
+        rows.append(f"{what} ({money(request.amount)})" if request.amount else what)
+    changes: dict[str, list] = {}
+    if rows:
+        changes["returned" if plan.returns_items else "refunded_lines"] = [None, rows]
+    if plan.shipping_amount:
+        changes["shipping_refunded"] = [None, str(plan.shipping_amount)]
+    return changes

@@ -7,6 +7,7 @@ from django.db import transaction
 from apps.audit.services import audit_record
 from apps.core.exceptions import DomainError
 from apps.core.models import Store
+from apps.core.money import money_format
 from apps.customers.inputs import note as note_text
 from apps.orders import rules
 from apps.orders.models import Order, OrderEvent
@@ -37,7 +38,7 @@ def order_status_change(
         order.tracking_number = tracking
     elif target == "paid":
         order.amount_paid = order.total
-        message = f"Paid {order.total} {order.currency}."
+        message = f"Paid {money_format(order.total, order.currency)}."
     order.save()
     event_add(
         store=store,

@@ -25,6 +25,7 @@ from apps.orders.permissions import EXPORT_ORDERS, HANDLE_ORDERS, VIEW_ORDERS
 from apps.orders.views.common import error_status, form_action, orders_url
 
 COUNT_CAP = 10_000
+TOTAL_PARAMS = ("total_min", "total_max")
 ORDER_COLUMNS = [
     Column("number", "Order", "number"),
     Column("placed", "Date", "placed_at"),
@@ -39,6 +40,7 @@ ORDER_COLUMNS = [
 def order_list(request: HttpRequest) -> HttpResponse:
     store = request.store
     params = selectors.order_filter_values(request.GET)
+    errors = selectors.order_filter_errors(request.GET)
     table = TableQuery(
         request=request,
         # counting a million orders for "1–25 of …" costs more than the page: stop at 10,000
@@ -59,10 +61,21 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "count_is_capped": table.page.paginator.count > COUNT_CAP,
         "count_cap": COUNT_CAP,
         "chips": chips,
-        "values": {key: str(value) for key, value in params.items()},
-        # a filter that means nothing (a reversed date range…), said next to the inputs
+        # the totals as typed ("1,5" stays, with why it filters nothing)
+        "values": {
+            **{key: str(value) for key, value in params.items()},
+            **{key: request.GET.get(key, "")[:30] for key in TOTAL_PARAMS},
+        },
+        # a filter that means nothing (a reversed date range, a total with a comma…), said next
+        # to the inputs
         "filter_state": {
-            "date_error": " ".join(selectors.order_filter_errors(request.GET).values())
+            "date_error": " ".join(
+                message for key, message in errors.items() if key not in TOTAL_PARAMS
+            ),
+            "total_error": " ".join(
+                message for key, message in errors.items() if key in TOTAL_PARAMS
+            ),
+            **{f"{key}_invalid": key in errors for key in TOTAL_PARAMS},
         },
         "choices": selectors.order_filter_choices(store=store),
         "is_filtered": bool(params),
