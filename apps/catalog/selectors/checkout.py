@@ -44,6 +44,7 @@ def cart_variants(*, store: Store, skus: Iterable[str]) -> dict[str, CartVariant
     rows = (
         Variant.objects.for_store(store)
         .filter(sku__in=set(skus))
+        .order_by()  # a dict by SKU: the model's ordering would only cost a sort
         .values_list(
             "sku",
             "price",
