@@ -11,7 +11,9 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from apps.catalog.services import category_change, category_create
 from apps.core import configcache
@@ -188,3 +190,56 @@ def test_a_renamed_category_shows_in_the_next_quote(api, store, owner, shipping_
 
     reasons = [e["reason"] for e in quote(api)["excluded"]]
     assert any("“Home & living”" in reason for reason in reasons), reasons
+
+
+@pytest.fixture
+def home_excluded(store, owner, shipping_setup):
+    """Express is not for products in “Home” or any category below it."""
+    home = category_create(store=store, actor=owner, name="Home")
+    services.rate_update(
+        store=store, actor=owner, rate=Rate.objects.get(name="Express"), name="Express",
+        service=shipping_setup["express"], price="9.90", excluded_categories=[home.pk],
+    )  # fmt: skip
+    return home
+
+
+def express_offered(api) -> bool:
+    return any(o["service"] == "dhl-express" for o in quote(api)["options"])
+
+
+def test_a_warm_quote_reads_the_category_tree_from_the_cache(
+    api, store, shipping_setup, home_excluded
+):
+    quote(api)
+    with CaptureQueriesContext(connection) as queries:
+        quote(api)
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "catalog_category" not in tables
+    assert len(queries.captured_queries) == 1  # the cart's variants
+
+
+def test_a_category_created_below_an_excluded_one_is_excluded_in_the_next_quote(
+    api, store, owner, shipping_setup, home_excluded
+):
+    assert express_offered(api)  # warms the cached tree before the new category exists
+
+    kitchen = category_create(store=store, actor=owner, name="Kitchen", parent=home_excluded)
+    mug = shipping_setup["mug"].product
+    mug.category = kitchen
+    mug.save()
+
+    assert not express_offered(api)
+
+
+def test_a_category_moved_below_an_excluded_one_is_excluded_in_the_next_quote(
+    api, store, owner, shipping_setup, home_excluded
+):
+    garden = category_create(store=store, actor=owner, name="Garden")
+    mug = shipping_setup["mug"].product
+    mug.category = garden
+    mug.save()
+    assert express_offered(api)
+
+    category_change(store=store, actor=owner, category=garden, name="Garden", parent=home_excluded)
+
+    assert not express_offered(api)

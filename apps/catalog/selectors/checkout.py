@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from apps.catalog.models import Category, ProductStatus, Variant
+from apps.core import configcache
 from apps.core.models import Store
+
+ANCESTRY_CACHE_SECONDS = 24 * 3600  # a category write gives the store a new config version
 
 # a variant's weight unit → kilograms
 KG_PER_UNIT = {
@@ -36,12 +39,13 @@ def weight_kg(weight: Decimal | None, unit: str) -> Decimal:
 
 
 def cart_variants(*, store: Store, skus: Iterable[str]) -> dict[str, CartVariant]:
-    """The store's variants with these SKUs, by SKU (one query)."""
+    """The store's variants with these SKUs, by SKU (one query, plain rows: the storefront's
+    quote calls this on every request)."""
     rows = (
         Variant.objects.for_store(store)
         .filter(sku__in=set(skus))
-        .select_related("product")
-        .only(
+        .order_by()  # a dict by SKU: the model's ordering would only cost a sort
+        .values_list(
             "sku",
             "price",
             "weight",
@@ -52,19 +56,19 @@ def cart_variants(*, store: Store, skus: Iterable[str]) -> dict[str, CartVariant
         )  # fmt: skip
     )
     return {
-        v.sku: CartVariant(
-            sku=v.sku,
-            price=v.price,
-            weight_kg=weight_kg(v.weight, v.weight_unit),
-            is_for_sale=v.product.status == ProductStatus.ACTIVE,
-            tags=frozenset(tag.lower() for tag in v.product.tags),
-            category_id=v.product.category_id,
+        sku: CartVariant(
+            sku=sku,
+            price=price,
+            weight_kg=weight_kg(weight, unit),
+            is_for_sale=status == ProductStatus.ACTIVE,
+            tags=frozenset(tag.lower() for tag in tags),
+            category_id=category_id,
         )
-        for v in rows
+        for sku, price, weight, unit, status, tags, category_id in rows
     }
 
 
-def category_ancestry(*, store: Store) -> dict[int, frozenset[int]]:
+def category_ancestry_build(*, store: Store) -> dict[int, frozenset[int]]:
     """Each category → itself and every category above it (one query)."""
     parents = dict(Category.objects.for_store(store).values_list("pk", "parent_id"))
     found: dict[int, frozenset[int]] = {}
@@ -75,6 +79,18 @@ def category_ancestry(*, store: Store) -> dict[int, frozenset[int]]:
             current = parents.get(current)
         found[pk] = frozenset(chain)
     return found
+
+
+def category_ancestry(*, store: Store) -> dict[int, frozenset[int]]:
+    """The ancestry, kept with the store's checkout config (apps/core/configcache.py): every
+    category write (create, re-parent, delete) bumps the store's config version, so a quote
+    reads it without a query while the tree is unchanged."""
+    return configcache.store_config(
+        "category-ancestry",
+        store.pk,
+        lambda: category_ancestry_build(store=store),
+        timeout=ANCESTRY_CACHE_SECONDS,
+    )
 
 
 def sku_suggestions(*, store: Store, q: str, limit: int = 20) -> list[Variant]:

@@ -26,8 +26,9 @@ from apps.core.models import Store
 
 
 def _store_config_changed(store: Store) -> None:
-    """Shipping rates name the categories they exclude: a renamed or deleted category gives the
-    store's cached checkout config a new version (now, and again once committed)."""
+    """Shipping rates name the categories they exclude, and quotes read the category ancestry
+    from the same cache: a created, renamed, re-parented or deleted category gives the store's
+    cached checkout config a new version (now, and again once committed)."""
     configcache.config_version_bump(store.pk)
     transaction.on_commit(lambda: configcache.config_version_bump(store.pk))
 
@@ -128,6 +129,7 @@ def category_create(
         store=store, name=name, slug=slug, parent=parent_category, position=position
     )
     _save_category(category)
+    _store_config_changed(store)
     audit_record(
         store=store,
         actor=actor,
