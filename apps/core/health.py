@@ -117,17 +117,40 @@ def services_refresh() -> ServicesStatus:
     return status
 
 
-_refreshing = threading.Lock()  # one refresh thread per process
+# One refresh at a time in this process: the time it started, or None. A claim older than
+# SERVICES_REFRESH_LOCK_SECONDS is given up, so a refresh thread that hangs (a broker that stops
+# answering mid-ping) or dies cannot leave the page saying "checking" for ever.
+_claim_guard = threading.Lock()
+_claimed_at: float | None = None
 
 
-def _refresh_and_unlock() -> None:
+def _claim_refresh() -> float | None:
+    """The claim's start time when this caller may refresh now, else None."""
+    global _claimed_at
+    with _claim_guard:
+        now = _now()
+        if _claimed_at is not None and now - _claimed_at < SERVICES_REFRESH_LOCK_SECONDS:
+            return None
+        _claimed_at = now
+        return now
+
+
+def _release_refresh(claim: float) -> None:
+    """Free the claim if it is still this refresh's (a hung one ending late frees nothing)."""
+    global _claimed_at
+    with _claim_guard:
+        if _claimed_at == claim:
+            _claimed_at = None
+
+
+def _refresh_and_unlock(claim: float) -> None:
     try:
         services_refresh()
     except Exception:  # noqa: BLE001 - a background thread must log, not die silently
         logger.exception("health: refreshing the broker/worker status failed")
     finally:
         _cache_call("delete", SERVICES_REFRESH_LOCK_KEY)
-        _refreshing.release()
+        _release_refresh(claim)
 
 
 def _spawn(target: Callable[[], None]) -> None:
@@ -136,19 +159,20 @@ def _spawn(target: Callable[[], None]) -> None:
 
 def _refresh_in_background() -> None:
     """Start one refresh unless one is running in this process or, per the cache, in another."""
-    if not _refreshing.acquire(blocking=False):
+    claim = _claim_refresh()
+    if claim is None:
         return
     locked = _cache_call(
         "add", SERVICES_REFRESH_LOCK_KEY, True, timeout=SERVICES_REFRESH_LOCK_SECONDS
     )
     if locked is False:  # another process is refreshing (None: the cache failed, go ahead)
-        _refreshing.release()
+        _release_refresh(claim)
         return
     try:
-        _spawn(_refresh_and_unlock)
+        _spawn(lambda: _refresh_and_unlock(claim))
     except Exception:
         _cache_call("delete", SERVICES_REFRESH_LOCK_KEY)
-        _refreshing.release()
+        _release_refresh(claim)
         raise
 
 

@@ -47,7 +47,7 @@ def background(monkeypatch):
     monkeypatch.setattr(health, "_spawn", recorder.pending.append)
     yield recorder
     if recorder.pending:  # a refresh a test left unrun: free its locks for the next test
-        health._refreshing.release()
+        health._release_refresh(health._claimed_at)
         cache.delete(health.SERVICES_REFRESH_LOCK_KEY)
 
 
@@ -394,3 +394,30 @@ def test_health_answers_in_milliseconds_cold_stale_or_fresh(db, monkeypatch, clo
     assert _checks(fresh)["workers"] == (True, "1 worker(s) answered")
     assert _checks(stale)["workers"] == (True, "1 worker(s) answered")
     assert max(cold_seconds, fresh_seconds, stale_seconds) < 0.5
+
+
+def test_a_refresh_that_never_finishes_does_not_stop_later_refreshes(
+    db, workers, clock, background
+):
+    """A refresh thread that hangs (a broker that stops answering mid-ping) or dies must not
+    leave the page saying "checking" for ever: once the refresh's time is up, the next request
+    starts another one."""
+    workers(1)
+    client = Client()
+    client.get("/health/", **JSON)
+    hung = background.pending.pop()  # this refresh never runs to its end
+    clock.now += health.SERVICES_REFRESH_LOCK_SECONDS - 1
+    client.get("/health/", **JSON)
+    too_soon = len(background.pending)
+    clock.now += 2
+    cache.delete(health.SERVICES_REFRESH_LOCK_KEY)  # the cache lock has expired by now
+    client.get("/health/", **JSON)
+    started_again = len(background.pending)
+    background.run()
+    warm = client.get("/health/", **JSON).json()
+    hung()  # the hung refresh finally ends: it frees nothing that is not its own
+
+    assert too_soon == 0
+    assert started_again == 1
+    assert warm["services_checked_seconds_ago"] == 0.0
+    assert _checks(Client().get("/health/", **JSON))["workers"] == (True, "1 worker(s) answered")
