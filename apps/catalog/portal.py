@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from apps.audit.registry import register_action, register_target
 from apps.catalog import demo, demo_bulk
-from apps.catalog.models import InventoryReason, Product, ProductStatus
+from apps.catalog.models import Category, InventoryReason, Product, ProductStatus
 from apps.catalog.permissions import MANAGE_CATALOG, VIEW_CATALOG
 from apps.catalog.search import product_hits
 from apps.catalog.services.bulk import BULK_ACTIONS
@@ -18,12 +18,14 @@ from apps.core.portal import (
     NavItem,
     SearchProvider,
     SetupStep,
+    StoreCleanup,
     register_api_urls,
     register_demo_seeder,
     register_nav,
     register_role_description,
     register_search,
     register_setup_step,
+    register_store_cleanup,
     register_use,
 )
 from apps.core.roles import Role
@@ -208,3 +210,11 @@ for model_name, sentence, label in (
     ("imagefetchjob", "cancelled fetching the “{target}”", "Image fetch cancelled"),
 ):
     register_action(f"{model_name}.cancelled", sentence, label=label)
+
+
+def _clear_category_trees(stores) -> None:
+    # a parent is protected by its children: untie the tree, then the store cascades it
+    Category.objects.filter(store__in=stores).update(parent=None)
+
+
+register_store_cleanup(StoreCleanup("catalog", _clear_category_trees, order=40))

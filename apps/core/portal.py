@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.core.models import Store
@@ -107,6 +108,20 @@ class DemoSeeder:
 
 
 @dataclass(frozen=True)
+class StoreCleanup:
+    """What an app clears before its stores are deleted: rows a protected foreign key would
+    otherwise keep (a category tree's parents, the orders that keep their customer)."""
+
+    name: str
+    clear: Callable[[QuerySet], None]  # given the stores about to be deleted
+    order: int
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class RoleDescription:
     role: Role
     text: str  # lower case, joined into a sentence with the other apps' parts
@@ -157,10 +172,27 @@ class PagePanel:
 
 
 Contribution = (
-    NavItem | SearchProvider | SetupStep | DemoSeeder | RoleDescription | Use | ApiUrls | PagePanel
+    NavItem
+    | SearchProvider
+    | SetupStep
+    | DemoSeeder
+    | StoreCleanup
+    | RoleDescription
+    | Use
+    | ApiUrls
+    | PagePanel
 )
 C = TypeVar(
-    "C", NavItem, SearchProvider, SetupStep, DemoSeeder, RoleDescription, Use, ApiUrls, PagePanel
+    "C",
+    NavItem,
+    SearchProvider,
+    SetupStep,
+    DemoSeeder,
+    StoreCleanup,
+    RoleDescription,
+    Use,
+    ApiUrls,
+    PagePanel,
 )
 
 _contributions: list[Contribution] = []
@@ -200,6 +232,18 @@ def register_setup_step(step: SetupStep) -> SetupStep:
 
 def register_demo_seeder(seeder: DemoSeeder) -> DemoSeeder:
     return register(seeder)
+
+
+def register_store_cleanup(cleanup: StoreCleanup) -> StoreCleanup:
+    return register(cleanup)
+
+
+def stores_delete(stores: QuerySet) -> None:
+    """Delete ``stores`` with everything they own: each app first clears what its protected
+    foreign keys would keep, then the database cascades the rest."""
+    for cleanup in contributions(StoreCleanup):
+        cleanup.clear(stores)
+    stores.delete()
 
 
 def register_api_urls(module: str, *, order: int) -> ApiUrls:

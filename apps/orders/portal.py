@@ -8,17 +8,19 @@ from apps.core.portal import (
     DemoSeeder,
     NavItem,
     SearchProvider,
+    StoreCleanup,
     register_api_urls,
     register_demo_seeder,
     register_nav,
     register_role_description,
     register_search,
+    register_store_cleanup,
     register_use,
 )
 from apps.core.roles import Role
 from apps.customers.permissions import VIEW_CUSTOMERS
 from apps.orders import demo, demo_bulk, rules
-from apps.orders.models import Channel
+from apps.orders.models import Channel, Order
 from apps.orders.permissions import VIEW_ORDERS
 from apps.orders.search import customer_hits, order_hits
 
@@ -110,3 +112,11 @@ register_action(
 register_action(
     "orderexportjob.created", "exported the orders (“{target}”)", label="Orders exported"
 )
+
+
+def _delete_orders(stores) -> None:
+    # an order protects its customer: orders go first, then the store cascades its customers
+    Order.objects.filter(store__in=stores).delete()
+
+
+register_store_cleanup(StoreCleanup("orders", _delete_orders, order=50))

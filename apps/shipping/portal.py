@@ -10,10 +10,12 @@ from apps.core.portal import (
     DemoSeeder,
     NavItem,
     SetupStep,
+    StoreCleanup,
     register_demo_seeder,
     register_nav,
     register_role_description,
     register_setup_step,
+    register_store_cleanup,
 )
 from apps.core.roles import Role
 from apps.shipping import demo
@@ -138,3 +140,11 @@ register_action(
     "cancelled the shipping import “{target}”",
     label="Shipping import cancelled",
 )
+
+
+def _delete_rates(stores) -> None:
+    # a rate protects its carrier's service: rates go first, then the store cascades the carriers
+    Rate.objects.filter(store__in=stores).delete()
+
+
+register_store_cleanup(StoreCleanup("shipping", _delete_rates, order=60))

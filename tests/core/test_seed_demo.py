@@ -93,6 +93,22 @@ def test_seed_demo_creates_the_demo_store_and_one_login_per_role(db):
     assert client.get("/").status_code == 302
 
 
+def test_seed_demo_reset_deletes_a_complete_demo(db, monkeypatch):
+    """The README's recreate command: every area's demo rows (category trees, customers with
+    orders, carriers with rates) go with the stores, not only the staff."""
+    _seed(seed=1)
+    old_ids = list(Store.objects.filter(handle__in=DEMO_HANDLES).values_list("pk", flat=True))
+    monkeypatch.setattr(demo, "demo_seeders", lambda: [_staff_seeder()])
+
+    _seed(seed=1, reset=True)
+
+    assert Store.objects.filter(pk__in=old_ids).count() == 0
+    for model in apps.get_models():
+        if "store" in {field.name for field in model._meta.get_fields()}:
+            left = model._default_manager.filter(store_id__in=old_ids).count()
+            assert left == 0, model._meta.label
+
+
 def test_seed_demo_is_deterministic(db, staff_only):
     _seed(seed=1)
     first = _snapshot()

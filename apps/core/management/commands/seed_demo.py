@@ -7,6 +7,7 @@ from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD, SCALES, Progress, demo_lo
 from apps.core.files import private_files_delete_of_store
 from apps.core.management.base import PortalCommand
 from apps.core.models import Store
+from apps.core.portal import stores_delete
 
 
 class Command(PortalCommand):
@@ -49,5 +50,5 @@ class Command(PortalCommand):
         stores = Store.objects.filter(handle__in=["demo", "northwind"])
         for store_id in stores.values_list("pk", flat=True):
             private_files_delete_of_store(store_id)  # its imports and exports, on commit
-        stores.delete()
+        stores_delete(stores)
         get_user_model().objects.filter(email__endswith="@demo.test").delete()
