@@ -64,6 +64,29 @@ UNION SELECT x.store_id, x.local_hour FROM events_purchase x
         WHERE type = 'purchase') f USING (store_id, order_ref)
 """
 
+
+def _earliest_wins(alias: str, columns: tuple[str, ...]) -> str:
+    """``ON CONFLICT … SET`` items that keep each column's value from the earliest event seen,
+    the row's own or the new batch's (late events may be older than what is folded in)."""
+    return ",\n".join(
+        f"    {column} = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)\n"
+        f"        < ({alias}.first_at, {alias}.first_event_id)"
+        f" THEN EXCLUDED.{column} ELSE {alias}.{column} END"
+        for column in columns
+    ).lstrip()
+
+
+_SESSION_FROM_FIRST_EVENT = (
+    "visitor_id",
+    "device",
+    "channel",
+    "country",
+    "landing_page",
+    "local_hour",
+    "first_event_id",
+)
+_CART_FROM_FIRST_EVENT = ("session_id", "device", "channel", "country", "first_event_id")
+
 _SESSIONS = f"""
 WITH agg AS (
     SELECT store_id, session_id, max(occurred_at) AS last_at, count(*) AS events,
@@ -88,20 +111,7 @@ SELECT f.store_id, f.session_id, f.visitor_id, f.occurred_at, f.event_id, a.last
        a.events, a.product_view, a.add_to_cart, a.checkout_started, a.purchase
 FROM agg a JOIN first f USING (store_id, session_id)
 ON CONFLICT (store_id, session_id) DO UPDATE SET
-    visitor_id = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (s.first_at, s.first_event_id) THEN EXCLUDED.visitor_id ELSE s.visitor_id END,
-    device = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (s.first_at, s.first_event_id) THEN EXCLUDED.device ELSE s.device END,
-    channel = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (s.first_at, s.first_event_id) THEN EXCLUDED.channel ELSE s.channel END,
-    country = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (s.first_at, s.first_event_id) THEN EXCLUDED.country ELSE s.country END,
-    landing_page = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (s.first_at, s.first_event_id) THEN EXCLUDED.landing_page ELSE s.landing_page END,
-    local_hour = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (s.first_at, s.first_event_id) THEN EXCLUDED.local_hour ELSE s.local_hour END,
-    first_event_id = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (s.first_at, s.first_event_id) THEN EXCLUDED.first_event_id ELSE s.first_event_id END,
+    {_earliest_wins("s", _SESSION_FROM_FIRST_EVENT)},
     first_at = LEAST(s.first_at, EXCLUDED.first_at),
     last_at = GREATEST(s.last_at, EXCLUDED.last_at),
     events = s.events + EXCLUDED.events,
@@ -171,16 +181,7 @@ SELECT f.store_id, f.cart_id, f.session_id, f.occurred_at, f.event_id, a.first_a
 FROM agg a JOIN first f USING (store_id, cart_id)
 LEFT JOIN bought b USING (store_id, cart_id) LEFT JOIN email m USING (store_id, cart_id)
 ON CONFLICT (store_id, cart_id) DO UPDATE SET
-    session_id = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (c.first_at, c.first_event_id) THEN EXCLUDED.session_id ELSE c.session_id END,
-    device = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (c.first_at, c.first_event_id) THEN EXCLUDED.device ELSE c.device END,
-    channel = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (c.first_at, c.first_event_id) THEN EXCLUDED.channel ELSE c.channel END,
-    country = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (c.first_at, c.first_event_id) THEN EXCLUDED.country ELSE c.country END,
-    first_event_id = CASE WHEN (EXCLUDED.first_at, EXCLUDED.first_event_id)
-        < (c.first_at, c.first_event_id) THEN EXCLUDED.first_event_id ELSE c.first_event_id END,
+    {_earliest_wins("c", _CART_FROM_FIRST_EVENT)},
     first_at = LEAST(c.first_at, EXCLUDED.first_at),
     local_hour = CASE WHEN c.first_added_at IS NULL
         OR EXCLUDED.first_added_at < c.first_added_at
