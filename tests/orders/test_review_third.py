@@ -1,0 +1,48 @@
+"""Third review of issue #7 (support search and the order list): dates in the store's time
+zone, aliases searchable, the export page's heading and reversed dates, a malformed cursor,
+phones kept as text in the CSV, a customer without a name."""
+
+import pytest
+from django.test import Client
+
+from apps.accounts import services as account_services
+from apps.core.search import global_search
+from apps.orders import selectors
+from tests.orders.helpers import make_order
+
+pytestmark = pytest.mark.django_db
+
+ORDERS = "/store/alpha/orders/"
+
+
+@pytest.fixture
+def api(store, owner):
+    _key, raw = account_services.api_key_create(store=store, actor=owner, name="Shop")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+# 1. the store's days
+
+
+def test_search_results_show_the_day_the_order_was_placed_in_the_stores_time_zone(store):
+    store.timezone = "America/New_York"
+    store.save(update_fields=["timezone"])
+    make_order(store, placed_at="2025-03-01T23:30:00-05:00")  # 04:30 on 2 March in UTC
+
+    groups = global_search(store=store, role="owner", query="ada.lovelace@example.com")
+
+    subtitles = [hit.subtitle for group in groups for hit in group.hits]
+    assert any("01 Mar 2025" in subtitle for subtitle in subtitles), subtitles
+    assert not any("02 Mar 2025" in subtitle for subtitle in subtitles)
+
+
+def test_the_date_filter_counts_a_late_evening_order_on_the_stores_day(store):
+    store.timezone = "America/New_York"
+    store.save(update_fields=["timezone"])
+    order = make_order(store, placed_at="2025-03-01T23:30:00-05:00")
+
+    def on(day):
+        return list(selectors.order_filter(store=store, params={"from": day, "to": day}))
+
+    assert on("2025-03-01") == [order]
+    assert on("2025-03-02") == []
