@@ -7,7 +7,9 @@ from django.test import Client
 
 from apps.accounts import services as account_services
 from apps.core.search import global_search
-from apps.orders import selectors
+from apps.customers.models import Customer
+from apps.orders import selectors, services
+from apps.orders.selectors import customer_search
 from tests.orders.helpers import make_order
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +48,30 @@ def test_the_date_filter_counts_a_late_evening_order_on_the_stores_day(store):
 
     assert on("2025-03-01") == [order]
     assert on("2025-03-02") == []
+
+
+# 3. aliases
+
+
+def _merged(store):
+    ada = {"first_name": "Ada", "last_name": "Lovelace"}
+    keep = make_order(store, customer={**ada, "email": "ada@new.example", "phone": "+4930111111"})
+    old = make_order(store, customer={**ada, "email": "ada@old.example", "phone": "+4930222222"})
+    services.customer_merge(store=store, actor="x", keep=keep.customer, duplicate=old.customer)
+    return Customer.objects.get(pk=keep.customer_id)
+
+
+def test_the_old_email_of_a_merged_customer_finds_the_kept_customer(store):
+    kept = _merged(store)
+
+    assert [c.pk for c in customer_search(store=store, query="ada@old.example")] == [kept.pk]
+    assert [c.pk for c in customer_search(store=store, query="004930222222")] == [kept.pk]
+    assert [c.pk for c in customer_search(store=store, query="old.exa")] == [kept.pk]
+
+
+def test_the_customer_list_finds_a_customer_by_a_merged_email(store, owner, client_for):
+    kept = _merged(store)
+
+    page = client_for(owner).get("/store/alpha/customers/", {"q": "ada@old.example"}).text
+
+    assert f"/customers/{kept.pk}/" in page
