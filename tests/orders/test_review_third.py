@@ -75,3 +75,17 @@ def test_the_customer_list_finds_a_customer_by_a_merged_email(store, owner, clie
     page = client_for(owner).get("/store/alpha/customers/", {"q": "ada@old.example"}).text
 
     assert f"/customers/{kept.pk}/" in page
+
+
+# 4. the export page's heading
+
+
+def test_the_export_heading_names_the_chosen_status(store, manager, client_for):
+    make_order(store)
+
+    page = client_for(manager).get(ORDERS + "export/", {"status": "shipped"}).text
+    plain = client_for(manager).get(ORDERS + "export/").text
+
+    assert "<h1" in page and "Export shipped orders" in page
+    assert "<title>Export shipped orders" in page
+    assert "Export orders" in plain and "Export shipped" not in plain

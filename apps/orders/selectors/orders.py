@@ -168,6 +168,12 @@ def order_filter(*, store: Store, params: Mapping[str, str]) -> QuerySet[Order]:
     return queryset.order_by("-placed_at", "-id")
 
 
+def order_export_heading(params: Mapping[str, str]) -> str:
+    """The export page's heading: "Export shipped orders" when a status is chosen."""
+    status = order_filter_values(params).get("status")
+    return f"Export {rules.STATUS_LABELS[status].lower()} orders" if status else "Export orders"
+
+
 @dataclass(frozen=True)
 class Chip:
     param: str

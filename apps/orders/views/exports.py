@@ -39,6 +39,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
         return redirect(orders_url("export-detail", request, order_export_id=job.pk))
     context = {
         "params": params,
+        "heading": selectors.order_export_heading(params),
         "chips": [chip.label for chip in selectors.order_filter_chips(params=params)],
         "order_count": selectors.order_filter(store=request.store, params=params).count(),
     }
