@@ -89,3 +89,23 @@ def test_the_export_heading_names_the_chosen_status(store, manager, client_for):
     assert "<h1" in page and "Export shipped orders" in page
     assert "<title>Export shipped orders" in page
     assert "Export orders" in plain and "Export shipped" not in plain
+
+
+# 5. no name
+
+
+def test_a_customer_without_a_name_shows_no_name_given(store, owner, client_for):
+    order = make_order(store, customer={"email": "anon@example.com", "first_name": "",
+                                        "last_name": "", "phone": ""},
+                       shipping_address={"name": "", "line1": "Hauptstraße 1", "city": "Berlin",
+                                         "postal_code": "10115", "country": "DE"})  # fmt: skip
+    client = client_for(owner)
+
+    groups = global_search(store=store, role="owner", query="anon@example.com")
+    customer_page = client.get(f"/store/alpha/customers/{order.customer_id}/").text
+    order_page = client.get(f"{ORDERS}{order.number}/").text
+
+    titles = [hit.title for group in groups for hit in group.hits if "customers" in hit.url]
+    assert titles == ["No name given"]
+    assert "No name given" in customer_page and "None" not in customer_page
+    assert "No name given" in order_page
