@@ -9,6 +9,7 @@ from apps.accounts import services as account_services
 from apps.core.search import global_search
 from apps.customers.models import Customer
 from apps.orders import selectors, services
+from apps.orders.models import OrderExportJob
 from apps.orders.selectors import customer_search
 from tests.orders.helpers import make_order
 
@@ -89,6 +90,23 @@ def test_the_export_heading_names_the_chosen_status(store, manager, client_for):
     assert "<h1" in page and "Export shipped orders" in page
     assert "<title>Export shipped orders" in page
     assert "Export orders" in plain and "Export shipped" not in plain
+
+
+# 6. the export page's dates
+
+
+def test_the_export_page_names_a_start_date_after_the_end_date(store, manager, client_for):
+    make_order(store)
+    reversed_range = {"from": "2025-03-10", "to": "2025-03-01"}
+
+    page = client_for(manager).get(ORDERS + "export/", reversed_range)
+    posted = client_for(manager).post(ORDERS + "export/", reversed_range)
+
+    assert "The start date is after the end date" in page.text
+    assert "Every order of the store" not in page.text
+    assert posted.status_code == 400
+    assert "The start date is after the end date" in posted.text
+    assert not OrderExportJob.objects.exists()
 
 
 # 5. no name

@@ -174,6 +174,19 @@ def order_export_heading(params: Mapping[str, str]) -> str:
     return f"Export {rules.STATUS_LABELS[status].lower()} orders" if status else "Export orders"
 
 
+def order_date_range_error(params: Mapping[str, str]) -> str:
+    """A start date after the end date, named (the export refuses it rather than exporting
+    every order or swapping the dates silently); empty when the range is fine."""
+    values = order_filter_values(params)
+    if not _reversed(values, "from", "to"):
+        return ""
+    return (
+        f"The start date is after the end date ({_shown_day(values['from'])} is after "
+        f"{_shown_day(values['to'])}): change the dates on the order list to export the orders "
+        "between them."
+    )
+
+
 @dataclass(frozen=True)
 class Chip:
     param: str
