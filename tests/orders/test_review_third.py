@@ -109,6 +109,25 @@ def test_the_export_page_names_a_start_date_after_the_end_date(store, manager, c
     assert not OrderExportJob.objects.exists()
 
 
+# 7. cursor
+
+
+# "garbage" is no base64; "cD1ub3QtYS1kYXRl" is "p=not-a-date" (was a 500); the last "p=2025-13-45"
+@pytest.mark.parametrize("cursor", ["garbage", "cD1ub3QtYS1kYXRl", "cD0yMDI1LTEzLTQ1"])
+def test_a_malformed_cursor_is_a_400_naming_it(api, store, cursor):
+    make_order(store)
+
+    response = api.get(f"/api/v1/orders/?cursor={cursor}")
+    first = api.get("/api/v1/orders/")
+
+    assert first.status_code == 200
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["errors"]["cursor"] == [
+        "This cursor is not one the list gave out: start from the first page (no cursor) and "
+        "follow the next and previous links."
+    ]
+
+
 # 5. no name
 
 
