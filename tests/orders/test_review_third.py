@@ -146,3 +146,36 @@ def test_a_customer_without_a_name_shows_no_name_given(store, owner, client_for)
     assert titles == ["No name given"]
     assert "No name given" in customer_page and "None" not in customer_page
     assert "No name given" in order_page
+
+
+# 8. the shipping filter
+
+
+def _ship(service, name, carrier):
+    return {"service": service, "name": name, "price": "4.90", "carrier": carrier,
+            "tracking_url_template": ""}  # fmt: skip
+
+
+def test_the_shipping_filter_labels_each_service_by_carrier_and_name(store, owner, client_for):
+    make_order(store, shipping=_ship("gls-std", "Standard", "GLS"))
+    make_order(store, shipping=_ship("dpd-std", "Standard", "DPD"))
+    make_order(store, shipping=_ship("dhl-standard", "DHL Paket", "DHL"))
+
+    choices = selectors.order_filter_choices(store=store)["service"]
+
+    assert choices == [
+        ("dhl-standard", "DHL Paket"),  # the carrier already names it
+        ("dpd-std", "DPD Standard"),
+        ("gls-std", "GLS Standard"),
+    ]
+
+
+def test_the_chosen_shipping_service_shows_as_a_chip_with_its_label(store, owner, client_for):
+    make_order(store, shipping=_ship("ups-express", "Express", "UPS"))
+    make_order(store)
+
+    page = client_for(owner).get(ORDERS, {"service": "ups-express"}).text
+
+    assert "Shipping: UPS Express" in page
+    assert "Shipping: ups-express" not in page
+    assert '<option value="ups-express" selected>UPS Express</option>' in page

@@ -42,7 +42,9 @@ def order_export(request: HttpRequest) -> HttpResponse:
         "params": params,
         "heading": selectors.order_export_heading(params),
         "date_error": date_error,
-        "chips": [chip.label for chip in selectors.order_filter_chips(params=params)],
+        "chips": [
+            chip.label for chip in selectors.order_filter_chips(params=params, store=request.store)
+        ],
         "order_count": 0
         if date_error
         else selectors.order_filter(store=request.store, params=params).count(),
