@@ -12,6 +12,8 @@ from django.db.models import Q
 from apps.core.models import StoreOwnedModel
 from apps.customers import inputs
 
+NO_NAME = "No name given"
+
 
 class Customer(StoreOwnedModel):
     """A shopper of the store. The order figures are kept by the orders app's services
@@ -47,7 +49,8 @@ class Customer(StoreOwnedModel):
         ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email or self.phone or f"Customer {self.pk}"
+        # a person's name or plainly none: never their email standing in, a blank or "None"
+        return self.full_name or NO_NAME
 
     @property
     def since(self):

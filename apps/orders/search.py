@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.core.models import Store
 from apps.core.money import money_format
@@ -12,13 +13,14 @@ from apps.orders.models import Order
 from apps.orders.selectors import customer_search, order_search
 
 
-def _order_subtitle(order: Order) -> str:
+def _order_subtitle(order: Order, store: Store) -> str:
     parts = [
         order.customer_name,
         order.customer_email,
         order.get_status_display(),
         money_format(order.total, order.currency),
-        f"{order.placed_at:%d %b %Y}",
+        # the store's day: an order placed at 23:30 there is that day, whatever UTC says
+        f"{timezone.localtime(order.placed_at, store.tzinfo):%d %b %Y}",
     ]
     return " · ".join(part for part in parts if part)
 
@@ -27,7 +29,7 @@ def order_hits(*, store: Store, query: str, limit: int) -> list[SearchHit]:
     return [
         SearchHit(
             title=f"Order #{order.number}",
-            subtitle=_order_subtitle(order),
+            subtitle=_order_subtitle(order, store),
             url=reverse(
                 "orders:order-detail", kwargs={"handle": store.handle, "number": order.number}
             ),

@@ -35,14 +35,35 @@
     if (search) { event.preventDefault(); search.focus(); search.select(); }
   });
 
-  // Enter in the top bar's search opens the first result shown below it (the best match); with
-  // no results shown yet, the form submits to the full results page as usual.
+  // Enter in the top bar's search opens the best match for the query as typed now. The results
+  // below carry the query they answer (data-query): a list left from an earlier keystroke is
+  // never opened — the current query's results are fetched first. With nothing found, the form
+  // submits to the full results page as usual.
+  function folded(text) { return (text || "").trim().split(/\s+/).join(" "); }
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || !event.target.matches("[data-global-search]")) return;
-    var first = document.querySelector("#global-search-dropdown a.search-hit");
-    if (!first) return;
+    var input = event.target;
+    var query = folded(input.value);
+    var results = document.querySelector("#global-search-dropdown #search-results");
+    if (results && folded(results.dataset.query) === query) {
+      var first = results.querySelector("a.search-hit");
+      if (!first) return;
+      event.preventDefault();
+      window.location.assign(first.href);
+      return;
+    }
+    if (!query) return;
     event.preventDefault();
-    window.location.assign(first.href);
+    var form = input.form;
+    var url = form.action + "?" + new URLSearchParams({ q: query }).toString();
+    fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        if (folded(input.value) !== query) return;  // typed on meanwhile: the next Enter decides
+        var found = new DOMParser().parseFromString(html, "text/html").querySelector("a.search-hit");
+        window.location.assign(found ? found.getAttribute("href") : url);
+      })
+      .catch(function () { window.location.assign(url); });
   });
 
   // Close menus (<details>) and the search results when clicking elsewhere.

@@ -244,5 +244,6 @@ def test_a_service_renamed_between_orders_is_one_option(store):
 
     choices = selectors.orders._order_filter_choices(store)
 
-    assert [code for code, _label in choices["service"]] == ["dhl", "dhl-standard"]
+    # by label: "DHL Paket" (dhl-standard), then "DHL Parcel" (dhl: the greatest of its names)
+    assert choices["service"] == [("dhl-standard", "DHL Paket"), ("dhl", "DHL Parcel")]
     assert [code for code, _label in choices["payment"]] == ["card"]

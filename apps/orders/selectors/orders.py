@@ -168,16 +168,38 @@ def order_filter(*, store: Store, params: Mapping[str, str]) -> QuerySet[Order]:
     return queryset.order_by("-placed_at", "-id")
 
 
+def order_export_heading(params: Mapping[str, str]) -> str:
+    """The export page's heading: "Export shipped orders" when a status is chosen."""
+    status = order_filter_values(params).get("status")
+    return f"Export {rules.STATUS_LABELS[status].lower()} orders" if status else "Export orders"
+
+
+def order_date_range_error(params: Mapping[str, str]) -> str:
+    """A start date after the end date, named (the export refuses it rather than exporting
+    every order or swapping the dates silently); empty when the range is fine."""
+    values = order_filter_values(params)
+    if not _reversed(values, "from", "to"):
+        return ""
+    return (
+        f"The start date is after the end date ({_shown_day(values['from'])} is after "
+        f"{_shown_day(values['to'])}): change the dates on the order list to export the orders "
+        "between them."
+    )
+
+
 @dataclass(frozen=True)
 class Chip:
     param: str
     label: str
 
 
-def order_filter_chips(*, params: Mapping[str, str]) -> list[Chip]:
+def order_filter_chips(*, params: Mapping[str, str], store: Store | None = None) -> list[Chip]:
+    """The active filters as chips ("Status: Paid"); with the store, a payment method or
+    shipping service is named as its select's option names it ("Shipping: UPS Express")."""
     values = order_filter_values(params)
     if _reversed(values, "from", "to"):
         del values["from"], values["to"]
+    named = order_filter_choices(store=store) if store is not None else {}
     chips = []
     for key, value in values.items():
         if key == "status":
@@ -186,6 +208,8 @@ def order_filter_chips(*, params: Mapping[str, str]) -> list[Chip]:
             shown = Channel(value).label
         elif isinstance(value, datetime.date):
             shown = _shown_day(value)
+        elif key in ("payment", "service"):
+            shown = dict(named.get(key, ())).get(value, str(value))
         else:
             shown = str(value)
         chips.append(Chip(key, f"{FILTER_LABELS[key]}: {shown}"))
@@ -207,19 +231,35 @@ def order_filter_choices(*, store: Store) -> dict[str, list[tuple[str, str]]]:
     return choices
 
 
+def service_label(carrier: str, name: str) -> str:
+    """A shipping service as the order list names it: carrier and service ("UPS Express"),
+    the service's name alone when it starts with its carrier already ("DHL Paket")."""
+    carrier, name = carrier.strip(), name.strip()
+    if not carrier or name.casefold().startswith(carrier.casefold()):
+        return name
+    return f"{carrier} {name}".strip()
+
+
+def _by_label(options: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Options sorted by what they read, then by code: the same order on every load."""
+    return sorted(options, key=lambda option: (option[1].casefold(), option[0]))
+
+
 def _order_filter_choices(store: Store) -> dict[str, list[tuple[str, str]]]:
     orders = Order.objects.for_store(store).order_by()
 
-    def distinct(code: str, name: str) -> list[tuple[str, str]]:
-        # one option per code, even when its name changed between orders (the filter is by code)
+    def distinct(code: str, *names: str) -> list[tuple[str, ...]]:
+        # one option per code, even when its name changed between orders (the filter is by
+        # code): the greatest name, so the label is the same on every load
+        labels = {f"label{index}": Max(name) for index, name in enumerate(names)}
         rows = (
             orders.exclude(**{code: ""})
             .values(code)
-            .annotate(label=Max(name))
+            .annotate(**labels)
             .order_by(code)
-            .values_list(code, "label")[:100]
+            .values_list(code, *labels)[:100]
         )
-        return [(value, label or value) for value, label in rows]
+        return [tuple(value or "" for value in row) for row in rows]
 
     names = dict(country_choices())
     countries = (
@@ -228,9 +268,13 @@ def _order_filter_choices(store: Store) -> dict[str, list[tuple[str, str]]]:
         .distinct()
         .order_by("ship_country")[:250]
     )
+    payments = distinct("payment_method_code", "payment_method_name")
+    services = distinct("shipping_service_code", "shipping_carrier", "shipping_service_name")
     return {
-        "payment": distinct("payment_method_code", "payment_method_name"),
-        "service": distinct("shipping_service_code", "shipping_service_name"),
+        "payment": _by_label([(code, name or code) for code, name in payments]),
+        "service": _by_label(
+            [(code, service_label(carrier, name) or code) for code, carrier, name in services]
+        ),
         "country": [(code, names.get(code, code)) for code in countries],
         "status": STATUS_CHOICES,
         "channel": list(Channel.choices),

@@ -30,7 +30,7 @@ from apps.core.exceptions import DomainError
 from apps.core.models import Store
 from apps.core.selectors import ILike
 from apps.customers import inputs as customer_inputs
-from apps.customers.models import Customer
+from apps.customers.models import AliasKind, Customer, CustomerAlias
 from apps.orders.models import Order, OrderLine
 
 ORDER_TEXT_FIELDS = (
@@ -222,15 +222,32 @@ def _customer_typo_orders(*, store: Store, query: Query) -> Q | None:
     return Q(customer_id__in=ids) if ids else None
 
 
+def _alias_exact(query: Query) -> Q:
+    """Customers with this email or phone kept from a merged duplicate (``CustomerAlias``)."""
+    condition = Q(kind=AliasKind.EMAIL, value=query.lower)
+    if query.phone:
+        condition |= Q(kind=AliasKind.PHONE, value=query.phone)
+    return Q(pk__in=CustomerAlias.objects.filter(condition).values("customer_id"))
+
+
+def _alias_partial(query: Query) -> Q:
+    """A part of a merged duplicate's email or phone (aliases are few: merges only)."""
+    return Q(
+        pk__in=CustomerAlias.objects.filter(ILike("value", query.pattern)).values("customer_id")
+    )
+
+
 def customer_search_condition(*, query: str) -> Q:
-    """Customers matching ``query`` exactly (email, phone) or in part (email, name, phone)."""
+    """Customers matching ``query`` exactly (email, phone) or in part (email, name, phone),
+    the emails and phones of merged duplicates included."""
     parsed = query_parse(query)
-    condition = Q(email=parsed.lower)
+    condition = Q(email=parsed.lower) | _alias_exact(parsed)
     if parsed.phone:
         condition |= Q(phone=parsed.phone)
     if len(parsed.text) >= MIN_PARTIAL:
         for name in CUSTOMER_TEXT_FIELDS:
             condition |= Q(ILike(name, parsed.pattern))
+        condition |= _alias_partial(parsed)
     return condition
 
 
@@ -239,10 +256,12 @@ def customer_search(*, store: Store, query: str, limit: int = 10) -> list[Custom
     parsed = query_parse(query)
     if not parsed.text:
         return []
-    exact = [Q(email=parsed.lower)] + ([Q(phone=parsed.phone)] if parsed.phone else [])
+    exact = [Q(email=parsed.lower), _alias_exact(parsed)]
+    if parsed.phone:
+        exact.append(Q(phone=parsed.phone))
     partial = None
     if len(parsed.text) >= MIN_PARTIAL:
-        partial = Q(pk__in=[])
+        partial = _alias_partial(parsed)
         for name in CUSTOMER_TEXT_FIELDS:
             partial |= Q(ILike(name, parsed.pattern))
     typo = _customer_typo(parsed)

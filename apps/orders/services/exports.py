@@ -70,7 +70,8 @@ def order_export_create(*, store: Store, actor, params) -> OrderExportJob:
         changes={
             "filter": [
                 None,
-                " · ".join(chip.label for chip in order_filter_chips(params=kept)) or "Every order",
+                " · ".join(chip.label for chip in order_filter_chips(params=kept, store=store))
+                or "Every order",
             ]
         },
     )

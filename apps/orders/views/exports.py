@@ -34,15 +34,23 @@ def order_export(request: HttpRequest) -> HttpResponse:
     the export job and show its progress."""
     data = request.POST if request.method == "POST" else request.GET
     params = {key: data[key] for key in selectors.FILTER_PARAMS if data.get(key)}
-    if request.method == "POST":
+    date_error = selectors.order_date_range_error(params)
+    if request.method == "POST" and not date_error:
         job = services.order_export_create(store=request.store, actor=request.user, params=params)
         return redirect(orders_url("export-detail", request, order_export_id=job.pk))
     context = {
         "params": params,
-        "chips": [chip.label for chip in selectors.order_filter_chips(params=params)],
-        "order_count": selectors.order_filter(store=request.store, params=params).count(),
+        "heading": selectors.order_export_heading(params),
+        "date_error": date_error,
+        "chips": [
+            chip.label for chip in selectors.order_filter_chips(params=params, store=request.store)
+        ],
+        "order_count": 0
+        if date_error
+        else selectors.order_filter(store=request.store, params=params).count(),
     }
-    return render_page(request, "orders/export_form.html", context)
+    status = 400 if date_error and request.method == "POST" else 200
+    return render_page(request, "orders/export_form.html", context, status=status)
 
 
 @store_view(EXPORT_ORDERS)

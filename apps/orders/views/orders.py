@@ -53,7 +53,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     query = {key: value for key, value in request.GET.items() if value}
     chips = [
         (chip.label, _without(request, query, chip.param))
-        for chip in selectors.order_filter_chips(params=request.GET)
+        for chip in selectors.order_filter_chips(params=request.GET, store=store)
     ]
     context = {
         "table": table,
