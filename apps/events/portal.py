@@ -10,9 +10,16 @@ from django.db import connection
 from django.db.models.signals import post_delete
 
 from apps.core.models import Store
-from apps.core.portal import PagePanel, register_api_urls, register_page_panel, register_use
+from apps.core.portal import (
+    DemoSeeder,
+    PagePanel,
+    register_api_urls,
+    register_demo_seeder,
+    register_page_panel,
+    register_use,
+)
 from apps.customers.permissions import VIEW_CUSTOMERS
-from apps.events import views
+from apps.events import demo, views
 from apps.orders.permissions import VIEW_ORDERS
 
 
@@ -34,6 +41,7 @@ register_use(
     order=80,
 )
 register_api_urls("apps.events.api_urls", order=80)
+register_demo_seeder(DemoSeeder("storefront-events", demo.seed, order=70))
 register_page_panel(
     PagePanel(
         "order",

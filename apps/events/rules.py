@@ -122,6 +122,32 @@ def _money(props: Mapping, key: str, errors: _Errors, *, required: bool) -> str 
     return f"{amount:f}"
 
 
+def _destination(raw: Any, errors: _Errors) -> dict:
+    """A checkout step's optional destination: ``{"country": "DE", "postal_code": "10115"}``."""
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, Mapping):
+        errors.add("properties.destination", 'The destination is an object: {"country": "DE"}.')
+        return {}
+    clean: dict[str, str] = {}
+    country = raw.get("country")
+    if not isinstance(country, str) or not is_country(country.strip().upper()):
+        errors.add("properties.destination.country", "Give the country as a code, e.g. DE.")
+    else:
+        clean["country"] = country.strip().upper()
+    postal = raw.get("postal_code")
+    if postal not in (None, ""):
+        if not isinstance(postal, str | int) or isinstance(postal, bool):
+            errors.add("properties.destination.postal_code", "The postal code is a string.")
+        elif len(str(postal).strip()) > 16:
+            errors.add(
+                "properties.destination.postal_code", "The postal code has at most 16 characters."
+            )
+        else:
+            clean["postal_code"] = str(postal).strip().upper()
+    return clean
+
+
 def _properties(kind: str, raw: Any, errors: _Errors) -> dict:
     if raw is None:
         raw = {}
@@ -162,6 +188,9 @@ def _properties(kind: str, raw: Any, errors: _Errors) -> dict:
                 errors.add("properties.shipping_service", "The service is up to 64 characters.")
             else:
                 clean["shipping_service"] = service
+        destination = _destination(raw.get("destination"), errors)
+        if destination:
+            clean["destination"] = destination
     elif kind == "purchase":
         order_id = raw.get("order_id")
         if isinstance(order_id, int) and not isinstance(order_id, bool):
