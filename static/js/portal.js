@@ -89,6 +89,8 @@
     dialog.querySelector("[data-confirm-title]").textContent = form.dataset.confirmTitle || "Are you sure?";
     dialog.querySelector("[data-confirm-text]").textContent = form.dataset.confirm;
     dialog.querySelector("[data-confirm-button]").textContent = form.dataset.confirmLabel || "Confirm";
+    // the button that closes the dialog says what it keeps ("Keep exporting"), where told
+    dialog.querySelector("[data-confirm-dismiss]").textContent = form.dataset.confirmDismiss || "Cancel";
     dialog.returnValue = "";
     dialog.onclose = function () {
       if (dialog.returnValue === "confirm") {

@@ -368,9 +368,9 @@ def test_woocommerce_export_imports_variable_products_with_their_variations(stor
         (5, "option1_name", "Attribute “Material: Wool” of a simple product isn't imported."),
         (
             6,
-            "compare_at_price",
-            "Compare-at price €25.00 is below the price €30.00: it was left out, so the sale "
-            "badge will not show.",
+            "price",  # the file's "Regular price"
+            "Regular price €25.00 is below the sale price €30.00: the sale price is used, "
+            "without a sale badge.",
         ),
     ]
     assert [(i["handle"], i["url"], i["position"]) for i in job.summary["images"]] == [

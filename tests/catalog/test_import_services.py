@@ -95,8 +95,8 @@ def test_dry_run_lists_every_invalid_row_with_row_column_and_message(store, owne
         (
             4,
             "category",
-            "Unknown category “Garden”. Create it first, or use an existing path such as "
-            "“Apparel > Shirts”.",
+            "Unknown category “Garden”. Create it first on the categories page, or write the "
+            "path of an existing one, parents first, joined by “ > ”.",
         ),
         (5, "sku", "SKU “LS-M” is already used on row 2."),
     ]

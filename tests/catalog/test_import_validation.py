@@ -208,8 +208,8 @@ def test_blank_optional_cells_take_the_defaults():
             {"category": "Garden > Tools"},
             (
                 "category",
-                "Unknown category “Garden > Tools”. Create it first, or use an existing path "
-                "such as “Apparel > Shirts”.",
+                "Unknown category “Garden > Tools”. Create it first on the categories page, "
+                "or write the path of an existing one, parents first, joined by “ > ”.",
             ),
         ),
         ({"handle": ""}, ("handle", "Enter a handle, e.g. linen-shirt.")),

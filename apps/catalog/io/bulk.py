@@ -170,7 +170,9 @@ class BulkImport:
         rows: Iterable[tuple[int, Sequence[str]]],
         *,
         progress: Callable[[int], None] | None = None,
+        renamed: Callable[[RowError], RowError] | None = None,
     ) -> None:
+        """``renamed`` names an error as the file does (a converted row's source column)."""
         staged: list[tuple] = []
         errors: list[RowError] = []
         validate = self.validator.validate
@@ -179,6 +181,8 @@ class BulkImport:
             good, bad = validate(row_number, cells)
             if good is not None:
                 staged.append(good)
+            elif renamed is not None:
+                errors.extend(map(renamed, bad))
             else:
                 errors.extend(bad)
             if len(staged) + len(errors) >= BATCH_SIZE:

@@ -230,9 +230,14 @@ def auto_map(headers: list[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     source_aliases = SOURCE_ALIASES.get(detect_source(headers), {})
+    # "Option 1 name" is Shopify's "Option1 Name": spaces, underscores and case don't count
+    loose: dict[str, str] = {}
+    for names in (ALIASES, {name: name for name in COLUMNS_BY_NAME}, source_aliases):
+        loose.update({key.replace("_", ""): column for key, column in names.items()})
     for header in headers:
         key = normalise_header(header)
         column = source_aliases.get(key) or (key if key in COLUMNS_BY_NAME else ALIASES.get(key))
+        column = column or loose.get(key.replace("_", ""))
         if column and column not in taken:
             mapping[header] = column
             taken.add(column)
@@ -244,6 +249,23 @@ def missing_required(mapping: dict[str, str], source: str = "portal") -> list[st
     # a WooCommerce export has no handle (made from the name) and may leave SKUs empty
     optional = {"handle", "sku"} if source == "woocommerce" else set()
     return [name for name in REQUIRED_COLUMNS if name not in mapped and name not in optional]
+
+
+# the required columns as each shop's export writes their headers
+SOURCE_HEADERS: dict[str, dict[str, str]] = {
+    "shopify": {
+        "handle": "Handle",
+        "title": "Title",
+        "sku": "Variant SKU",
+        "price": "Variant Price",
+    },
+    "woocommerce": {"title": "Name", "price": "Regular price"},
+}
+
+
+def source_required_headers(source: str) -> list[str]:
+    """The headers an export of ``source`` must have, by ``missing_required``'s own rule."""
+    return [SOURCE_HEADERS[source][name] for name in missing_required({}, source)]
 
 
 # columns an import fills from another one the file gives (a Shopify file's weight comes from

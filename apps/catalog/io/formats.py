@@ -187,6 +187,8 @@ class SourceRows:
         # WooCommerce: variable products by "id:N" and by SKU; handles taken, by product id
         self._parents: dict[str, dict] = {}
         self._handles: dict[str, str] = {}
+        # WooCommerce rows whose price is the "Sale price" (and compare-at the "Regular price")
+        self._sale_rows: set[int] = set()
 
     def attach(self, categories: dict[str, int]) -> None:
         self.categories = categories
@@ -217,6 +219,20 @@ class SourceRows:
             "new_categories": sorted(self.new_categories.values(), key=category_key),
             "images": self.images,
         }
+
+    def renamed(self, error: RowError) -> RowError:
+        """A validator's error on a row whose price came from WooCommerce's "Sale price" (and
+        compare-at from its "Regular price"), named as the file names them."""
+        if error.row not in self._sale_rows:
+            return error
+        if error.column == "price":
+            message = re.sub(r"\b([Tt]he) price\b", r"\1 sale price", error.message)
+            return RowError(error.row, "sale_price", message)
+        if error.column == "compare_at_price":
+            message = error.message.replace("compare-at price", "regular price")
+            message = re.sub(r"\b([Tt]he) price\b", r"\1 sale price", message)
+            return RowError(error.row, "price", message)
+        return error
 
     def _warn(self, row: int, column: str, message: str) -> None:
         self.warning_count += 1
@@ -353,6 +369,7 @@ class SourceRows:
         if sale:
             values["compare_at_price"] = values.get("price", "")
             values["price"] = sale
+            self._sale_rows.add(row)
         if not values.get("stock_quantity"):
             values["track_inventory"] = "false"
         self._compare_at(row, values)
@@ -446,6 +463,15 @@ class SourceRows:
         compare_at = _decimal(values.get("compare_at_price", ""))
         if price is not None and compare_at is not None and compare_at < price:
             values["compare_at_price"] = ""
+            if row in self._sale_rows:
+                self._warn(
+                    row,
+                    "price",
+                    f"Regular price {money_format(compare_at, self.currency)} is below the sale "
+                    f"price {money_format(price, self.currency)}: the sale price is used, without "
+                    "a sale badge.",
+                )
+                return
             self._warn(
                 row,
                 "compare_at_price",

@@ -244,8 +244,8 @@ class RowValidator:
         category_id = self.categories.get(category_key(text))
         if category_id is None:
             raise CellError(
-                f"Unknown category “{text}”. Create it first, or use an existing path "
-                "such as “Apparel > Shirts”."
+                f"Unknown category “{text}”. Create it first on the categories page, or "
+                "write the path of an existing one, parents first, joined by “ > ”."
             )
         return category_id
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
@@ -26,6 +26,8 @@ class CategoryNode:
     children: list[CategoryNode]
     is_first: bool = False
     is_last: bool = False
+    # where "Move under" may put it: every category but itself and its subcategories
+    move_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 def category_list(*, store: Store) -> QuerySet[Category]:
@@ -118,3 +120,21 @@ def category_choices(*, store: Store) -> list[tuple[str, str]]:
 
     walk(None, "")
     return choices
+
+
+def category_flat_with_moves(*, store: Store) -> list[CategoryNode]:
+    """``category_flat`` with each node's ``move_choices``: a category can't go inside itself
+    or one of its own subcategories, so those are never offered."""
+    flat = category_flat(store=store)
+    choices = category_choices(store=store)
+
+    def subtree(node: CategoryNode) -> set[str]:
+        ids = {str(node.category.pk)}
+        for child in node.children:
+            ids |= subtree(child)
+        return ids
+
+    for node in flat:
+        below = subtree(node)
+        node.move_choices = [(value, label) for value, label in choices if value not in below]
+    return flat

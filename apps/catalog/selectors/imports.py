@@ -58,7 +58,7 @@ def import_summary(job: ImportJob) -> dict:
 
 @dataclass(frozen=True)
 class ImportProgress(JobProgress):
-    is_writing: bool
+    is_writing: bool = False
 
 
 def import_progress(job: ImportJob) -> ImportProgress:

@@ -63,7 +63,7 @@ def source_summary(job: ImportJob, source: SourceRows | None) -> dict:
 def source_stage(bulk: BulkImport, source: SourceRows, rows, *, progress) -> None:
     """Stage the converted rows, then the rows the converter refused, counting every row read."""
     source.attach(bulk.validator.categories)
-    bulk.stage(source.rows(rows), progress=progress)
+    bulk.stage(source.rows(rows), progress=progress, renamed=source.renamed)
     bulk.record_errors(source.errors)
     bulk.rows_read = source.rows_in
 

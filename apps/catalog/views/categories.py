@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -37,7 +37,7 @@ class CategoryEdit:
 def _category_page(request, form=None, status=200, editing=None) -> HttpResponse:
     store = request.store
     choices = selectors.category_choices(store=store)
-    nodes = selectors.category_flat(store=store)
+    nodes = selectors.category_flat_with_moves(store=store)
     context = {
         "can_edit": can_edit_catalog(request),
         "nodes": nodes,
@@ -51,6 +51,23 @@ def _category_page(request, form=None, status=200, editing=None) -> HttpResponse
     )
 
 
+# a refused rename or move is kept here across the redirect back to the list (post/redirect/get:
+# the address stays the page's and a reload never sends the form again)
+EDIT_SESSION_KEY = "catalog_category_edit"
+
+
+def _edit_refused(request: HttpRequest, editing: CategoryEdit) -> HttpResponse:
+    request.session[EDIT_SESSION_KEY] = {"store": request.store.pk, **asdict(editing)}
+    return redirect(catalog_url("category-list", request))
+
+
+def _edit_kept(request: HttpRequest) -> CategoryEdit | None:
+    kept = request.session.pop(EDIT_SESSION_KEY, None)
+    if not kept or kept.pop("store", None) != request.store.pk:
+        return None
+    return CategoryEdit(**kept)
+
+
 def _parent_value(parent_id: int | None) -> str:
     return str(parent_id) if parent_id else ""
 
@@ -61,7 +78,7 @@ def _category_or_404(request: HttpRequest, category_id: int):
 
 @store_view(VIEW_CATALOG)
 def category_list(request: HttpRequest) -> HttpResponse:
-    return _category_page(request)
+    return _category_page(request, editing=_edit_kept(request))
 
 
 @store_view(MANAGE_CATALOG)
@@ -99,7 +116,7 @@ def category_update(request: HttpRequest, category_id: int) -> HttpResponse:
         editing = CategoryEdit(
             category.pk, name, _parent_value(category.parent_id), name_error=error.message
         )
-        return _category_page(request, status=400, editing=editing)
+        return _edit_refused(request, editing)
     return redirect_with_message(
         request, catalog_url("category-list", request), "Category renamed."
     )
@@ -135,7 +152,7 @@ def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
         editing = CategoryEdit(
             category.pk, category.name, chosen, parent_error="Pick a category from the list."
         )
-        return _category_page(request, status=400, editing=editing)
+        return _edit_refused(request, editing)
     try:
         services.category_change(
             store=request.store,
@@ -145,7 +162,7 @@ def category_parent(request: HttpRequest, category_id: int) -> HttpResponse:
         )
     except DomainError as error:
         editing = CategoryEdit(category.pk, category.name, chosen, parent_error=error.message)
-        return _category_page(request, status=400, editing=editing)
+        return _edit_refused(request, editing)
     return redirect_with_message(
         request, catalog_url("category-list", request), f"Category “{category.name}” moved."
     )

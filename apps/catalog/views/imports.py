@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from apps.catalog import selectors as io_selectors
 from apps.catalog import services as io_services
 from apps.catalog.forms import ImportMappingForm, ImportUploadForm
-from apps.catalog.io.columns import COLUMNS, COLUMNS_BY_NAME
+from apps.catalog.io.columns import COLUMNS, COLUMNS_BY_NAME, source_required_headers
 from apps.catalog.models import ImportJob, ImportStatus
 from apps.catalog.permissions import MANAGE_CATALOG
 from apps.catalog.services.import_sources import source_label
@@ -77,7 +77,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         form = ImportUploadForm()
-    context = {"form": form, "columns": COLUMNS}
+    context = {
+        "form": form,
+        "columns": COLUMNS,
+        "shop_required": {
+            label: source_required_headers(source)
+            for source, label in (("shopify", "Shopify"), ("woocommerce", "WooCommerce"))
+        },
+    }
     return render_page(request, "catalog/import_upload.html", context, status=status)
 
 
